@@ -1,0 +1,44 @@
+/**
+ * plangate/check.h — one evaluation of a plan: reader → changes →
+ * detectors and rules → findings → waivers → a pg_report.
+ */
+#ifndef PLANGATE_CHECK_H
+#define PLANGATE_CHECK_H
+
+#include "plangate/detect.h"
+#include "plangate/error.h"
+#include "plangate/json.h"
+#include "plangate/policy.h"
+#include "plangate/report.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pg_check_options {
+    const char *plan_path;       /**< file, or "-"/NULL for stdin */
+    const pg_policy *policy;     /**< never NULL */
+    const pg_backend *backend;   /**< NULL without --backend */
+    pg_severity fail_on;
+    const char *today;           /**< "YYYY-MM-DD" for waiver expiry; NULL = today (UTC, or SOURCE_DATE_EPOCH) */
+    pg_json_limits limits;       /**< zeros = defaults */
+} pg_check_options;
+
+/**
+ * Evaluate one plan into `report` (initialised here; pg_report_dispose it
+ * even on failure). Returns 0 when the plan was evaluated (the verdict says
+ * pass or fail), or the reader's error code (PG_ESYNTAX, PG_EPLAN,
+ * PG_EERRORED, PG_ELIMIT, PG_EIO…) with report->verdict = PG_VERDICT_ERROR
+ * and the message in report->errors — the findings of what was read are
+ * still in the report.
+ */
+int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err);
+
+/** Today's date as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else UTC now). */
+void pg_check_today(char buf[11]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,96 @@
+/**
+ * plangate/detect.h — the built-in detectors (SPEC §3) behind one interface.
+ *
+ * Each detector is a small module (src/detect/<name>.c) exposing one const
+ * pg_detector. A run creates each enabled detector's state, shows it every
+ * change (planned and drift) in plan order, then calls `end` once with the
+ * plan-level facts. State across changes is kept to what is necessary
+ * (e.g. names of deleted and created tables), never the whole plan.
+ */
+#ifndef PLANGATE_DETECT_H
+#define PLANGATE_DETECT_H
+
+#include <stddef.h>
+
+#include "plangate/error.h"
+#include "plangate/finding.h"
+#include "plangate/plan.h"
+#include "plangate/policy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What the backend file (.terraform/terraform.tfstate) says. */
+typedef struct pg_backend {
+    char *type;            /**< "s3", "remote", … or NULL */
+    char *dynamodb_table;  /**< backend.config.dynamodb_table, or NULL */
+    int use_lockfile;      /**< backend.config.use_lockfile is true */
+    char *source;          /**< the file it came from */
+} pg_backend;
+
+/**
+ * Read a backend file. Tolerates the older layouts (a top-level "backend"
+ * object with "config"; "remote" pre-0.9 layouts). PG_EIO when unreadable,
+ * PG_EPLAN (with the reason) when it is not a backend file.
+ * `out` is caller-owned: pg_backend_dispose() it.
+ */
+int pg_backend_load(pg_backend *out, const char *path, pg_error *err);
+void pg_backend_dispose(pg_backend *b);
+
+/** What every detector can see. */
+typedef struct pg_detect_env {
+    const pg_policy *policy;    /**< never NULL */
+    const pg_backend *backend;  /**< NULL without --backend */
+} pg_detect_env;
+
+typedef struct pg_detector {
+    const char *id;
+    const char *title;
+    pg_severity default_severity;
+    const char *checks;       /**< what it checks (explain, SARIF full description) */
+    const char *why;          /**< why it matters */
+    const char *fix;          /**< how to fix it */
+    /** Create the state (*state_out may stay NULL when there is none). */
+    int (*begin)(void **state_out, const pg_detect_env *env, pg_error *err);
+    /** One change (planned or drift: look at c->origin). May be NULL. */
+    int (*on_change)(void *state, const pg_detect_env *env, const pg_change *c,
+                     pg_findings *out, pg_error *err);
+    /** After the last change. May be NULL. */
+    int (*end)(void *state, const pg_detect_env *env, const pg_plan_info *info,
+               pg_findings *out, pg_error *err);
+    void (*free_state)(void *state);
+    /**
+     * Does this detector need to see a change of this type and action? The
+     * reader skips decoding changes that nobody wants. NULL means "all".
+     */
+    int (*wants)(const char *type, pg_action action);
+} pg_detector;
+
+/** Every built-in detector, in a stable order. */
+size_t pg_detector_count(void);
+const pg_detector *pg_detector_at(size_t i);
+/** By id; NULL when unknown. */
+const pg_detector *pg_detector_find(const char *id);
+
+/**
+ * A run of every enabled detector. The engine applies the policy's
+ * severity overrides to what detectors report.
+ */
+typedef struct pg_detect_run pg_detect_run;
+
+int pg_detect_run_new(pg_detect_run **out, const pg_detect_env *env, pg_error *err);
+int pg_detect_run_change(pg_detect_run *run, const pg_change *c, pg_findings *out, pg_error *err);
+int pg_detect_run_end(pg_detect_run *run, const pg_plan_info *info, pg_findings *out, pg_error *err);
+/** Does any enabled detector want this (type, action)? */
+int pg_detect_run_wants(const pg_detect_run *run, const char *type, pg_action action);
+void pg_detect_run_free(pg_detect_run *run);
+
+/** Is this table (by its `name` attribute) a lock table under env (policy lock_tables, backend)? */
+int pg_detect_is_named_lock_table(const pg_detect_env *env, const char *table_name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

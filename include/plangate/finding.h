@@ -1,0 +1,127 @@
+/**
+ * plangate/finding.h — what detectors and rules report.
+ *
+ * A pg_finding owns copies of everything it shows (the change it came from
+ * is gone by the time reports are written). Values in evidence are already
+ * redacted: a sensitive value is the string "(sensitive)", an unknown one
+ * "(known after apply)" — report writers print what they are given.
+ */
+#ifndef PLANGATE_FINDING_H
+#define PLANGATE_FINDING_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "plangate/error.h"
+#include "plangate/plan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pg_severity {
+    PG_SEV_INFO = 0,
+    PG_SEV_LOW,
+    PG_SEV_MEDIUM,
+    PG_SEV_HIGH,
+    PG_SEV_CRITICAL
+} pg_severity;
+
+/** "info", "low", "medium", "high", "critical". */
+const char *pg_severity_name(pg_severity s);
+/** Parse a severity name; -1 when unknown. */
+int pg_severity_from_name(const char *name);
+
+/** The text shown instead of a sensitive value, everywhere. */
+#define PG_SENSITIVE_TEXT "(sensitive)"
+/** The text shown for a value known only after apply. */
+#define PG_UNKNOWN_TEXT "(known after apply)"
+
+typedef struct pg_evidence {
+    char *path;      /**< "hash_key", "attribute[0].type", … */
+    json_t *before;  /**< owned; NULL when not applicable; redacted */
+    json_t *after;   /**< owned; NULL when not applicable; redacted */
+} pg_evidence;
+
+typedef struct pg_finding {
+    char *rule;               /**< rule or detector id */
+    pg_severity severity;
+    char *address;            /**< resource address ("" for plan-level findings) */
+    char *type;               /**< resource type, or NULL */
+    json_t *actions;          /**< owned copy of Terraform's action list, or NULL */
+    pg_action action;         /**< normalised */
+    pg_change_origin origin;
+    char *action_reason;      /**< or NULL */
+    char *message;
+    char *remediation;        /**< or NULL */
+    pg_evidence *evidence;
+    size_t n_evidence;
+    int waivable;             /**< 0 when the rule says waivable: false */
+    int waived;
+    char *waiver_reason;      /**< set when waived */
+    char *waiver_owner;       /**< or NULL */
+    char *waiver_expired;     /**< an expired waiver would have covered it: its expiry date */
+} pg_finding;
+
+/**
+ * A new finding for `change` (may be NULL for plan-level findings): copies
+ * address, type, actions and action_reason. NULL when out of memory.
+ */
+pg_finding *pg_finding_new(const char *rule, pg_severity severity, const pg_change *change);
+void pg_finding_free(pg_finding *f);
+
+/** Replace the message / remediation (printf-style). 0 or PG_ENOMEM. */
+int pg_finding_set_message(pg_finding *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int pg_finding_set_remediation(pg_finding *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/**
+ * Add evidence. `before`/`after` are stolen (json_decref'd on failure) and
+ * may be NULL. 0 or PG_ENOMEM.
+ */
+int pg_finding_add_evidence(pg_finding *f, const char *path, json_t *before, json_t *after);
+
+/**
+ * The value at `steps` on `side` of `c`, redacted, as a new json value:
+ * "(sensitive)" when masked sensitive, "(known after apply)" when unknown
+ * (after side), json null when absent. Never NULL unless out of memory.
+ */
+json_t *pg_change_redacted(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n);
+
+/**
+ * Render a redacted value as short text for messages: a string as is, other
+ * values as compact JSON, truncated to `size`. Always NUL-terminates.
+ */
+void pg_value_text(const json_t *v, char *buf, size_t size);
+
+/** Default cap on findings held in memory (a limit with its own error). */
+#define PG_DEFAULT_MAX_FINDINGS 100000u
+
+/** A growable list of findings, which owns them. */
+typedef struct pg_findings {
+    pg_finding **items;
+    size_t count;
+    size_t cap;
+    size_t max;   /**< 0 means PG_DEFAULT_MAX_FINDINGS */
+} pg_findings;
+
+void pg_findings_init(pg_findings *l);
+void pg_findings_dispose(pg_findings *l);
+/** Append, taking `f` (freed on failure). PG_ENOMEM, or PG_ELIMIT past `max`. */
+int pg_findings_add(pg_findings *l, pg_finding *f, pg_error *err);
+/** Sort: severity (highest first), then address, then rule id. */
+void pg_findings_sort(pg_findings *l);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

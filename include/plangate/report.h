@@ -1,0 +1,114 @@
+/**
+ * plangate/report.h — the report model and its writers (SPEC §5).
+ *
+ * pg_check_run() (check.h) fills a pg_report; each format is one writer
+ * (src/report/<format>.c) behind one small vtable. Writers print what the
+ * model holds: findings are already sorted and redacted. Output is
+ * deterministic: the same plan and policies give byte-identical reports.
+ */
+#ifndef PLANGATE_REPORT_H
+#define PLANGATE_REPORT_H
+
+#include <stdio.h>
+
+#include "plangate/error.h"
+#include "plangate/finding.h"
+#include "plangate/plan.h"
+#include "plangate/policy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PG_REPORT_SCHEMA "plangate/report/v1"
+/** Resources listed per section (deletes, moves, drift…); the rest are counted. */
+#define PG_REPORT_MAX_ITEMS 1000u
+
+/** A resource shown in the plan summary (a delete, a replace, a move, a drift…). */
+typedef struct pg_report_item {
+    char *address;
+    char *type;
+    char *previous_address; /**< for moves, else NULL */
+    char *deposed;          /**< deposed key, else NULL */
+    char *action_reason;    /**< or NULL */
+    json_t *actions;        /**< owned copy of the raw list */
+    pg_action action;
+    pg_replace_order replace_order;
+    int is_protected;       /**< matched a protect: selector */
+} pg_report_item;
+
+typedef struct pg_report_list {
+    pg_report_item *items;
+    size_t count;           /**< items held (<= PG_REPORT_MAX_ITEMS) */
+    size_t total;           /**< items seen */
+} pg_report_list;
+
+typedef enum pg_verdict {
+    PG_VERDICT_PASS = 0,
+    PG_VERDICT_FAIL,
+    PG_VERDICT_ERROR       /**< the plan could not be evaluated (exit 3) */
+} pg_verdict;
+
+typedef struct pg_report {
+    char *source;                 /**< plan file name or "<stdin>" */
+    pg_plan_info plan;
+    pg_findings findings;         /**< sorted */
+    pg_waiver_status *waivers;    /**< strings borrowed from the policy */
+    size_t n_waivers;
+    pg_report_list destroys;      /**< delete and replace (planned) */
+    pg_report_list moves;         /**< previous_address set */
+    pg_report_list deposed;
+    pg_report_list drift;         /**< resource_drift entries */
+    pg_report_list imports;
+    pg_rule_meta *rules;          /**< catalogue of every detector and rule that ran (strings borrowed) */
+    size_t n_rules;
+    pg_severity fail_on;
+    pg_verdict verdict;
+    char **errors;                /**< why the plan could not be evaluated (exit 3) */
+    size_t n_errors;
+} pg_report;
+
+void pg_report_init(pg_report *r);
+void pg_report_dispose(pg_report *r);
+/** Append an error line (copied). */
+int pg_report_add_error(pg_report *r, const char *message);
+/** Append an item built from a change to a list (keeps the first PG_REPORT_MAX_ITEMS). */
+int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected);
+/** Number of unwaived findings at or above the fail-on threshold. */
+size_t pg_report_failing(const pg_report *r);
+
+typedef enum pg_report_format {
+    PG_FORMAT_TEXT = 0,
+    PG_FORMAT_JSON,
+    PG_FORMAT_SARIF,
+    PG_FORMAT_JUNIT,
+    PG_FORMAT_GITHUB,
+    PG_FORMAT_MARKDOWN,
+    PG_FORMAT_COUNT_
+} pg_report_format;
+
+/** Parse "text", "json", …; -1 when unknown. */
+int pg_report_format_from_name(const char *name);
+const char *pg_report_format_name(pg_report_format f);
+
+typedef struct pg_report_style {
+    int color;              /**< ANSI colour and bold (text only) */
+    int quiet;              /**< text: verdict and findings only */
+    const char *version;    /**< plangate version string */
+} pg_report_style;
+
+/** Write `r` as `format` to `out`. PG_EIO when a write fails. */
+int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
+                    FILE *out, pg_error *err);
+
+/** Writer vtable: one per format, in src/report/<format>.c. */
+typedef struct pg_report_writer {
+    const char *name;
+    int (*write)(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err);
+} pg_report_writer;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,107 @@
+/* change.c — one resource change: decode, normalise, look up by path. */
+#include "plangate/plan.h"
+
+#include <string.h>
+
+static const char *str_member(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_error *err)
+{
+    const json_t *change;
+
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(element)) {
+        json_decref(element);
+        return pg_error_set(err, PG_EPLAN, "a resource change is not a JSON object");
+    }
+    out->root = element;
+    out->origin = origin;
+    out->address = str_member(element, "address");
+    out->previous_address = str_member(element, "previous_address");
+    out->module_address = str_member(element, "module_address");
+    out->mode = str_member(element, "mode");
+    out->type = str_member(element, "type");
+    out->name = str_member(element, "name");
+    out->index = json_object_get(element, "index");
+    out->provider_name = str_member(element, "provider_name");
+    out->deposed = str_member(element, "deposed");
+    out->action_reason = str_member(element, "action_reason");
+
+    change = json_object_get(element, "change");
+    if (!out->address || !out->type || !json_is_object(change) ||
+        !json_object_get(change, "actions")) {
+        const char *missing = !out->address ? "\"address\""
+                              : !out->type  ? "\"type\""
+                              : !json_is_object(change) ? "\"change\""
+                                                        : "\"change.actions\"";
+        pg_error_set(err, PG_EPLAN, "a resource change%s%s lacks %s",
+                     out->address ? " at " : "", out->address ? out->address : "", missing);
+        pg_change_dispose(out);
+        return PG_EPLAN;
+    }
+    out->actions = json_object_get(change, "actions");
+    out->action = pg_action_normalise(out->actions, &out->replace_order, &out->destructive);
+    out->before = json_object_get(change, "before");
+    out->after = json_object_get(change, "after");
+    out->after_unknown = json_object_get(change, "after_unknown");
+    out->before_sensitive = json_object_get(change, "before_sensitive");
+    out->after_sensitive = json_object_get(change, "after_sensitive");
+    out->replace_paths = json_object_get(change, "replace_paths");
+    out->importing = json_object_get(change, "importing");
+    return PG_OK;
+}
+
+void pg_change_dispose(pg_change *c)
+{
+    if (!c)
+        return;
+    json_decref(c->root);
+    memset(c, 0, sizeof *c);
+}
+
+static const json_t *step(const json_t *v, const pg_path_step *s)
+{
+    if (s->key)
+        return json_is_object(v) ? json_object_get(v, s->key) : NULL;
+    return json_is_array(v) ? json_array_get(v, s->index) : NULL;
+}
+
+const json_t *pg_change_get(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n)
+{
+    const json_t *v = side == PG_BEFORE ? c->before : c->after;
+    size_t i;
+
+    for (i = 0; v && i < n; i++)
+        v = step(v, &steps[i]);
+    return v;
+}
+
+/* Terraform's masks mirror the value's shape: `true` at a node covers the
+ * whole subtree, objects and arrays descend, anything else is "not set". */
+int pg_mask_covers(const json_t *mask, const pg_path_step *steps, size_t n)
+{
+    size_t i;
+
+    for (i = 0; mask; i++) {
+        if (json_is_true(mask))
+            return 1;
+        if (i == n)
+            return 0;
+        mask = step(mask, &steps[i]);
+    }
+    return 0;
+}
+
+int pg_change_is_sensitive(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n)
+{
+    return pg_mask_covers(side == PG_BEFORE ? c->before_sensitive : c->after_sensitive, steps, n);
+}
+
+int pg_change_is_unknown(const pg_change *c, const pg_path_step *steps, size_t n)
+{
+    return pg_mask_covers(c->after_unknown, steps, n);
+}

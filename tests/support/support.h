@@ -1,0 +1,43 @@
+/* support.h — helpers shared by the Criterion tests. */
+#ifndef PG_TEST_SUPPORT_H
+#define PG_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* Paths baked in by the Makefile. */
+#ifndef PG_TESTDATA
+#define PG_TESTDATA "testdata"
+#endif
+#ifndef PG_SHARED
+#define PG_SHARED "../shared"
+#endif
+
+/* The CLI under test: $PG_TEST_BINARY (set by `make asan`/`valgrind`), else the built one. */
+const char *pg_test_binary(void);
+
+/* Read a whole file (malloc'd, NUL-terminated); NULL when unreadable. */
+char *pg_test_read_file(const char *path, size_t *len_out);
+
+/* Does a directory exist (for ../shared/corpus, skipped cleanly when absent)? */
+int pg_test_dir_exists(const char *path);
+
+/* Result of running the CLI. */
+typedef struct pg_test_run_result {
+    int exit_code;   /* -1 when killed by a signal */
+    int signal;      /* the signal, or 0 */
+    char *out;       /* stdout, malloc'd */
+    size_t out_len;
+    char *err;       /* stderr, malloc'd */
+    size_t err_len;
+} pg_test_run_result;
+
+/*
+ * Run `pg_test_binary()` with argv (NULL-terminated, without argv[0]), with
+ * stdin from `stdin_path` (NULL: /dev/null), and extra environment
+ * assignments `env` ("NAME=value", NULL-terminated, may be NULL).
+ */
+int pg_test_run(pg_test_run_result *r, const char *const *argv, const char *stdin_path,
+                const char *const *env);
+void pg_test_run_free(pg_test_run_result *r);
+
+#endif
