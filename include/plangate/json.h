@@ -150,6 +150,29 @@ typedef struct pg_json_decode_options {
 int pg_json_decode(json_t **out, const char *raw, size_t len,
                    const pg_json_decode_options *opts, pg_error *err);
 
+/**
+ * One member of an object, found in raw bytes without decoding (see
+ * pg_json_object_next). `key` points inside the raw bytes, between the
+ * quotes, escapes NOT decoded (`key_has_escape` says when there are some).
+ */
+typedef struct pg_json_member {
+    const char *key;
+    size_t key_len;
+    int key_has_escape;
+    const char *value;   /**< first byte of the value */
+    size_t value_len;    /**< bytes of the value */
+} pg_json_member;
+
+/**
+ * Walk the members of the object that starts at raw[*pos] (after optional
+ * whitespace), in *already validated* JSON (a captured value): a fast,
+ * non-validating skip that lets a caller look at a few keys of a large
+ * element without decoding it. Start with *pos = 0. Returns 1 and fills
+ * `out` for the next member, 0 at the end of the object, -1 when the value
+ * at *pos is not an object or the bytes end early.
+ */
+int pg_json_object_next(const char *raw, size_t len, size_t *pos, pg_json_member *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -199,6 +199,23 @@ const pg_plan_info *pg_plan_reader_info(const pg_plan_reader *r);
 int pg_plan_read_file(const char *path, pg_plan_change_fn fn, void *ctx,
                       const pg_json_limits *limits, pg_plan_info *info_out, pg_error *err);
 
+/**
+ * A filter lets the reader skip decoding a change that nobody needs: it is
+ * asked with the change's type and normalised action (read from the raw
+ * bytes without decoding) and returns non-zero when the change must be
+ * decoded and passed to the change callback. Changes that destroy
+ * something, move, are deposed or are imported are always decoded (reports
+ * list them); drift entries too. Skipped changes still count in
+ * pg_plan_info. Without a filter every change is decoded.
+ */
+typedef int (*pg_plan_filter_fn)(void *ctx, const char *type, pg_action action);
+
+void pg_plan_reader_set_filter(pg_plan_reader *r, pg_plan_filter_fn fn, void *ctx);
+
+/** pg_plan_read_file with a filter (may be NULL). */
+int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_filter_fn filter, void *ctx,
+                               const pg_json_limits *limits, pg_plan_info *info_out, pg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,172 @@
+/* check.c — one evaluation: plan reader → changes → detectors and rules →
+ * findings → waivers → report (include/plangate/check.h). */
+#include "plangate/check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plangate/alloc.h"
+
+typedef struct check_state {
+    const pg_check_options *opts;
+    pg_report *report;
+    pg_detect_run *detect;
+    pg_detect_env env;
+} check_state;
+
+static int on_change(void *ctx, const pg_change *c, pg_error *err)
+{
+    check_state *st = ctx;
+    pg_report *rep = st->report;
+    int rc;
+
+    if (c->origin == PG_ORIGIN_DRIFT) {
+        if ((rc = pg_report_list_add(&rep->drift, c, 0)) != 0)
+            return pg_error_set(err, rc, "out of memory");
+    } else {
+        if (c->destructive) {
+            int prot = pg_policy_protects(st->opts->policy, c, NULL);
+            if ((rc = pg_report_list_add(&rep->destroys, c, prot)) != 0)
+                return pg_error_set(err, rc, "out of memory");
+        }
+        if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
+            (rc = pg_report_list_add(&rep->moves, c, 0)) != 0)
+            return pg_error_set(err, rc, "out of memory");
+        if (c->deposed && (rc = pg_report_list_add(&rep->deposed, c, 0)) != 0)
+            return pg_error_set(err, rc, "out of memory");
+        if (c->importing && !json_is_null(c->importing) &&
+            (rc = pg_report_list_add(&rep->imports, c, 0)) != 0)
+            return pg_error_set(err, rc, "out of memory");
+    }
+    if ((rc = pg_detect_run_change(st->detect, c, &rep->findings, err)) != 0)
+        return rc;
+    if (c->origin == PG_ORIGIN_PLANNED &&
+        (rc = pg_policy_eval_change(st->opts->policy, c, &rep->findings, err)) != 0)
+        return rc;
+    return PG_OK;
+}
+
+/* Does anyone need this change decoded? (plan.h: pg_plan_filter_fn) */
+static int wants_change(void *ctx, const char *type, pg_action action)
+{
+    check_state *st = ctx;
+
+    return pg_detect_run_wants(st->detect, type, action) || pg_policy_wants(st->opts->policy, type, action);
+}
+
+/* The rule catalogue (for SARIF and explain): enabled detectors, then policy rules. */
+static int build_catalogue(pg_report *rep, const pg_policy *policy)
+{
+    size_t nd = pg_detector_count(), nr = pg_policy_rule_count(policy), i, n = 0;
+
+    rep->rules = pg_calloc(nd + nr + 1, sizeof *rep->rules);
+    if (!rep->rules)
+        return PG_ENOMEM;
+    for (i = 0; i < nd; i++) {
+        const pg_detector *d = pg_detector_at(i);
+        pg_rule_meta *m;
+        if (!d || !pg_policy_detector_enabled(policy, d->id))
+            continue;
+        m = &rep->rules[n++];
+        m->id = d->id;
+        m->title = d->title;
+        m->severity = pg_policy_detector_severity(policy, d->id, d->default_severity);
+        m->description = d->checks;
+        m->remediation = d->fix;
+        m->waivable = 1;
+        m->source = "built-in";
+    }
+    for (i = 0; i < nr; i++) {
+        const pg_rule_meta *m = pg_policy_rule(policy, i);
+        if (m)
+            rep->rules[n++] = *m;
+    }
+    rep->n_rules = n;
+    return PG_OK;
+}
+
+void pg_check_today(char buf[11])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            now = (time_t)v;
+    }
+    gmtime_r(&now, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
+{
+    check_state st;
+    char today[11];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    int rc, end_rc;
+
+    pg_report_init(report);
+    memset(&st, 0, sizeof st);
+    st.opts = opts;
+    st.report = report;
+    st.env.policy = opts->policy;
+    st.env.backend = opts->backend;
+    report->fail_on = opts->fail_on;
+    report->source = pg_strdup(!opts->plan_path || strcmp(opts->plan_path, "-") == 0 ? "<stdin>"
+                                                                                       : opts->plan_path);
+    if (!report->source || build_catalogue(report, opts->policy) != 0) {
+        rc = pg_error_set(err, PG_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = pg_detect_run_new(&st.detect, &st.env, err)) != 0)
+        goto out;
+
+    rc = pg_plan_read_file_filtered(opts->plan_path, on_change, wants_change, &st, &opts->limits,
+                                    &report->plan, err);
+    /* Plan-level detectors run even on an errored plan: the operator must see
+     * why it failed (SPEC §2), but never on a document we could not read. */
+    if (rc == 0 || rc == PG_EERRORED) {
+        pg_error end_err;
+        pg_error_clear(&end_err);
+        end_rc = pg_detect_run_end(st.detect, &report->plan, &report->findings, &end_err);
+        if (end_rc != 0 && rc == 0) {
+            rc = end_rc;
+            if (err)
+                *err = end_err;
+        }
+    }
+    if (opts->today)
+        snprintf(today, sizeof today, "%s", opts->today);
+    else
+        pg_check_today(today);
+    {
+        pg_error w_err;
+        pg_error_clear(&w_err);
+        end_rc = pg_policy_apply_waivers(opts->policy, &report->findings, today, &report->waivers,
+                                         &report->n_waivers, &w_err);
+        if (end_rc != 0 && rc == 0) {
+            rc = end_rc;
+            if (err)
+                *err = w_err;
+        }
+    }
+    pg_findings_sort(&report->findings);
+out:
+    if (rc != 0) {
+        report->verdict = PG_VERDICT_ERROR;
+        if (err) {
+            pg_error_format(err, line, sizeof line);
+            if (pg_report_add_error(report, line) != 0 && rc == 0)
+                rc = PG_ENOMEM;
+        }
+    } else {
+        report->verdict = pg_report_failing(report) > 0 ? PG_VERDICT_FAIL : PG_VERDICT_PASS;
+    }
+    pg_detect_run_free(st.detect);
+    return rc;
+}
