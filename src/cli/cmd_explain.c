@@ -1,13 +1,232 @@
-/* cmd_explain.c — TEMPORARY placeholder; replaced by its module's owner. */
+/* cmd_explain.c — plangate explain [--policy PATH]... RULE_ID (SPEC §1).
+ *
+ * What a built-in detector or a policy rule checks, why it matters, how to
+ * fix it and how to waive it. Detectors come from the catalogue in
+ * src/detect/registry.c; rules from the default pack (unless
+ * --no-default-policies) plus every --policy, so custom rules explain too. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/commands.h"
 #include "cli/exit.h"
+#include "cli/opt.h"
+#include "plangate/plangate.h"
+
+#define MAX_POLICIES 64
+#define WRAP_COLUMNS 78
+
+enum { OPT_POLICY = 1, OPT_NO_DEFAULT, OPT_HELP };
+
+static const pg_opt_spec explain_opts[] = {
+    {"policy", OPT_POLICY, "PATH", "also load this policy file or folder (repeatable), to explain its rules"},
+    {"no-default-policies", OPT_NO_DEFAULT, NULL, "do not load the default pack compiled into plangate"},
+    {"help", OPT_HELP, NULL, "show this help"},
+    {NULL, 0, NULL, NULL},
+};
+
+static void explain_usage(FILE *out)
+{
+    fprintf(out, "usage: plangate explain [OPTIONS] RULE_ID\n\n"
+                 "What a built-in detector or a policy rule checks and why, how to fix it, how to waive it.\n\n"
+                 "options:\n");
+    pg_opt_help(out, explain_opts);
+}
+
+/* Print `text` wrapped at WRAP_COLUMNS, every line indented by two spaces.
+ * Newlines in the text are kept (remediations may hold code blocks). */
+static void wrapped(FILE *out, const char *text)
+{
+    const char *p = text ? text : "";
+
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+        while (len > WRAP_COLUMNS - 2) {
+            size_t cut = WRAP_COLUMNS - 2;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0) { /* one long word: do not break it */
+                cut = WRAP_COLUMNS - 2;
+                while (cut < len && p[cut] != ' ')
+                    cut++;
+                if (cut == len)
+                    break;
+            }
+            fprintf(out, "  %.*s\n", (int)cut, p);
+            p += cut + 1;
+            len -= cut + 1;
+        }
+        fprintf(out, "  %.*s\n", (int)len, p);
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+static void waiver_snippet(FILE *out, const char *id)
+{
+    fprintf(out,
+            "How to waive it (in a policy file passed with --policy):\n"
+            "  waivers:\n"
+            "    - rule: %s\n"
+            "      address: \"aws_dynamodb_table.example\"   # glob of the finding's address\n"
+            "      reason: \"TICKET-123: why this is acceptable\"\n"
+            "      owner: team@example.com                  # optional\n"
+            "      expires: 2026-12-31                      # optional; the waiver is void after it\n",
+            id);
+}
+
+static void explain_detector(FILE *out, const pg_detector *d, const pg_policy *policy)
+{
+    pg_severity eff = pg_policy_detector_severity(policy, d->id, d->default_severity);
+
+    fprintf(out, "%s: %s\n", d->id, d->title);
+    fprintf(out, "built-in detector; default severity: %s", pg_severity_name(d->default_severity));
+    if (eff != d->default_severity)
+        fprintf(out, " (%s in the loaded policies)", pg_severity_name(eff));
+    if (!pg_policy_detector_enabled(policy, d->id))
+        fprintf(out, "; DISABLED in the loaded policies");
+    fprintf(out, "\n\nWhat it checks:\n");
+    wrapped(out, d->checks);
+    fprintf(out, "\nWhy it matters:\n");
+    wrapped(out, d->why);
+    fprintf(out, "\nHow to fix it:\n");
+    wrapped(out, d->fix);
+    fprintf(out, "\n");
+    waiver_snippet(out, d->id);
+    fprintf(out,
+            "\nHow to configure it (policy file):\n"
+            "  detectors:\n"
+            "    %s: { severity: %s }   # or { enabled: false }\n",
+            d->id, pg_severity_name(d->default_severity));
+}
+
+static void explain_rule(FILE *out, const pg_rule_meta *m)
+{
+    fprintf(out, "%s: %s\n", m->id, m->title ? m->title : "");
+    fprintf(out, "policy rule from %s; severity: %s\n", m->source ? m->source : "a policy file",
+            pg_severity_name(m->severity));
+    fprintf(out, "\nWhat it checks and why:\n");
+    wrapped(out, m->description && *m->description ? m->description : "(the rule has no description)");
+    fprintf(out, "\nHow to fix it:\n");
+    wrapped(out, m->remediation && *m->remediation ? m->remediation : "(the rule has no remediation text)");
+    fprintf(out, "\n");
+    if (m->waivable)
+        waiver_snippet(out, m->id);
+    else
+        fprintf(out, "How to waive it: it cannot be waived (the rule says waivable: false).\n");
+}
+
+static void list_known(FILE *out, const pg_policy *policy)
+{
+    size_t i, n;
+
+    fprintf(out, "built-in detectors:\n");
+    for (i = 0; i < pg_detector_count(); i++)
+        fprintf(out, "  %s\n", pg_detector_at(i)->id);
+    n = pg_policy_rule_count(policy);
+    if (n)
+        fprintf(out, "policy rules:\n");
+    for (i = 0; i < n; i++) {
+        const pg_rule_meta *m = pg_policy_rule(policy, i);
+        if (m)
+            fprintf(out, "  %s\n", m->id);
+    }
+}
 
 int pg_cmd_explain(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "plangate explain: not implemented yet\n");
-    return PG_EXIT_USAGE;
+    const char *policies[MAX_POLICIES];
+    size_t n_policies = 0, i;
+    const char *id = NULL, *value;
+    int no_default = 0, opt, rc = PG_EXIT_PASS;
+    pg_opt_parser p;
+    pg_policy *policy = NULL;
+    pg_error err;
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    const pg_detector *d;
+
+    pg_error_clear(&err);
+    pg_opt_init(&p, explain_opts, argc, argv);
+    while ((opt = pg_opt_next(&p, &value)) != PG_OPT_END) {
+        switch (opt) {
+        case OPT_POLICY:
+            if (n_policies == MAX_POLICIES) {
+                fprintf(stderr, "plangate explain: at most %d --policy options\n", MAX_POLICIES);
+                return PG_EXIT_USAGE;
+            }
+            policies[n_policies++] = value;
+            break;
+        case OPT_NO_DEFAULT:
+            no_default = 1;
+            break;
+        case OPT_HELP:
+            explain_usage(stdout);
+            return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
+        case PG_OPT_POSITIONAL:
+            if (id) {
+                fprintf(stderr, "plangate explain: one RULE_ID only ('%s' and '%s')\n", id, value);
+                return PG_EXIT_USAGE;
+            }
+            id = value;
+            break;
+        default:
+            fprintf(stderr, "plangate explain: %s\n\n", p.error);
+            explain_usage(stderr);
+            return PG_EXIT_USAGE;
+        }
+    }
+
+    if (!(policy = pg_policy_new())) {
+        fprintf(stderr, "plangate explain: out of memory\n");
+        return PG_EXIT_PLAN;
+    }
+    if ((!no_default && pg_policy_load_defaults(policy, &err) != 0)) {
+        rc = pg_exit_for_error(err.code);
+        goto print_error;
+    }
+    for (i = 0; i < n_policies; i++)
+        if (pg_policy_load_path(policy, policies[i], &err) != 0) {
+            rc = pg_exit_for_error(err.code);
+            goto print_error;
+        }
+
+    if (!id) {
+        fprintf(stderr, "plangate explain: which rule? give a RULE_ID, one of:\n");
+        list_known(stderr, policy);
+        rc = PG_EXIT_USAGE;
+        goto out;
+    }
+    if ((d = pg_detector_find(id)) != NULL) {
+        explain_detector(stdout, d, policy);
+    } else {
+        const pg_rule_meta *m = NULL;
+
+        for (i = 0; i < pg_policy_rule_count(policy) && !m; i++) {
+            const pg_rule_meta *r = pg_policy_rule(policy, i);
+            if (r && r->id && strcmp(r->id, id) == 0)
+                m = r;
+        }
+        if (!m) {
+            fprintf(stderr, "plangate explain: unknown rule id '%s'; known ids:\n", id);
+            list_known(stderr, policy);
+            rc = PG_EXIT_USAGE;
+            goto out;
+        }
+        explain_rule(stdout, m);
+    }
+    /* A report that failed to write never exits 0 (STYLE §19). */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "plangate explain: cannot write to standard output\n");
+        rc = PG_EXIT_PLAN;
+    }
+    goto out;
+
+print_error:
+    pg_error_format(&err, line, sizeof line);
+    fprintf(stderr, "plangate explain: %s\n", line);
+out:
+    pg_policy_free(policy);
+    return rc;
 }

@@ -1,12 +1,49 @@
 /* change.c — one resource change: decode, normalise, look up by path. */
 #include "plangate/plan.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "plangate/alloc.h"
 
 static const char *str_member(const json_t *obj, const char *key)
 {
     const json_t *v = json_object_get(obj, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Terraform 1.0.0 wrote resource_drift entries without "address" (seen in
+ * real plans): rebuild it from module_address, mode, type, name and index,
+ * the way Terraform prints addresses. Stored in the element, which owns it. */
+static const char *compose_address(json_t *element)
+{
+    const char *module = str_member(element, "module_address");
+    const char *mode = str_member(element, "mode");
+    const char *type = str_member(element, "type");
+    const char *name = str_member(element, "name");
+    const json_t *index = json_object_get(element, "index");
+    char idx[300] = "";
+    char *addr;
+    json_t *v;
+    int n;
+
+    if (!type || !name)
+        return NULL;
+    if (json_is_integer(index))
+        snprintf(idx, sizeof idx, "[%lld]", (long long)json_integer_value(index));
+    else if (json_is_string(index))
+        snprintf(idx, sizeof idx, "[\"%s\"]", json_string_value(index));
+    n = snprintf(NULL, 0, "%s%s%s%s.%s%s", module ? module : "", module ? "." : "",
+                 mode && strcmp(mode, "data") == 0 ? "data." : "", type, name, idx);
+    if (n < 0 || !(addr = pg_malloc((size_t)n + 1)))
+        return NULL;
+    snprintf(addr, (size_t)n + 1, "%s%s%s%s.%s%s", module ? module : "", module ? "." : "",
+             mode && strcmp(mode, "data") == 0 ? "data." : "", type, name, idx);
+    v = json_string(addr);
+    pg_free(addr);
+    if (!v || json_object_set_new(element, "address", v) != 0)
+        return NULL;
+    return str_member(element, "address");
 }
 
 int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_error *err)
@@ -21,6 +58,8 @@ int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_
     out->root = element;
     out->origin = origin;
     out->address = str_member(element, "address");
+    if (!out->address && !json_object_get(element, "address"))
+        out->address = compose_address(element);
     out->previous_address = str_member(element, "previous_address");
     out->module_address = str_member(element, "module_address");
     out->mode = str_member(element, "mode");

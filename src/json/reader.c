@@ -1,0 +1,1249 @@
+/*
+ * reader.c — the streaming JSON reader (include/plangate/json.h).
+ *
+ * A push parser: pg_json_feed() takes chunks of any size and runs one
+ * hand-written state machine over them (core()). Inside a chunk the state
+ * lives in local variables and control moves between labels with goto, so
+ * the hot path has no per-token call, allocation or indirect call; at the end
+ * of a chunk everything the next chunk needs is saved in the named fields of
+ * struct pg_json_reader ("partial state" below) and the next core() call
+ * jumps back to the label it left. docs/internals/json-reader.md has the
+ * state diagram and the measurements.
+ *
+ * What is reported: keys of the top-level object (top_key), then — by the
+ * mode top_key returned — nothing, the raw bytes of the value, or the raw
+ * bytes of each element of an array value. Captured bytes are copied only
+ * when a value spans chunks; a value inside one chunk is handed over in place.
+ */
+#include "json_internal.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plangate/alloc.h"
+
+/* MARK: state ------------------------------------------------------------- */
+
+/* Where core() resumes. The first group sits between tokens, the rest inside
+ * one (a token cut by the end of a chunk). */
+enum reader_state {
+    S_TOP = 0,      /* before the top-level value (only whitespace so far) */
+    S_MEMBER_VALUE, /* after ':' */
+    S_ARRAY_FIRST,  /* after '[': a value or ']' */
+    S_ARRAY_NEXT,   /* after ',' in an array */
+    S_OBJECT_FIRST, /* after '{': a key or '}' */
+    S_OBJECT_NEXT,  /* after ',' in an object */
+    S_COLON,        /* after a key */
+    S_AFTER_VALUE,  /* after a value inside a container: ',' or the close */
+    S_DONE,         /* after the top-level value: only whitespace may follow */
+    S_STRING,       /* inside a string, between characters */
+    S_STR_ESC,      /* inside a string, just after '\' */
+    S_STR_HEX,      /* inside \uXXXX: hex_left digits to go, ucs so far */
+    S_STR_LOW_BS,   /* after a high surrogate escape: '\' of the low one expected */
+    S_STR_LOW_U,    /* ... and then 'u' */
+    S_STR_UTF8,     /* inside a multi-byte UTF-8 character */
+    S_NUMBER,       /* inside a number (num_state says where) */
+    S_LITERAL       /* inside true / false / null (lit, lit_pos) */
+};
+
+/* Where inside a number (RFC 8259 §6 grammar). */
+enum number_state {
+    N_MINUS,     /* after '-' */
+    N_ZERO,      /* after a leading 0: '.', 'e' or the end */
+    N_INT,       /* in the integer digits (not starting with 0) */
+    N_DOT,       /* after '.': a digit must follow */
+    N_FRAC,      /* in the fraction digits */
+    N_EXP_MARK,  /* after 'e'/'E': sign or digit */
+    N_EXP_SIGN,  /* after the exponent sign: a digit */
+    N_EXP        /* in the exponent digits */
+};
+
+#define NO_WATCH UINT_MAX
+/* Keeps NO_WATCH out of reach of any depth. */
+#define MAX_DEPTH_CAP (UINT_MAX - 2u)
+#define STACK_START 32u
+/* UTF-16 input is transcoded in blocks of this many bytes, so the transcode
+ * buffer is constant-size whatever the caller's chunk size. */
+#define U16_BLOCK 16384u
+
+struct pg_json_reader {
+    pg_json_handler h;
+    pg_json_limits lim;
+
+    /* Once failed, every call returns this error again. */
+    int failed;
+    pg_error err;
+
+    /* Encoding front end: up to 3 first bytes wait in bom[] until the BOM
+     * question is decided; then UTF-16 goes through u16 + tbuf. */
+    int enc_known;
+    pg_json_encoding enc;
+    unsigned char bom[3];
+    unsigned bom_len;
+    pg_json__u16 u16;
+    unsigned char *tbuf;
+
+    /* Absolute offset (in the UTF-8 text) of the first byte of the chunk
+     * core() is reading; after it returns, the bytes consumed so far. */
+    uint64_t base;
+
+    /* Syntax: the state to resume in and the stack of open containers.
+     * kind[d] is 1 for an object, 0 for an array, open_at[d] the offset of
+     * its '{' / '[' (for "truncated inside the object started at ..."),
+     * for d in 1..depth. */
+    int state;
+    unsigned depth;
+    unsigned stack_cap;
+    uint8_t *kind;
+    uint64_t *open_at;
+    pg_json_type top_type;
+
+    /* --- partial state of a token cut by the end of a chunk --- */
+    uint64_t str_start;  /* offset of the opening quote of the current string */
+    int str_key;         /* the string is an object key */
+    int str_decode;      /* ... of the top-level object: decode it into key[] */
+    unsigned hex_left;   /* \uXXXX: hex digits still to read */
+    uint32_t ucs;        /* \uXXXX: value of the digits read so far */
+    uint32_t high;       /* a high surrogate waiting for its low half, or 0 */
+    unsigned utf8_need;  /* UTF-8: continuation bytes still expected */
+    uint8_t utf8_lo;     /* ... allowed range of the next one */
+    uint8_t utf8_hi;
+    uint8_t utf8_lead;   /* ... the lead byte (for the error message) */
+    unsigned utf8_pos;   /* ... index of the next byte in the sequence */
+    int num_state;       /* enum number_state */
+    uint64_t num_start;  /* offset of the number's first byte */
+    const char *lit;     /* the literal being matched: "true", "false", "null" */
+    unsigned lit_len;
+    unsigned lit_pos;    /* bytes of it matched so far */
+
+    /* --- the top-level object --- */
+    char *key; /* decoded current key, NUL-terminated, may hold NUL */
+    size_t key_len;
+    size_t key_cap;
+    pg_json_capture mode; /* what top_key asked for the current member */
+
+    /* --- capture --- The hot loop only compares depth with these two:
+     * start_watch is the depth at which a starting value needs attention
+     * (0: the top-level value; 1: a member asked for; 2: an element), and
+     * any value ending at depth <= end_watch does (0 always: the top). */
+    unsigned start_watch;
+    unsigned end_watch;
+    int capturing;
+    unsigned cap_depth;
+    long cap_index;
+    uint64_t cap_start;                /* offset of the captured value */
+    const unsigned char *cap_from;     /* its first byte in the current chunk */
+    char *cap_buf;                     /* bytes from earlier chunks (reused) */
+    size_t cap_len;
+    size_t cap_cap;
+    int elements;                      /* inside an array read element by element */
+    long elem_index;
+};
+
+/* MARK: small helpers ----------------------------------------------------- */
+
+static pg_json_type type_of(unsigned char c)
+{
+    switch (pg_json__class[c]) {
+    case PG_JC_LBRACE: return PG_JSON_OBJECT;
+    case PG_JC_LBRACKET: return PG_JSON_ARRAY;
+    case PG_JC_QUOTE: return PG_JSON_STRING;
+    case PG_JC_MINUS:
+    case PG_JC_DIGIT: return PG_JSON_NUMBER;
+    case PG_JC_T: return PG_JSON_TRUE;
+    case PG_JC_F: return PG_JSON_FALSE;
+    case PG_JC_N: return PG_JSON_NULL;
+    default: return PG_JSON_NONE;
+    }
+}
+
+static int is_string_state(int st)
+{
+    return st >= S_STRING && st <= S_STR_UTF8;
+}
+
+static int set_error(pg_json_reader *r, int code, uint64_t off, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static int set_error(pg_json_reader *r, int code, uint64_t off, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->err.code = code;
+    va_start(ap, fmt);
+    vsnprintf(r->err.message, sizeof r->err.message, fmt, ap);
+    va_end(ap);
+    pg_error_at_offset(&r->err, off);
+    return code;
+}
+
+static int nomem(pg_json_reader *r)
+{
+    pg_error_clear(&r->err);
+    return pg_error_set(&r->err, PG_ENOMEM, "out of memory in the JSON reader");
+}
+
+/* Grow *buf (capacity *cap) to hold `need` bytes; geometric, so appends
+ * are amortised O(1) and the buffer is reused from then on. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    size_t n;
+    char *nb;
+
+    if (need <= *cap)
+        return 0;
+    n = *cap ? *cap : 256;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    nb = pg_realloc(*buf, n);
+    if (!nb)
+        return PG_ENOMEM;
+    *buf = nb;
+    *cap = n;
+    return 0;
+}
+
+static int key_put(pg_json_reader *r, const void *src, size_t n)
+{
+    if (n == 0)
+        return 0;
+    /* +1: the key is handed out NUL-terminated. */
+    if (reserve(&r->key, &r->key_cap, r->key_len + n + 1))
+        return nomem(r);
+    memcpy(r->key + r->key_len, src, n);
+    r->key_len += n;
+    return 0;
+}
+
+/*
+ * A limit broken by the bytes before offset `upto`: the current string's
+ * (when in_string) and the captured value's. The error names the first byte
+ * past the limit, and the earliest limit wins, so the error is the same
+ * however the input was cut into chunks — even when a syntax error follows
+ * later in the same chunk (pg_json feeds check this before reporting it).
+ */
+static int check_limits(pg_json_reader *r, uint64_t upto, int in_string)
+{
+    uint64_t s_bad = UINT64_MAX, c_bad = UINT64_MAX;
+
+    if (in_string && upto - r->str_start - 1 > r->lim.max_string)
+        s_bad = r->str_start + 1 + r->lim.max_string;
+    if (r->capturing && upto - r->cap_start > r->lim.max_capture)
+        c_bad = r->cap_start + r->lim.max_capture;
+    if (s_bad == UINT64_MAX && c_bad == UINT64_MAX)
+        return 0;
+    if (s_bad <= c_bad) {
+        pg_error_clear(&r->err);
+        return pg_json__err_string_limit(&r->err, s_bad, r->str_start, r->lim.max_string);
+    }
+    pg_error_clear(&r->err);
+    if (r->cap_index >= 0)
+        return set_error(r, PG_ELIMIT, c_bad,
+                         "value too large: element %ld of \"%.*s\" (started at byte %llu) exceeds "
+                         "%zu bytes at byte %llu (limit max_capture)",
+                         r->cap_index, (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
+                         (unsigned long long)r->cap_start, r->lim.max_capture,
+                         (unsigned long long)c_bad);
+    return set_error(r, PG_ELIMIT, c_bad,
+                     "value too large: the value of \"%.*s\" (started at byte %llu) exceeds %zu "
+                     "bytes at byte %llu (limit max_capture)",
+                     (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
+                     (unsigned long long)r->cap_start, r->lim.max_capture, (unsigned long long)c_bad);
+}
+
+/* The 513th '[' (by default): grow the stack or fail with the depth limit. */
+static int grow_stack(pg_json_reader *r, uint64_t off)
+{
+    unsigned ncap;
+    uint8_t *nk;
+    uint64_t *no;
+
+    if (r->stack_cap >= r->lim.max_depth) {
+        pg_error_clear(&r->err);
+        return pg_json__err_depth(&r->err, off, r->lim.max_depth);
+    }
+    ncap = r->stack_cap > r->lim.max_depth / 2 ? r->lim.max_depth : r->stack_cap * 2;
+    nk = pg_realloc(r->kind, (size_t)ncap + 1);
+    if (!nk)
+        return nomem(r);
+    r->kind = nk;
+    no = pg_realloc(r->open_at, ((size_t)ncap + 1) * sizeof *no);
+    if (!no)
+        return nomem(r);
+    r->open_at = no;
+    r->stack_cap = ncap;
+    return 0;
+}
+
+/* MARK: capture hooks (off the hot path) ---------------------------------- */
+
+/* A key of the top-level object is complete: ask the caller about it. */
+static int on_top_key(pg_json_reader *r, uint64_t off)
+{
+    pg_json_capture mode = PG_JSON_SKIP;
+
+    if (reserve(&r->key, &r->key_cap, r->key_len + 1))
+        return nomem(r);
+    r->key[r->key_len] = '\0';
+    if (r->h.top_key)
+        mode = r->h.top_key(r->h.ctx, r->key, r->key_len);
+    if (mode != PG_JSON_SKIP && mode != PG_JSON_VALUE && mode != PG_JSON_ELEMENTS) {
+        pg_error_clear(&r->err);
+        return set_error(r, PG_EINTERNAL, off, "top_key returned an unknown capture mode %d",
+                         (int)mode);
+    }
+    r->mode = mode;
+    r->start_watch = mode == PG_JSON_SKIP ? NO_WATCH : 1u;
+    return 0;
+}
+
+static void begin_capture(pg_json_reader *r, const unsigned char *p, uint64_t off, unsigned depth,
+                          long index)
+{
+    r->capturing = 1;
+    r->cap_depth = depth;
+    r->cap_index = index;
+    r->cap_start = off;
+    r->cap_from = p;
+    r->cap_len = 0;
+}
+
+/* A value starts at depth == start_watch (p: its first byte). */
+static void on_value_start(pg_json_reader *r, unsigned depth, const unsigned char *p, uint64_t off)
+{
+    if (depth == 0) {
+        r->top_type = type_of(*p);
+        r->start_watch = NO_WATCH;
+    } else if (depth == 1) {
+        r->start_watch = NO_WATCH;
+        if (r->mode == PG_JSON_ELEMENTS && *p == '[') {
+            r->elements = 1;
+            r->elem_index = 0;
+            r->start_watch = 2;
+            r->end_watch = 2;
+        } else {
+            begin_capture(r, p, off, 1, -1);
+            r->end_watch = 1;
+        }
+    } else {
+        begin_capture(r, p, off, depth, r->elem_index);
+    }
+}
+
+/* Hand a complete captured value to the caller (vend: just past it). */
+static int deliver(pg_json_reader *r, const unsigned char *vend, uint64_t end_off)
+{
+    size_t tail = (size_t)(vend - r->cap_from);
+    const char *raw;
+    size_t n;
+    int rc;
+
+    rc = check_limits(r, end_off, 0);
+    if (rc)
+        return rc;
+    if (r->cap_len == 0) {
+        /* The whole value is in this chunk: no copy. */
+        raw = (const char *)r->cap_from;
+        n = tail;
+    } else {
+        if (reserve(&r->cap_buf, &r->cap_cap, r->cap_len + tail))
+            return nomem(r);
+        memcpy(r->cap_buf + r->cap_len, r->cap_from, tail);
+        raw = r->cap_buf;
+        n = r->cap_len + tail;
+    }
+    r->capturing = 0;
+    r->cap_len = 0;
+    if (!r->h.value)
+        return 0;
+    pg_error_clear(&r->err);
+    rc = r->h.value(r->h.ctx, r->key, r->key_len, r->cap_index, raw, n, r->cap_start, &r->err);
+    if (rc == 0)
+        return 0;
+    if (rc > 0)
+        rc = PG_EINTERNAL;
+    if (!r->err.message[0])
+        pg_error_set(&r->err, rc, "the value handler stopped the reader (code %d)", rc);
+    r->err.code = rc;
+    return rc;
+}
+
+/* A value ended at depth <= end_watch (vend: just past it). */
+static int on_value_end(pg_json_reader *r, unsigned depth, const unsigned char *vend, uint64_t off)
+{
+    int rc;
+
+    if (depth == 0)
+        return 0;
+    if (r->capturing && depth == r->cap_depth) {
+        rc = deliver(r, vend, off);
+        if (rc)
+            return rc;
+        if (r->elements)
+            r->elem_index++;
+        else
+            r->end_watch = 0;
+        return 0;
+    }
+    if (r->elements && depth == 1) {
+        r->elements = 0;
+        r->start_watch = NO_WATCH;
+        r->end_watch = 0;
+        if (r->h.elements_end) {
+            pg_error_clear(&r->err);
+            rc = r->h.elements_end(r->h.ctx, r->key, r->key_len, r->elem_index, &r->err);
+            if (rc != 0) {
+                if (rc > 0)
+                    rc = PG_EINTERNAL;
+                if (!r->err.message[0])
+                    pg_error_set(&r->err, rc, "the elements_end handler stopped the reader (code %d)",
+                                 rc);
+                r->err.code = rc;
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* MARK: messages of the state machine ------------------------------------- */
+
+static const char *expected_value(int state)
+{
+    switch (state) {
+    case S_MEMBER_VALUE: return "expected a value after ':'";
+    case S_ARRAY_FIRST: return "expected a value or ']' after '['";
+    case S_ARRAY_NEXT: return "expected a value after ',' in an array";
+    default: return "expected a JSON value";
+    }
+}
+
+static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
+{
+    char q[16];
+
+    pg_error_clear(&r->err);
+    return set_error(r, PG_ESYNTAX, off,
+                     "invalid escape: unexpected %s after '\\' at byte %llu in the string started at "
+                     "byte %llu: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                     pg_json__quote_byte(q, c), (unsigned long long)off,
+                     (unsigned long long)r->str_start);
+}
+
+static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint32_t unit)
+{
+    pg_error_clear(&r->err);
+    return set_error(r, PG_ESYNTAX, off,
+                     "invalid string: %s \\u%04X at byte %llu in the string started at byte %llu "
+                     "(a high surrogate \\uD800-\\uDBFF must be followed by a low one "
+                     "\\uDC00-\\uDFFF)",
+                     what, (unsigned)unit, (unsigned long long)off, (unsigned long long)r->str_start);
+}
+
+/* MARK: the state machine ------------------------------------------------- */
+
+/* Skip whitespace; at the end of the chunk, suspend in `st`. */
+#define SKIP_WS(st)                                                                                \
+    do {                                                                                           \
+        while (p < end && pg_json__class[*p] == PG_JC_WS)                                          \
+            p++;                                                                                   \
+        if (p == end) {                                                                            \
+            state = (st);                                                                          \
+            goto suspend;                                                                          \
+        }                                                                                          \
+    } while (0)
+
+#define SUSPEND(st)                                                                                \
+    do {                                                                                           \
+        state = (st);                                                                              \
+        goto suspend;                                                                              \
+    } while (0)
+
+#define ABS(q) (base + (uint64_t)((q) - buf))
+
+/* Fail with a syntax error from pg_json__err_* (written into r->err). */
+#define FAIL(expr)                                                                                 \
+    do {                                                                                           \
+        pg_error_clear(&r->err);                                                                   \
+        rc = (expr);                                                                               \
+        goto failed;                                                                               \
+    } while (0)
+/* ... from inside a string (a string limit broken earlier takes precedence). */
+#define FAIL_S(expr)                                                                               \
+    do {                                                                                           \
+        in_string = 1;                                                                             \
+        pg_error_clear(&r->err);                                                                   \
+        rc = (expr);                                                                               \
+        goto failed;                                                                               \
+    } while (0)
+#define CHECK(expr)                                                                                \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc)                                                                                    \
+            goto failed;                                                                           \
+    } while (0)
+
+#define PUSH(k)                                                                                    \
+    do {                                                                                           \
+        if (depth == r->stack_cap) {                                                               \
+            CHECK(grow_stack(r, ABS(p)));                                                          \
+            kind = r->kind;                                                                        \
+        }                                                                                          \
+        depth++;                                                                                   \
+        kind[depth] = (k);                                                                         \
+        r->open_at[depth] = ABS(p);                                                                \
+    } while (0)
+
+static int core(pg_json_reader *r, const unsigned char *buf, size_t len)
+{
+    const unsigned char *p = buf;
+    const unsigned char *const end = buf + len;
+    const unsigned char *seg = buf; /* start of the key bytes not yet copied to key[] */
+    const uint64_t base = r->base;
+    unsigned depth = r->depth;
+    uint8_t *kind = r->kind;
+    int state = r->state;
+    int is_key = r->str_key;
+    int decode = r->str_decode;
+    int ns = r->num_state;
+    int in_string = 0;
+    unsigned c;
+    int rc;
+
+    if (r->capturing)
+        r->cap_from = buf;
+
+    switch (state) {
+    case S_TOP: goto top;
+    case S_MEMBER_VALUE: goto member_value;
+    case S_ARRAY_FIRST: goto array_first;
+    case S_ARRAY_NEXT: goto array_next;
+    case S_OBJECT_FIRST: goto object_first;
+    case S_OBJECT_NEXT: goto object_next;
+    case S_COLON: goto colon;
+    case S_AFTER_VALUE: goto after_value;
+    case S_DONE: goto done;
+    case S_STRING: goto string_body;
+    case S_STR_ESC: goto escape;
+    case S_STR_HEX: goto hex;
+    case S_STR_LOW_BS: goto low_bs;
+    case S_STR_LOW_U: goto low_u;
+    case S_STR_UTF8: goto utf8_cont;
+    case S_NUMBER: goto number_body;
+    case S_LITERAL: goto literal_body;
+    default: break;
+    }
+    pg_error_clear(&r->err);
+    rc = pg_error_set(&r->err, PG_EINTERNAL, "JSON reader in an unknown state %d", state);
+    goto failed;
+
+    /* --- between tokens --- */
+top:
+    SKIP_WS(S_TOP);
+    state = S_TOP;
+    goto value;
+member_value:
+    SKIP_WS(S_MEMBER_VALUE);
+    state = S_MEMBER_VALUE;
+    goto value;
+array_next:
+    SKIP_WS(S_ARRAY_NEXT);
+    state = S_ARRAY_NEXT;
+    goto value;
+array_first:
+    SKIP_WS(S_ARRAY_FIRST);
+    if (*p == ']')
+        goto close;
+    state = S_ARRAY_FIRST;
+    /* fall through to value */
+
+value:
+    if (depth == r->start_watch)
+        on_value_start(r, depth, p, ABS(p));
+    c = *p;
+    switch (pg_json__class[c]) {
+    case PG_JC_QUOTE:
+        is_key = 0;
+        decode = 0;
+        goto string_open;
+    case PG_JC_LBRACE:
+        PUSH(1);
+        p++;
+        goto object_first;
+    case PG_JC_LBRACKET:
+        PUSH(0);
+        p++;
+        goto array_first;
+    case PG_JC_MINUS:
+    case PG_JC_DIGIT:
+        goto number;
+    case PG_JC_T:
+    case PG_JC_F:
+    case PG_JC_N:
+        goto literal;
+    default:
+        FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c, expected_value(state)));
+    }
+
+object_first:
+    SKIP_WS(S_OBJECT_FIRST);
+    c = *p;
+    if (c == '"')
+        goto key;
+    if (c == '}')
+        goto close;
+    FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                 "expected a string key or '}' after '{'"));
+object_next:
+    SKIP_WS(S_OBJECT_NEXT);
+    c = *p;
+    if (c == '"')
+        goto key;
+    FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                 "expected a string key after ',' in an object"));
+key:
+    is_key = 1;
+    /* Keys at depth 1 are the top-level object's: the caller sees them. */
+    decode = depth == 1;
+    if (decode)
+        r->key_len = 0;
+    goto string_open;
+
+colon:
+    SKIP_WS(S_COLON);
+    c = *p;
+    if (c != ':')
+        FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                     "expected ':' after an object key"));
+    p++;
+    goto member_value;
+
+after_value:
+    SKIP_WS(S_AFTER_VALUE);
+    c = *p;
+    if (c == ',') {
+        p++;
+        if (kind[depth])
+            goto object_next;
+        goto array_next;
+    }
+    if (kind[depth]) {
+        if (c == '}')
+            goto close;
+        FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                     "expected ',' or '}' after an object member"));
+    }
+    if (c == ']')
+        goto close;
+    FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                 "expected ',' or ']' after an array element"));
+
+close:
+    depth--;
+    p++;
+    /* fall through to value_done */
+
+value_done:
+    if (depth <= r->end_watch) {
+        CHECK(on_value_end(r, depth, p, ABS(p)));
+        if (depth == 0)
+            goto done;
+    }
+    goto after_value;
+
+done:
+    SKIP_WS(S_DONE);
+    FAIL(pg_json__err_unexpected(&r->err, ABS(p), *p,
+                                 "expected the end of input after the top-level value"));
+
+    /* --- strings --- */
+string_open:
+    r->str_start = ABS(p);
+    p++;
+    seg = p;
+string_body:
+    p = pg_json__scan_string(p, end);
+    if (p == end)
+        SUSPEND(S_STRING);
+    c = *p;
+    if (c == '"') {
+        if (ABS(p) - r->str_start - 1 > r->lim.max_string) {
+            in_string = 1;
+            CHECK(check_limits(r, ABS(p), 1));
+        }
+        if (is_key) {
+            if (decode) {
+                CHECK(key_put(r, seg, (size_t)(p - seg)));
+                CHECK(on_top_key(r, r->str_start));
+            }
+            p++;
+            goto colon;
+        }
+        p++;
+        goto value_done;
+    }
+    if (c == '\\') {
+        if (decode)
+            CHECK(key_put(r, seg, (size_t)(p - seg)));
+        p++;
+        goto escape;
+    }
+    if (c < 0x20) {
+        char q[16];
+        in_string = 1;
+        pg_error_clear(&r->err);
+        rc = set_error(r, PG_ESYNTAX, ABS(p),
+                       "unexpected %s at byte %llu in the string started at byte %llu: control "
+                       "characters must be escaped in strings (\\n, \\t, \\u0000, ...)",
+                       pg_json__quote_byte(q, (unsigned char)c), (unsigned long long)ABS(p),
+                       (unsigned long long)r->str_start);
+        goto failed;
+    }
+    /* c >= 0x80: a multi-byte UTF-8 character. */
+    if (!pg_json__utf8[c].need)
+        FAIL_S(pg_json__err_utf8(&r->err, ABS(p), (unsigned char)c, 0, (unsigned char)c));
+    r->utf8_lead = (uint8_t)c;
+    r->utf8_need = pg_json__utf8[c].need;
+    r->utf8_lo = pg_json__utf8[c].lo;
+    r->utf8_hi = pg_json__utf8[c].hi;
+    r->utf8_pos = 1;
+    p++;
+utf8_cont:
+    while (r->utf8_need) {
+        if (p == end)
+            SUSPEND(S_STR_UTF8);
+        c = *p;
+        if (c < r->utf8_lo || c > r->utf8_hi)
+            FAIL_S(pg_json__err_utf8(&r->err, ABS(p), r->utf8_lead, r->utf8_pos, (unsigned char)c));
+        p++;
+        r->utf8_need--;
+        r->utf8_pos++;
+        r->utf8_lo = 0x80;
+        r->utf8_hi = 0xBF;
+    }
+    goto string_body;
+
+escape:
+    if (p == end)
+        SUSPEND(S_STR_ESC);
+    c = pg_json__escape[*p];
+    if (c > PG_JSON_ESC_U) {
+        if (decode) {
+            unsigned char b = (unsigned char)c;
+            CHECK(key_put(r, &b, 1));
+        }
+        p++;
+        seg = p;
+        goto string_body;
+    }
+    if (c == 0) {
+        in_string = 1;
+        rc = err_escape(r, ABS(p), *p);
+        goto failed;
+    }
+    p++;
+    r->hex_left = 4;
+    r->ucs = 0;
+hex:
+    while (r->hex_left) {
+        if (p == end)
+            SUSPEND(S_STR_HEX);
+        c = pg_json__hex[*p];
+        if (c == 0xff) {
+            char q[16];
+            in_string = 1;
+            pg_error_clear(&r->err);
+            rc = set_error(r, PG_ESYNTAX, ABS(p),
+                           "invalid \\u escape: unexpected %s at byte %llu in the string started at "
+                           "byte %llu: expected 4 hex digits after \\u",
+                           pg_json__quote_byte(q, *p), (unsigned long long)ABS(p),
+                           (unsigned long long)r->str_start);
+            goto failed;
+        }
+        r->ucs = r->ucs << 4 | c;
+        r->hex_left--;
+        p++;
+    }
+    {
+        /* \uXXXX is always 6 bytes: its '\' is 6 bytes back. */
+        uint64_t esc_at = ABS(p) - 6;
+        uint32_t u = r->ucs;
+        unsigned char out[4];
+        unsigned n = 0;
+
+        if (r->high) {
+            if (!PG_JSON_IS_LOW(u)) {
+                in_string = 1;
+                rc = err_surrogate(r, esc_at - 6, "high surrogate not followed by a low surrogate:",
+                                   r->high);
+                goto failed;
+            }
+            n = pg_json__put_utf8(out, 0x10000u + ((r->high - 0xD800u) << 10) + (u - 0xDC00u));
+            r->high = 0;
+        } else if (PG_JSON_IS_HIGH(u)) {
+            r->high = u;
+            goto low_bs;
+        } else if (PG_JSON_IS_LOW(u)) {
+            in_string = 1;
+            rc = err_surrogate(r, esc_at, "lone low surrogate", u);
+            goto failed;
+        } else {
+            n = pg_json__put_utf8(out, u);
+        }
+        if (decode)
+            CHECK(key_put(r, out, n));
+        seg = p;
+        goto string_body;
+    }
+low_bs:
+    if (p == end)
+        SUSPEND(S_STR_LOW_BS);
+    if (*p != '\\') {
+        in_string = 1;
+        rc = err_surrogate(r, ABS(p) - 6, "high surrogate not followed by a low surrogate:", r->high);
+        goto failed;
+    }
+    p++;
+low_u:
+    if (p == end)
+        SUSPEND(S_STR_LOW_U);
+    if (*p != 'u') {
+        in_string = 1;
+        /* p - 1 is the '\' after the 6 bytes of the high surrogate escape. */
+        rc = err_surrogate(r, ABS(p) - 7, "high surrogate not followed by a low surrogate:", r->high);
+        goto failed;
+    }
+    p++;
+    r->hex_left = 4;
+    r->ucs = 0;
+    goto hex;
+
+    /* --- numbers (RFC 8259 §6) --- */
+number:
+    r->num_start = ABS(p);
+    ns = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
+    p++;
+number_body:
+    for (;;) {
+        if (p == end)
+            SUSPEND(S_NUMBER);
+        c = *p;
+        switch (ns) {
+        case N_MINUS:
+            if (c == '0')
+                ns = N_ZERO;
+            else if (c - '0' < 10u)
+                ns = N_INT;
+            else
+                FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                             "expected a digit after '-' in a number"));
+            break;
+        case N_ZERO:
+            if (c == '.')
+                ns = N_DOT;
+            else if ((c | 0x20u) == 'e')
+                ns = N_EXP_MARK;
+            else if (c - '0' < 10u)
+                FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                             "a number cannot have a leading zero (expected '.', "
+                                             "'e' or the end of the number after 0)"));
+            else
+                goto value_done;
+            break;
+        case N_INT:
+            if (c - '0' < 10u)
+                break;
+            if (c == '.')
+                ns = N_DOT;
+            else if ((c | 0x20u) == 'e')
+                ns = N_EXP_MARK;
+            else
+                goto value_done;
+            break;
+        case N_DOT:
+            if (c - '0' < 10u)
+                ns = N_FRAC;
+            else
+                FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                             "expected a digit after the decimal point"));
+            break;
+        case N_FRAC:
+            if (c - '0' < 10u)
+                break;
+            if ((c | 0x20u) == 'e')
+                ns = N_EXP_MARK;
+            else
+                goto value_done;
+            break;
+        case N_EXP_MARK:
+            if (c == '+' || c == '-')
+                ns = N_EXP_SIGN;
+            else if (c - '0' < 10u)
+                ns = N_EXP;
+            else
+                FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                             "expected a sign or a digit in the exponent"));
+            break;
+        case N_EXP_SIGN:
+            if (c - '0' < 10u)
+                ns = N_EXP;
+            else
+                FAIL(pg_json__err_unexpected(&r->err, ABS(p), (unsigned char)c,
+                                             "expected a digit in the exponent"));
+            break;
+        default: /* N_EXP */
+            if (c - '0' < 10u)
+                break;
+            goto value_done;
+        }
+        p++;
+    }
+
+    /* --- true, false, null --- */
+literal:
+    if (c == 't') {
+        r->lit = "true";
+        r->lit_len = 4;
+    } else if (c == 'f') {
+        r->lit = "false";
+        r->lit_len = 5;
+    } else {
+        r->lit = "null";
+        r->lit_len = 4;
+    }
+    if ((size_t)(end - p) >= r->lit_len && memcmp(p, r->lit, r->lit_len) == 0) {
+        p += r->lit_len;
+        goto value_done;
+    }
+    r->lit_pos = 0;
+literal_body:
+    while (r->lit_pos < r->lit_len) {
+        if (p == end)
+            SUSPEND(S_LITERAL);
+        if (*p != (unsigned char)r->lit[r->lit_pos]) {
+            char q[16];
+            pg_error_clear(&r->err);
+            rc = set_error(r, PG_ESYNTAX, ABS(p),
+                           "unexpected %s at byte %llu: expected the literal %s (started at byte "
+                           "%llu)",
+                           pg_json__quote_byte(q, *p), (unsigned long long)ABS(p), r->lit,
+                           (unsigned long long)(ABS(p) - r->lit_pos));
+            goto failed;
+        }
+        p++;
+        r->lit_pos++;
+    }
+    goto value_done;
+
+    /* --- end of the chunk: save what the next one needs --- */
+suspend:
+    r->state = state;
+    r->depth = depth;
+    r->str_key = is_key;
+    r->str_decode = decode;
+    r->num_state = ns;
+    in_string = is_string_state(state);
+    CHECK(check_limits(r, ABS(end), in_string));
+    /* Raw key bytes since seg (escape states have already emitted theirs). */
+    if (decode && (state == S_STRING || state == S_STR_UTF8))
+        CHECK(key_put(r, seg, (size_t)(end - seg)));
+    if (r->capturing) {
+        size_t n = (size_t)(end - r->cap_from);
+        if (reserve(&r->cap_buf, &r->cap_cap, r->cap_len + n)) {
+            rc = nomem(r);
+            goto failed;
+        }
+        memcpy(r->cap_buf + r->cap_len, r->cap_from, n);
+        r->cap_len += n;
+    }
+    r->base = ABS(end);
+    return 0;
+
+failed:
+    /* A limit broken before the offending byte is the real error. */
+    if ((rc == PG_ESYNTAX || rc == PG_ELIMIT) && r->err.has_offset) {
+        int lrc = check_limits(r, r->err.offset, in_string);
+        if (lrc)
+            rc = lrc;
+    }
+    r->failed = 1;
+    r->depth = depth;
+    return rc;
+}
+
+#undef SKIP_WS
+#undef SUSPEND
+#undef ABS
+#undef FAIL
+#undef FAIL_S
+#undef CHECK
+#undef PUSH
+
+/* MARK: encoding front end ------------------------------------------------ */
+
+static int copy_error(const pg_json_reader *r, pg_error *err)
+{
+    if (err)
+        *err = r->err;
+    return r->err.code;
+}
+
+static int fail_u16(pg_json_reader *r, int bad, uint32_t unit)
+{
+    r->failed = 1;
+    pg_error_clear(&r->err);
+    if (bad == PG_U16_LONE_LOW)
+        return set_error(r, PG_ESYNTAX, r->base,
+                         "invalid UTF-16: low surrogate 0x%04X without a high surrogate before it "
+                         "(at byte %llu of the text transcoded to UTF-8)",
+                         (unsigned)unit, (unsigned long long)r->base);
+    return set_error(r, PG_ESYNTAX, r->base,
+                     "invalid UTF-16: high surrogate 0x%04X not followed by a low surrogate (at "
+                     "byte %llu of the text transcoded to UTF-8)",
+                     (unsigned)unit, (unsigned long long)r->base);
+}
+
+static int feed_u16(pg_json_reader *r, const unsigned char *in, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < U16_BLOCK ? len : U16_BLOCK;
+        int bad, rc;
+        uint32_t unit;
+        size_t m = pg_json__u16_transcode(&r->u16, in, n, r->tbuf, &bad, &unit);
+
+        rc = core(r, r->tbuf, m);
+        if (rc)
+            return rc;
+        if (bad)
+            return fail_u16(r, bad, unit);
+        in += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/*
+ * Decide the encoding from the first bytes in bom[] (at most 3). Returns 1
+ * when decided, 0 when more bytes are needed, or an error.
+ */
+static int detect(pg_json_reader *r, int at_end)
+{
+    const unsigned char *b = r->bom;
+    unsigned n = r->bom_len;
+    pg_json_encoding enc = PG_JSON_UTF8;
+    int rc;
+
+    if (b[0] == 0xEF) {
+        if (n >= 2 && b[1] != 0xBB)
+            goto plain;
+        if (n < 3 && !at_end)
+            return 0;
+        if (n == 3 && b[2] == 0xBF)
+            enc = PG_JSON_UTF8_BOM;
+    } else if (b[0] == 0xFF || b[0] == 0xFE) {
+        if (n < 2 && !at_end)
+            return 0;
+        if (n == 2 && b[0] == 0xFF && b[1] == 0xFE)
+            enc = PG_JSON_UTF16LE_BOM;
+        else if (n == 2 && b[0] == 0xFE && b[1] == 0xFF)
+            enc = PG_JSON_UTF16BE_BOM;
+    }
+    if (enc == PG_JSON_UTF8)
+        goto plain;
+
+    r->enc_known = 1;
+    r->enc = enc;
+    /* Offsets count the BOM as the 3 bytes of U+FEFF in UTF-8, in every
+     * encoding: offsets are positions in the UTF-8 text the core reads. */
+    r->base = 3;
+    if (enc != PG_JSON_UTF8_BOM) {
+        r->u16.big_endian = enc == PG_JSON_UTF16BE_BOM;
+        r->tbuf = pg_malloc(PG_JSON_U16_OUT(U16_BLOCK));
+        if (!r->tbuf) {
+            r->failed = 1;
+            return nomem(r);
+        }
+    }
+    return 1;
+
+plain:
+    /* No BOM: the bytes held back are ordinary input. */
+    r->enc_known = 1;
+    r->enc = PG_JSON_UTF8;
+    rc = core(r, b, n);
+    return rc ? rc : 1;
+}
+
+/* MARK: public API -------------------------------------------------------- */
+
+pg_json_reader *pg_json_reader_new(const pg_json_handler *handler, const pg_json_limits *limits)
+{
+    pg_json_reader *r = pg_calloc(1, sizeof *r);
+
+    if (!r)
+        return NULL;
+    if (handler)
+        r->h = *handler;
+    if (limits)
+        r->lim = *limits;
+    if (r->lim.max_depth == 0)
+        r->lim.max_depth = PG_JSON_DEFAULT_MAX_DEPTH;
+    if (r->lim.max_depth > MAX_DEPTH_CAP)
+        r->lim.max_depth = MAX_DEPTH_CAP;
+    if (r->lim.max_string == 0)
+        r->lim.max_string = PG_JSON_DEFAULT_MAX_STRING;
+    if (r->lim.max_capture == 0)
+        r->lim.max_capture = PG_JSON_DEFAULT_MAX_CAPTURE;
+    r->stack_cap = r->lim.max_depth < STACK_START ? r->lim.max_depth : STACK_START;
+    r->kind = pg_malloc((size_t)r->stack_cap + 1);
+    r->open_at = pg_malloc(((size_t)r->stack_cap + 1) * sizeof *r->open_at);
+    if (!r->kind || !r->open_at) {
+        pg_json_reader_free(r);
+        return NULL;
+    }
+    r->kind[0] = 0;
+    r->open_at[0] = 0;
+    r->state = S_TOP;
+    r->start_watch = 0;
+    r->end_watch = 0;
+    return r;
+}
+
+void pg_json_reader_free(pg_json_reader *r)
+{
+    if (!r)
+        return;
+    pg_free(r->kind);
+    pg_free(r->open_at);
+    pg_free(r->tbuf);
+    pg_free(r->key);
+    pg_free(r->cap_buf);
+    pg_free(r);
+}
+
+int pg_json_feed(pg_json_reader *r, const char *buf, size_t len, pg_error *err)
+{
+    const unsigned char *in = (const unsigned char *)buf;
+    int rc;
+
+    if (r->failed)
+        return copy_error(r, err);
+    while (!r->enc_known && len > 0) {
+        r->bom[r->bom_len++] = *in++;
+        len--;
+        rc = detect(r, 0);
+        if (rc < 0)
+            return copy_error(r, err);
+    }
+    if (len == 0)
+        return 0;
+    if (r->enc == PG_JSON_UTF16LE_BOM || r->enc == PG_JSON_UTF16BE_BOM)
+        rc = feed_u16(r, in, len);
+    else
+        rc = core(r, in, len);
+    return rc ? copy_error(r, err) : 0;
+}
+
+static int truncated(pg_json_reader *r, const char *what, uint64_t at)
+{
+    pg_error_clear(&r->err);
+    return set_error(r, PG_ESYNTAX, r->base,
+                     "unexpected end of input: the JSON is truncated (inside %s started at byte %llu)",
+                     what, (unsigned long long)at);
+}
+
+static int finish(pg_json_reader *r)
+{
+    int st = r->state;
+
+    if (!r->enc_known && r->bom_len > 0) {
+        int rc = detect(r, 1);
+        if (rc < 0)
+            return rc;
+    }
+    if (r->u16.have_byte) {
+        pg_error_clear(&r->err);
+        return set_error(r, PG_ESYNTAX, r->base,
+                         "unexpected end of input: the UTF-16 text ends in the middle of a code unit "
+                         "(an odd number of bytes)");
+    }
+    if (r->u16.high) {
+        pg_error_clear(&r->err);
+        return set_error(r, PG_ESYNTAX, r->base,
+                         "unexpected end of input: the UTF-16 text ends with the high surrogate "
+                         "0x%04X of an incomplete pair",
+                         (unsigned)r->u16.high);
+    }
+    if (st == S_NUMBER && (r->num_state == N_ZERO || r->num_state == N_INT ||
+                           r->num_state == N_FRAC || r->num_state == N_EXP)) {
+        if (r->depth == 0) {
+            /* A top-level number ends with the input. */
+            r->state = S_DONE;
+            return 0;
+        }
+    }
+    switch (st) {
+    case S_DONE:
+        return 0;
+    case S_TOP:
+        pg_error_clear(&r->err);
+        if (r->base == 0 || (r->base == 3 && r->enc != PG_JSON_UTF8))
+            return set_error(r, PG_ESYNTAX, r->base, "empty input: expected a JSON value");
+        return set_error(r, PG_ESYNTAX, r->base,
+                         "empty input: only whitespace, expected a JSON value");
+    case S_STRING:
+    case S_STR_ESC:
+    case S_STR_HEX:
+    case S_STR_LOW_BS:
+    case S_STR_LOW_U:
+    case S_STR_UTF8:
+        return truncated(r, r->str_key ? "an object key" : "a string", r->str_start);
+    case S_LITERAL:
+        return truncated(r, r->lit[0] == 't' ? "the literal true"
+                            : r->lit[0] == 'f' ? "the literal false"
+                                               : "the literal null",
+                         r->base - r->lit_pos);
+    case S_NUMBER:
+        if (r->depth == 0 || !(r->num_state == N_ZERO || r->num_state == N_INT ||
+                               r->num_state == N_FRAC || r->num_state == N_EXP))
+            return truncated(r, "a number", r->num_start);
+        break;
+    default:
+        break;
+    }
+    return truncated(r, r->kind[r->depth] ? "an object" : "an array", r->open_at[r->depth]);
+}
+
+int pg_json_finish(pg_json_reader *r, pg_error *err)
+{
+    int rc;
+
+    if (r->failed)
+        return copy_error(r, err);
+    rc = finish(r);
+    if (rc) {
+        r->failed = 1;
+        return copy_error(r, err);
+    }
+    return 0;
+}
+
+pg_json_type pg_json_reader_top_type(const pg_json_reader *r)
+{
+    return r->top_type;
+}
+
+pg_json_encoding pg_json_reader_encoding(const pg_json_reader *r)
+{
+    return r->enc;
+}
+
+uint64_t pg_json_reader_offset(const pg_json_reader *r)
+{
+    return r->base + (r->enc_known ? 0 : r->bom_len);
+}

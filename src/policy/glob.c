@@ -1,0 +1,75 @@
+/* glob.c — the one glob dialect of policies (types, addresses, names,
+ * waivers, the `glob` operator).
+ *
+ * Not fnmatch(3): Terraform addresses are full of brackets
+ * (`aws_dynamodb_table.t["prod"]`, `module.m[0]`), and fnmatch would read
+ * `[...]` as a character class, so a waiver written as the exact address
+ * would silently match nothing. Here only `*`, `?` and `\` are special.
+ */
+#include "policy/policy_internal.h"
+
+#include <stddef.h>
+
+static unsigned char fold(unsigned char c, int icase)
+{
+    return icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Length of the UTF-8 sequence that starts with `c` (1 for stray bytes), so
+ * `?` matches one character, not one byte. */
+static size_t utf8_len(unsigned char c)
+{
+    if (c >= 0xF0 && c < 0xF8)
+        return 4;
+    if (c >= 0xE0)
+        return c < 0xF0 ? 3 : 1;
+    if (c >= 0xC0)
+        return 2;
+    return 1;
+}
+
+/* Iterative matching with one backtrack point (the last `*`): linear in
+ * practice, O(n*m) worst case, never exponential. */
+int pg_policy__glob(const char *pattern, const char *s, int icase)
+{
+    const unsigned char *p = (const unsigned char *)pattern;
+    const unsigned char *t = (const unsigned char *)s;
+    const unsigned char *star_p = NULL, *star_t = NULL;
+
+    while (*t) {
+        if (*p == '*') {
+            while (*p == '*')
+                p++;
+            star_p = p;
+            star_t = t;
+            continue;
+        }
+        if (*p == '?') {
+            size_t k = utf8_len(*t), i;
+            for (i = 0; i < k && t[i]; i++)
+                ;
+            p++;
+            t += i;
+            continue;
+        }
+        if (*p == '\\' && p[1]) {
+            if (p[1] == *t) {
+                p += 2;
+                t++;
+                continue;
+            }
+        } else if (*p && fold(*p, icase) == fold(*t, icase)) {
+            p++;
+            t++;
+            continue;
+        }
+        if (!star_p)
+            return 0;
+        /* Let the last `*` swallow one more character and retry. */
+        p = star_p;
+        t = ++star_t;
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}

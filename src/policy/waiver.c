@@ -1,0 +1,115 @@
+/* waiver.c — applying `waivers:` to findings (SPEC §4).
+ *
+ * A waiver covers a finding when its rule is the finding's rule (or
+ * detector) id and its address glob matches the finding's address. The
+ * first valid waiver that covers a finding waives it (reason and owner are
+ * copied onto the finding); every valid waiver that covers it counts it.
+ * A waiver is expired when today is after its `expires` date: it then
+ * waives nothing, and the findings it would have covered carry its date in
+ * waiver_expired. A finding whose rule says `waivable: false` is covered by
+ * no waiver at all: a waiver aimed only at such findings reports "unused"
+ * (docs/policies.md says so).
+ */
+#include "policy/policy_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plangate/alloc.h"
+
+/* Today (UTC) as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH when set, so
+ * builds and tests can pin it. */
+static void today_utc(char buf[11])
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            now = (time_t)v;
+    }
+    if (!gmtime_r(&now, &tm) || strftime(buf, 11, "%Y-%m-%d", &tm) != 10)
+        snprintf(buf, 11, "1970-01-01");
+}
+
+static int covers(const pg_waiver *w, const pg_finding *f)
+{
+    return strcmp(w->rule, f->rule) == 0 && pg_policy__glob(w->address, f->address ? f->address : "", 0);
+}
+
+int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const char *today,
+                            pg_waiver_status **out, size_t *count_out, pg_error *err)
+{
+    pg_waiver_status *st = NULL;
+    unsigned char *expired = NULL;
+    char now[11];
+    size_t n = p ? p->n_waivers : 0, i, k;
+
+    *out = NULL;
+    *count_out = 0;
+    if (!today) {
+        today_utc(now);
+        today = now;
+    }
+    if (n == 0)
+        return PG_OK;
+    st = pg_calloc(n, sizeof *st);
+    expired = pg_calloc(n, 1);
+    if (!st || !expired)
+        goto nomem;
+    for (i = 0; i < n; i++) {
+        const pg_waiver *w = p->waivers[i];
+        st[i].rule = w->rule;
+        st[i].address = w->address;
+        st[i].reason = w->reason;
+        st[i].owner = w->owner;
+        st[i].expires = w->expires;
+        st[i].source = w->source;
+        /* YYYY-MM-DD compares as text; the waiver still holds on its date. */
+        expired[i] = w->expires && strcmp(today, w->expires) > 0;
+    }
+    for (k = 0; findings && k < findings->count; k++) {
+        pg_finding *f = findings->items[k];
+        const pg_waiver *applied = NULL, *lapsed = NULL;
+
+        if (!f->waivable || f->waived)
+            continue;
+        for (i = 0; i < n; i++) {
+            const pg_waiver *w = p->waivers[i];
+            if (!covers(w, f))
+                continue;
+            st[i].matched++;
+            if (expired[i]) {
+                if (!lapsed)
+                    lapsed = w;
+            } else if (!applied) {
+                applied = w;
+            }
+        }
+        if (applied) {
+            f->waived = 1;
+            if (!(f->waiver_reason = pg_strdup(applied->reason)))
+                goto nomem;
+            if (applied->owner && !(f->waiver_owner = pg_strdup(applied->owner)))
+                goto nomem;
+        } else if (lapsed) {
+            if (!(f->waiver_expired = pg_strdup(lapsed->expires)))
+                goto nomem;
+        }
+    }
+    for (i = 0; i < n; i++)
+        st[i].state = expired[i] ? PG_WAIVER_EXPIRED : st[i].matched ? PG_WAIVER_USED : PG_WAIVER_UNUSED;
+    pg_free(expired);
+    *out = st;
+    *count_out = n;
+    return PG_OK;
+nomem:
+    pg_free(st);
+    pg_free(expired);
+    return pg_error_set(err, PG_ENOMEM, "out of memory");
+}

@@ -1,0 +1,152 @@
+/*
+ * github.c — GitHub Actions workflow commands (SPEC §5).
+ *
+ * One annotation per finding: ::error for a finding that blocks the plan
+ * (unwaived, at or above fail_on), ::notice for a waived one, ::warning for
+ * the rest; the destroyed resources in a collapsed log group; one ::error per
+ * evaluation error; a last plain line with the verdict. Every model string is
+ * escaped as the runner expects (data: % CR LF; properties also : and ,), so
+ * nothing in a plan can end a command early or start a new one: every line
+ * this writer prints starts with "::" + a command it chose, or with a fixed
+ * word. The GITHUB_STEP_SUMMARY file is the CLI's job (markdown writer).
+ */
+#include "report/report_internal.h"
+
+#include <string.h>
+
+#include "plangate/alloc.h"
+
+static void body(pg_report__out *b, const pg_report *r, const pg_finding *f, int *oom)
+{
+    size_t i;
+
+    pg_report__printf(b, "[%s] %s", pg_severity_name(f->severity),
+                      f->message && *f->message ? f->message : f->rule);
+    for (i = 0; i < f->n_evidence; i++) {
+        const pg_evidence *e = &f->evidence[i];
+        char *before = e->before ? pg_report__value_text(e->before) : NULL;
+        char *after = e->after ? pg_report__value_text(e->after) : NULL;
+        if ((e->before && !before) || (e->after && !after))
+            *oom = 1;
+        else if (before && after)
+            pg_report__printf(b, "\n%s: %s → %s", e->path, before, after);
+        else
+            pg_report__printf(b, "\n%s: %s", e->path, before ? before : after ? after : "(none)");
+        pg_free(before);
+        pg_free(after);
+    }
+    if (f->remediation && *f->remediation)
+        pg_report__printf(b, "\nFix: %s", f->remediation);
+    if (f->waived) {
+        pg_report__printf(b, "\nWaived: %s", f->waiver_reason ? f->waiver_reason : "(no reason)");
+        if (f->waiver_owner)
+            pg_report__printf(b, " (owner: %s)", f->waiver_owner);
+    } else if (!pg_report__blocks(r, f)) {
+        pg_report__printf(b, "\nBelow the fail-on threshold (%s): reported, not blocking.",
+                          pg_severity_name(r->fail_on));
+    }
+    if (f->waiver_expired)
+        pg_report__printf(b, "\nA waiver for this finding expired on %s: it no longer applies.",
+                          f->waiver_expired);
+}
+
+static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f,
+                       int *oom)
+{
+    const char *cmd = f->waived ? "notice" : pg_report__blocks(r, f) ? "error" : "warning";
+
+    pg_report__printf(o, "::%s title=", cmd);
+    pg_report__esc_github(o, f->rule, 1);
+    if (f->address && *f->address) {
+        pg_report__esc_github(o, ": ", 1);
+        pg_report__esc_github(o, f->address, 1);
+    }
+    pg_report__puts(o, "::");
+    pg_report__out_reset(b);
+    body(b, r, f, oom);
+    if (b->failed)
+        *oom = 1;
+    pg_report__esc_github(o, b->buf ? b->buf : "", 0);
+    pg_report__putc(o, '\n');
+}
+
+static void destroyed_group(pg_report__out *o, const pg_report *r)
+{
+    const pg_report_list *l = &r->destroys;
+    size_t i;
+
+    if (l->total == 0)
+        return;
+    pg_report__printf(o, "::group::plangate: %zu resource%s destroyed by this plan\n", l->total,
+                      l->total == 1 ? "" : "s");
+    for (i = 0; i < l->count; i++) {
+        const pg_report_item *it = &l->items[i];
+        const char *reason = pg_report__reason_text(it->action_reason);
+        /* A fixed word first: a log line must never start with "::". */
+        pg_report__printf(o, "%-8s ", pg_action_name(it->action));
+        pg_report__esc_github(o, it->address, 0);
+        if (it->deposed) {
+            pg_report__puts(o, " (deposed ");
+            pg_report__esc_github(o, it->deposed, 0);
+            pg_report__putc(o, ')');
+        }
+        if (it->is_protected)
+            pg_report__puts(o, " [protected]");
+        if (it->replace_order == PG_REPLACE_DELETE_BEFORE_CREATE)
+            pg_report__puts(o, " - destroy first, then create");
+        else if (it->replace_order == PG_REPLACE_CREATE_BEFORE_DESTROY)
+            pg_report__puts(o, " - create first, then destroy");
+        if (reason) {
+            pg_report__puts(o, " - ");
+            pg_report__esc_github(o, reason, 0);
+        }
+        pg_report__putc(o, '\n');
+    }
+    if (l->total > l->count)
+        pg_report__printf(o, "and %zu more\n", l->total - l->count);
+    pg_report__puts(o, "::endgroup::\n");
+}
+
+static int write_github(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+{
+    pg_report__out o, b;
+    pg_report__tally c;
+    size_t i;
+    int oom = 0;
+
+    (void)style;
+    pg_report__out_stream(&o, out);
+    pg_report__out_memory(&b);
+    destroyed_group(&o, r);
+    for (i = 0; i < r->findings.count; i++)
+        annotation(&o, &b, r, r->findings.items[i], &oom);
+    for (i = 0; i < r->n_errors; i++) {
+        pg_report__puts(&o, "::error title=");
+        pg_report__esc_github(&o, "plangate: the plan could not be evaluated", 1);
+        pg_report__puts(&o, "::");
+        pg_report__esc_github(&o, r->errors[i], 0);
+        pg_report__putc(&o, '\n');
+    }
+    pg_report__count(r, &c);
+    switch (r->verdict) {
+    case PG_VERDICT_PASS:
+        pg_report__printf(&o, "plangate: PASS: no unwaived finding at or above %s", pg_severity_name(r->fail_on));
+        break;
+    case PG_VERDICT_FAIL:
+        pg_report__printf(&o, "plangate: FAIL: %zu finding%s at or above %s", c.blocking,
+                          c.blocking == 1 ? "" : "s", pg_severity_name(r->fail_on));
+        break;
+    case PG_VERDICT_ERROR:
+        pg_report__puts(&o, "plangate: ERROR: the plan could not be evaluated");
+        break;
+    }
+    if (c.waived || c.below)
+        pg_report__printf(&o, " (%zu waived, %zu below the threshold)", c.waived, c.below);
+    pg_report__putc(&o, '\n');
+    pg_report__out_dispose(&b);
+    if (oom)
+        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the github report");
+    return PG_OK;
+}
+
+const pg_report_writer pg_report__github_writer = {"github", write_github};

@@ -1,0 +1,107 @@
+/*
+ * report.c — pg_report_write(): one table of writers, one place that checks
+ * the output (SPEC §5, STYLE 5 and 19), and the wording every format shares.
+ */
+#include "report/report_internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Indexed by pg_report_format: the order of the enum in report.h. */
+static const pg_report_writer *const writers[PG_FORMAT_COUNT_] = {
+    &pg_report__text_writer,  &pg_report__json_writer,   &pg_report__sarif_writer,
+    &pg_report__junit_writer, &pg_report__github_writer, &pg_report__markdown_writer,
+};
+
+int pg_report_format_from_name(const char *name)
+{
+    int i;
+
+    if (!name)
+        return -1;
+    for (i = 0; i < (int)PG_FORMAT_COUNT_; i++)
+        if (strcmp(name, writers[i]->name) == 0)
+            return i;
+    return -1;
+}
+
+const char *pg_report_format_name(pg_report_format f)
+{
+    if ((unsigned)f >= PG_FORMAT_COUNT_)
+        return "unknown";
+    return writers[f]->name;
+}
+
+int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
+                    FILE *out, pg_error *err)
+{
+    static const pg_report_style plain = {0, 0, "0.0.0"};
+    pg_report_style st;
+    int rc;
+
+    if ((unsigned)format >= PG_FORMAT_COUNT_)
+        return pg_error_set(err, PG_EINTERNAL, "unknown report format %d", (int)format);
+    st = style ? *style : plain;
+    if (!st.version)
+        st.version = plain.version;
+    errno = 0;
+    rc = writers[format]->write(r, &st, out, err);
+    if (rc != 0)
+        return rc;
+    /* A report that did not reach its reader must never pass (STYLE 19). */
+    if (ferror(out) || fflush(out) != 0)
+        return pg_error_set(err, PG_EIO, "cannot write the %s report: %s", writers[format]->name,
+                            errno ? strerror(errno) : "write error");
+    return PG_OK;
+}
+
+/* MARK: shared wording */
+
+const char *pg_report__verdict_name(pg_verdict v)
+{
+    switch (v) {
+    case PG_VERDICT_PASS: return "pass";
+    case PG_VERDICT_FAIL: return "fail";
+    case PG_VERDICT_ERROR: break;
+    }
+    return "error";
+}
+
+const char *pg_report__replace_order_name(pg_replace_order o)
+{
+    switch (o) {
+    case PG_REPLACE_DELETE_BEFORE_CREATE: return "delete-before-create";
+    case PG_REPLACE_CREATE_BEFORE_DESTROY: return "create-before-destroy";
+    case PG_REPLACE_NONE: break;
+    }
+    return NULL;
+}
+
+const char *pg_report__reason_text(const char *reason)
+{
+    const char *words = pg_action_reason_words(reason);
+
+    /* A reason Terraform adds later is still shown, verbatim (SPEC §2). */
+    return words ? words : reason;
+}
+
+int pg_report__blocks(const pg_report *r, const pg_finding *f)
+{
+    return !f->waived && f->severity >= r->fail_on;
+}
+
+void pg_report__count(const pg_report *r, pg_report__tally *t)
+{
+    size_t i;
+
+    memset(t, 0, sizeof *t);
+    for (i = 0; i < r->findings.count; i++) {
+        const pg_finding *f = r->findings.items[i];
+        if (f->waived)
+            t->waived++;
+        else if (f->severity >= r->fail_on)
+            t->blocking++;
+        else
+            t->below++;
+    }
+}

@@ -1,0 +1,721 @@
+/*
+ * text.c — the default report: the operator's review aid (SPEC §5).
+ *
+ * Order is the order of what matters: a summary of the plan, then what the
+ * plan destroys (first and loudest: every delete and replace, why, in which
+ * order, whether it is protected), moves, deposed objects, drift and imports;
+ * then the findings by severity with their evidence, fix and waiver; then
+ * waivers that need attention; then one verdict line. With `quiet`, only the
+ * findings and the verdict.
+ *
+ * Layout rules: lines fit 80 columns where the content allows (addresses are
+ * never broken, so a very long one overflows rather than becoming
+ * uncopyable); prose wraps with a hanging indent; display width is counted
+ * in code points (no locale dependence, so the output is deterministic);
+ * colour only when style->color; every model string goes through
+ * pg_report__esc_text, so nothing in a plan can drive the terminal.
+ */
+#include "report/report_internal.h"
+
+#include <string.h>
+
+#include "plangate/alloc.h"
+
+#define WIDTH 80u
+#define DETAIL_INDENT 11u /* under "  REPLACE  " */
+#define RULE_COL_MAX 34u
+#define PATH_COL_MAX 28u
+#define MOVE_COL_MAX 40u
+
+/* ANSI SGR sequences, only ever written when style->color. */
+#define SGR_RESET "\033[0m"
+#define SGR_BOLD "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_RED "\033[31m"
+#define SGR_BOLD_RED "\033[1;31m"
+#define SGR_BOLD_GREEN "\033[1;32m"
+#define SGR_YELLOW "\033[33m"
+#define SGR_BOLD_YELLOW "\033[1;33m"
+#define SGR_CYAN "\033[36m"
+
+typedef struct text_ctx {
+    pg_report__out *o;
+    const pg_report *r;
+    const pg_report_style *st;
+    pg_report__out clean; /* scratch: a model string made terminal-safe */
+    int started;          /* something was printed: sections are separated by a blank line */
+    int oom;
+} text_ctx;
+
+static void gap(text_ctx *t)
+{
+    if (t->started)
+        pg_report__putc(t->o, '\n');
+    t->started = 1;
+}
+
+static void sgr(text_ctx *t, const char *code)
+{
+    if (t->st->color)
+        pg_report__puts(t->o, code);
+}
+
+static void sgr_off(text_ctx *t)
+{
+    if (t->st->color)
+        pg_report__puts(t->o, SGR_RESET);
+}
+
+static const char *severity_sgr(pg_severity s)
+{
+    switch (s) {
+    case PG_SEV_CRITICAL: return SGR_BOLD_RED;
+    case PG_SEV_HIGH: return SGR_RED;
+    case PG_SEV_MEDIUM: return SGR_YELLOW;
+    case PG_SEV_LOW: return SGR_CYAN;
+    case PG_SEV_INFO: break;
+    }
+    return SGR_DIM;
+}
+
+/* The terminal-safe form of `s` in t->clean (valid until the next call). */
+static const char *clean(text_ctx *t, const char *s, int keep_newlines)
+{
+    pg_report__out_reset(&t->clean);
+    pg_report__esc_text(&t->clean, s ? s : "", keep_newlines);
+    if (t->clean.failed)
+        t->oom = 1;
+    return t->clean.buf ? t->clean.buf : "";
+}
+
+/* Print `s` as is (already clean) and return its width. */
+static size_t put_w(text_ctx *t, const char *s)
+{
+    pg_report__puts(t->o, s);
+    return pg_report__utf8_width(s, strlen(s));
+}
+
+/* Print a model string on one line and return its width. */
+static size_t put_str(text_ctx *t, const char *s)
+{
+    return put_w(t, clean(t, s, 0));
+}
+
+static size_t str_width(text_ctx *t, const char *s)
+{
+    const char *c = clean(t, s, 0);
+    return pg_report__utf8_width(c, strlen(c));
+}
+
+static void pad_to(text_ctx *t, size_t col, size_t target)
+{
+    if (target > col)
+        pg_report__pad(t->o, ' ', target - col);
+}
+
+/*
+ * Print `s` wrapped at WIDTH. The cursor is at column `col`; wrapped and new
+ * lines start at `indent` plus the line's own leading spaces (so a remediation
+ * that carries a code block keeps its shape). Runs of spaces between words
+ * become one. No trailing newline.
+ */
+static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
+{
+    const char *p = clean(t, s, 1);
+    int first_line = 1;
+
+    for (;;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p), i = 0, lead = 0, cont;
+        int line_empty = 1;
+
+        while (lead < len && p[lead] == ' ')
+            lead++;
+        if (!first_line) {
+            pg_report__putc(t->o, '\n');
+            col = 0;
+            pad_to(t, 0, indent);
+            col = indent;
+        }
+        pg_report__pad(t->o, ' ', lead);
+        col += lead;
+        cont = indent + lead;
+        i = lead;
+        while (i < len) {
+            size_t start, w;
+            while (i < len && p[i] == ' ')
+                i++;
+            if (i == len)
+                break;
+            start = i;
+            while (i < len && p[i] != ' ')
+                i++;
+            w = pg_report__utf8_width(p + start, i - start);
+            if (!line_empty && col + 1 + w > WIDTH) {
+                pg_report__putc(t->o, '\n');
+                pg_report__pad(t->o, ' ', cont);
+                col = cont;
+            } else if (!line_empty) {
+                pg_report__putc(t->o, ' ');
+                col++;
+            }
+            pg_report__write(t->o, p + start, i - start);
+            col += w;
+            line_empty = 0;
+        }
+        first_line = 0;
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+}
+
+static void heading(text_ctx *t, const char *color, const char *title, size_t count, int show_count)
+{
+    gap(t);
+    sgr(t, color);
+    pg_report__puts(t->o, title);
+    if (show_count)
+        pg_report__printf(t->o, " (%zu)", count);
+    sgr_off(t);
+    pg_report__putc(t->o, '\n');
+}
+
+static void more_line(text_ctx *t, const pg_report_list *l)
+{
+    if (l->total > l->count)
+        pg_report__printf(t->o, "  … and %zu more\n", l->total - l->count);
+}
+
+/* MARK: plan summary */
+
+static int nothing_read(const pg_report *r)
+{
+    return r->verdict == PG_VERDICT_ERROR && !r->plan.format_version[0] &&
+           r->plan.resource_changes == 0 && r->findings.count == 0;
+}
+
+static void summary(text_ctx *t)
+{
+    /* Three columns: what destroys or replaces, what changes, what only reads. */
+    static const pg_action grid[3][3] = {
+        {PG_ACTION_DELETE, PG_ACTION_CREATE, PG_ACTION_READ},
+        {PG_ACTION_REPLACE, PG_ACTION_UPDATE, PG_ACTION_NOOP},
+        {PG_ACTION_FORGET, PG_ACTION_UNKNOWN, PG_ACTION_COUNT_},
+    };
+    const pg_plan_info *p = &t->r->plan;
+    size_t row, col;
+
+    gap(t);
+    sgr(t, SGR_BOLD);
+    pg_report__puts(t->o, "Plan ");
+    sgr_off(t);
+    put_str(t, t->r->source ? t->r->source : "<stdin>");
+    if (p->format_version[0] || p->terraform_version[0]) {
+        pg_report__puts(t->o, "  (");
+        if (p->format_version[0]) {
+            pg_report__puts(t->o, "format ");
+            put_str(t, p->format_version);
+        }
+        if (p->terraform_version[0]) {
+            pg_report__puts(t->o, p->format_version[0] ? ", Terraform " : "Terraform ");
+            put_str(t, p->terraform_version);
+        }
+        pg_report__putc(t->o, ')');
+    }
+    pg_report__putc(t->o, '\n');
+    for (row = 0; row < 3; row++) {
+        for (col = 0; col < 3; col++) {
+            pg_action a = grid[row][col];
+            int loud;
+            if (a == PG_ACTION_COUNT_ || (a == PG_ACTION_UNKNOWN && p->counts[a] == 0))
+                continue;
+            loud = (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE) && p->counts[a] > 0;
+            pg_report__puts(t->o, col == 0 ? "  " : "    ");
+            if (loud)
+                sgr(t, SGR_BOLD_RED);
+            pg_report__printf(t->o, "%-8s%8ld", pg_action_name(a), p->counts[a]);
+            if (loud)
+                sgr_off(t);
+        }
+        pg_report__putc(t->o, '\n');
+    }
+}
+
+/* MARK: what is destroyed */
+
+static const char *upper_action(pg_action a)
+{
+    switch (a) {
+    case PG_ACTION_DELETE: return "DELETE";
+    case PG_ACTION_REPLACE: return "REPLACE";
+    case PG_ACTION_UNKNOWN: return "UNKNOWN";
+    default: break;
+    }
+    return pg_action_name(a);
+}
+
+static void raw_actions(const json_t *actions, pg_report__out *o)
+{
+    size_t i;
+
+    for (i = 0; i < json_array_size(actions); i++) {
+        const json_t *v = json_array_get(actions, i);
+        if (i)
+            pg_report__puts(o, ", ");
+        pg_report__puts(o, json_is_string(v) ? json_string_value(v) : "?");
+    }
+}
+
+static void destroyed(text_ctx *t)
+{
+    const pg_report_list *l = &t->r->destroys;
+    pg_report__out detail;
+    size_t i;
+
+    if (l->total == 0) {
+        gap(t);
+        sgr(t, SGR_BOLD_GREEN);
+        pg_report__puts(t->o, "Nothing is destroyed by this plan.");
+        sgr_off(t);
+        pg_report__putc(t->o, '\n');
+        return;
+    }
+    heading(t, SGR_BOLD_RED, "Destroyed by this plan", l->total, 1);
+    pg_report__out_memory(&detail);
+    for (i = 0; i < l->count; i++) {
+        const pg_report_item *it = &l->items[i];
+        const char *reason = pg_report__reason_text(it->action_reason);
+
+        pg_report__puts(t->o, "  ");
+        sgr(t, SGR_BOLD_RED);
+        pg_report__printf(t->o, "%-7s", upper_action(it->action));
+        sgr_off(t);
+        pg_report__puts(t->o, "  ");
+        put_str(t, it->address);
+        if (it->deposed) {
+            pg_report__puts(t->o, "  deposed ");
+            put_str(t, it->deposed);
+        }
+        if (it->is_protected) {
+            pg_report__puts(t->o, "  ");
+            sgr(t, SGR_BOLD_RED);
+            pg_report__puts(t->o, "PROTECTED");
+            sgr_off(t);
+        }
+        pg_report__putc(t->o, '\n');
+
+        /* The detail line: order of a replacement, then the cause in plain words. */
+        pg_report__out_reset(&detail);
+        if (it->replace_order == PG_REPLACE_DELETE_BEFORE_CREATE)
+            pg_report__puts(&detail, "destroy first, then create");
+        else if (it->replace_order == PG_REPLACE_CREATE_BEFORE_DESTROY)
+            pg_report__puts(&detail, "create the new object first, then destroy the old one");
+        if (it->action == PG_ACTION_UNKNOWN && it->actions) {
+            pg_report__puts(&detail, "actions ");
+            raw_actions(it->actions, &detail);
+        }
+        if (reason) {
+            if (detail.len)
+                pg_report__puts(&detail, ": ");
+            pg_report__puts(&detail, reason);
+        }
+        if (detail.failed)
+            t->oom = 1;
+        if (detail.len) {
+            pg_report__pad(t->o, ' ', DETAIL_INDENT);
+            wrap(t, detail.buf, DETAIL_INDENT, DETAIL_INDENT);
+            pg_report__putc(t->o, '\n');
+        }
+    }
+    pg_report__out_dispose(&detail);
+    more_line(t, l);
+}
+
+static void moves(text_ctx *t)
+{
+    const pg_report_list *l = &t->r->moves;
+    size_t i, w = 0;
+
+    if (l->total == 0)
+        return;
+    heading(t, SGR_BOLD, "Moved", l->total, 1);
+    for (i = 0; i < l->count; i++) {
+        size_t pw = str_width(t, l->items[i].previous_address);
+        if (pw > w && pw <= MOVE_COL_MAX)
+            w = pw;
+    }
+    for (i = 0; i < l->count; i++) {
+        size_t col;
+        pg_report__puts(t->o, "  ");
+        col = 2 + put_str(t, l->items[i].previous_address);
+        pad_to(t, col, 2 + w);
+        pg_report__puts(t->o, " → ");
+        put_str(t, l->items[i].address);
+        pg_report__putc(t->o, '\n');
+    }
+    more_line(t, l);
+}
+
+/* Is a deposed object already listed as destroyed (nothing printed twice)? */
+static int listed_as_destroyed(const pg_report *r, const pg_report_item *it)
+{
+    size_t i;
+
+    for (i = 0; i < r->destroys.count; i++) {
+        const pg_report_item *d = &r->destroys.items[i];
+        if (d->deposed && it->deposed && strcmp(d->deposed, it->deposed) == 0 &&
+            strcmp(d->address, it->address) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void deposed(text_ctx *t)
+{
+    const pg_report_list *l = &t->r->deposed;
+    size_t i, hidden = 0;
+
+    for (i = 0; i < l->count; i++)
+        if (listed_as_destroyed(t->r, &l->items[i]))
+            hidden++;
+    if (l->total == hidden)
+        return;
+    heading(t, SGR_BOLD, "Deposed objects", l->total - hidden, 1);
+    for (i = 0; i < l->count; i++) {
+        const pg_report_item *it = &l->items[i];
+        if (listed_as_destroyed(t->r, it))
+            continue;
+        pg_report__printf(t->o, "  %-8s ", pg_action_name(it->action));
+        put_str(t, it->address);
+        pg_report__puts(t->o, "  deposed ");
+        put_str(t, it->deposed);
+        pg_report__putc(t->o, '\n');
+    }
+    more_line(t, l);
+}
+
+static void drift(text_ctx *t)
+{
+    const pg_report_list *l = &t->r->drift;
+    size_t i;
+
+    if (l->total == 0)
+        return;
+    heading(t, SGR_BOLD, "Changed outside Terraform (drift, not planned)", l->total, 1);
+    for (i = 0; i < l->count; i++) {
+        pg_report__printf(t->o, "  %-8s ", pg_action_name(l->items[i].action));
+        put_str(t, l->items[i].address);
+        pg_report__putc(t->o, '\n');
+    }
+    more_line(t, l);
+}
+
+static void imports(text_ctx *t)
+{
+    const pg_report_list *l = &t->r->imports;
+    size_t i;
+
+    if (l->total == 0)
+        return;
+    heading(t, SGR_BOLD, "Imported", l->total, 1);
+    for (i = 0; i < l->count; i++) {
+        pg_report__puts(t->o, "  ");
+        put_str(t, l->items[i].address);
+        pg_report__putc(t->o, '\n');
+    }
+    more_line(t, l);
+}
+
+/* MARK: findings */
+
+static void evidence(text_ctx *t, const pg_finding *f)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < f->n_evidence; i++) {
+        size_t pw = str_width(t, f->evidence[i].path);
+        if (pw > w && pw <= PATH_COL_MAX)
+            w = pw;
+    }
+    for (i = 0; i < f->n_evidence; i++) {
+        const pg_evidence *e = &f->evidence[i];
+        char *before = e->before ? pg_report__value_text(e->before) : NULL;
+        char *after = e->after ? pg_report__value_text(e->after) : NULL;
+        pg_report__out line;
+        size_t col;
+
+        pg_report__out_memory(&line);
+        if ((e->before && !before) || (e->after && !after))
+            t->oom = 1;
+        else if (before && after)
+            pg_report__printf(&line, "%s → %s", before, after);
+        else
+            pg_report__puts(&line, before ? before : after ? after : "(none)");
+        if (line.failed)
+            t->oom = 1;
+        pg_report__puts(t->o, "      ");
+        col = 6 + put_str(t, e->path);
+        pad_to(t, col, 6 + w);
+        if (col < 6 + w)
+            col = 6 + w;
+        pg_report__puts(t->o, "  ");
+        wrap(t, line.buf ? line.buf : "", col + 2, col + 2 > 40 ? 8 : col + 2);
+        pg_report__putc(t->o, '\n');
+        pg_report__out_dispose(&line);
+        pg_free(before);
+        pg_free(after);
+    }
+}
+
+static void finding(text_ctx *t, const pg_finding *f, size_t rule_w)
+{
+    int blocks = pg_report__blocks(t->r, f);
+    size_t col;
+
+    pg_report__puts(t->o, "  ");
+    if (blocks) {
+        sgr(t, severity_sgr(f->severity));
+        pg_report__puts(t->o, "✗");
+        sgr_off(t);
+    } else {
+        pg_report__puts(t->o, f->waived ? "~" : "·");
+    }
+    pg_report__putc(t->o, ' ');
+    if (blocks)
+        sgr(t, SGR_BOLD);
+    col = 4 + put_str(t, f->rule);
+    if (blocks)
+        sgr_off(t);
+    pad_to(t, col, 4 + rule_w);
+    pg_report__puts(t->o, "  ");
+    put_str(t, f->address && *f->address ? f->address : "(plan)");
+    if (f->waived) {
+        sgr(t, SGR_DIM);
+        pg_report__puts(t->o, "  (waived)");
+        sgr_off(t);
+    }
+    pg_report__putc(t->o, '\n');
+
+    if (f->message && *f->message) {
+        pg_report__puts(t->o, "    ");
+        wrap(t, f->message, 4, 4);
+        pg_report__putc(t->o, '\n');
+    }
+    evidence(t, f);
+    if (f->remediation && *f->remediation) {
+        pg_report__puts(t->o, "    Fix: ");
+        wrap(t, f->remediation, 9, 9);
+        pg_report__putc(t->o, '\n');
+    }
+    if (f->waived) {
+        pg_report__out w;
+        pg_report__out_memory(&w);
+        pg_report__printf(&w, "Waived: %s", f->waiver_reason ? f->waiver_reason : "(no reason)");
+        if (f->waiver_owner)
+            pg_report__printf(&w, " (owner: %s)", f->waiver_owner);
+        if (w.failed)
+            t->oom = 1;
+        pg_report__puts(t->o, "    ");
+        sgr(t, SGR_DIM);
+        wrap(t, w.buf ? w.buf : "", 4, 12);
+        sgr_off(t);
+        pg_report__putc(t->o, '\n');
+        pg_report__out_dispose(&w);
+    }
+    if (f->waiver_expired) {
+        pg_report__puts(t->o, "    ");
+        sgr(t, SGR_YELLOW);
+        pg_report__puts(t->o, "A waiver for this finding expired on ");
+        put_str(t, f->waiver_expired);
+        pg_report__puts(t->o, ": it no longer applies.");
+        sgr_off(t);
+        pg_report__putc(t->o, '\n');
+    }
+}
+
+static void findings(text_ctx *t)
+{
+    const pg_findings *l = &t->r->findings;
+    size_t i = 0;
+
+    if (l->count == 0) {
+        if (!t->st->quiet)
+            heading(t, SGR_BOLD, "Findings: none", 0, 0);
+        return;
+    }
+    heading(t, SGR_BOLD, "Findings", l->count, 1);
+    while (i < l->count) {
+        pg_severity sev = l->items[i]->severity;
+        size_t j, end = i, rule_w = 0;
+
+        while (end < l->count && l->items[end]->severity == sev)
+            end++;
+        for (j = i; j < end; j++) {
+            size_t w = str_width(t, l->items[j]->rule);
+            if (w > rule_w && w <= RULE_COL_MAX)
+                rule_w = w;
+        }
+        sgr(t, severity_sgr(sev));
+        {
+            const char *name = pg_severity_name(sev);
+            for (; *name; name++)
+                pg_report__putc(t->o, (char)(*name - ('a' - 'A')));
+        }
+        sgr_off(t);
+        pg_report__putc(t->o, '\n');
+        for (j = i; j < end; j++)
+            finding(t, l->items[j], rule_w);
+        i = end;
+    }
+}
+
+/* MARK: waivers that need attention */
+
+static void waivers(text_ctx *t)
+{
+    const pg_report *r = t->r;
+    size_t i, n = 0, rule_w = 0;
+
+    for (i = 0; i < r->n_waivers; i++) {
+        if (r->waivers[i].state != PG_WAIVER_USED) {
+            size_t w = str_width(t, r->waivers[i].rule);
+            n++;
+            if (w > rule_w && w <= RULE_COL_MAX)
+                rule_w = w;
+        }
+    }
+    if (n == 0)
+        return;
+    heading(t, SGR_BOLD, "Waivers that need attention", n, 1);
+    for (i = 0; i < r->n_waivers; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        size_t col;
+        if (w->state == PG_WAIVER_USED)
+            continue;
+        pg_report__puts(t->o, "  ");
+        sgr(t, SGR_YELLOW);
+        pg_report__puts(t->o, w->state == PG_WAIVER_EXPIRED ? "expired" : "unused ");
+        sgr_off(t);
+        pg_report__puts(t->o, "  ");
+        col = 11 + put_str(t, w->rule);
+        pad_to(t, col, 11 + rule_w);
+        pg_report__puts(t->o, "  ");
+        put_str(t, w->address);
+        pg_report__putc(t->o, '\n');
+        pg_report__pad(t->o, ' ', DETAIL_INDENT);
+        if (w->state == PG_WAIVER_EXPIRED) {
+            pg_report__puts(t->o, "expired ");
+            put_str(t, w->expires ? w->expires : "?");
+            pg_report__printf(t->o, "; it would cover %zu finding%s", w->matched, w->matched == 1 ? "" : "s");
+        } else {
+            pg_report__puts(t->o, "matches nothing in this plan");
+        }
+        if (w->source) {
+            pg_report__puts(t->o, " (");
+            put_str(t, w->source);
+            pg_report__putc(t->o, ')');
+        }
+        pg_report__putc(t->o, '\n');
+    }
+}
+
+/* MARK: verdict */
+
+static void tally_note(text_ctx *t, const pg_report__tally *c, size_t skip_blocking)
+{
+    const char *sep = " (";
+
+    if (!skip_blocking && c->blocking) {
+        pg_report__printf(t->o, "%s%zu blocking", sep, c->blocking);
+        sep = ", ";
+    }
+    if (c->waived) {
+        pg_report__printf(t->o, "%s%zu waived", sep, c->waived);
+        sep = ", ";
+    }
+    if (c->below) {
+        pg_report__printf(t->o, "%s%zu below the threshold", sep, c->below);
+        sep = ", ";
+    }
+    if (sep[0] == ',')
+        pg_report__putc(t->o, ')');
+}
+
+static void verdict(text_ctx *t)
+{
+    const pg_report *r = t->r;
+    const char *fail_on = pg_severity_name(r->fail_on);
+    pg_report__tally c;
+    size_t i;
+
+    pg_report__count(r, &c);
+    gap(t);
+    switch (r->verdict) {
+    case PG_VERDICT_PASS:
+        sgr(t, SGR_BOLD_GREEN);
+        pg_report__puts(t->o, "PASS");
+        sgr_off(t);
+        pg_report__printf(t->o, ": no unwaived finding at or above %s", fail_on);
+        tally_note(t, &c, 1);
+        pg_report__putc(t->o, '\n');
+        break;
+    case PG_VERDICT_FAIL:
+        sgr(t, SGR_BOLD_RED);
+        pg_report__puts(t->o, "FAIL");
+        sgr_off(t);
+        pg_report__printf(t->o, ": %zu finding%s at or above %s", c.blocking, c.blocking == 1 ? "" : "s",
+                          fail_on);
+        tally_note(t, &c, 1);
+        pg_report__putc(t->o, '\n');
+        break;
+    case PG_VERDICT_ERROR:
+        sgr(t, SGR_BOLD_RED);
+        pg_report__puts(t->o, "ERROR");
+        sgr_off(t);
+        pg_report__puts(t->o, ": the plan could not be evaluated");
+        if (r->findings.count)
+            pg_report__printf(t->o, " (%zu finding%s in what was read)", r->findings.count,
+                              r->findings.count == 1 ? "" : "s");
+        pg_report__putc(t->o, '\n');
+        for (i = 0; i < r->n_errors; i++) {
+            pg_report__puts(t->o, "  ");
+            wrap(t, r->errors[i], 2, 4);
+            pg_report__putc(t->o, '\n');
+        }
+        break;
+    }
+}
+
+static int write_text(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+{
+    pg_report__out o;
+    text_ctx t;
+
+    pg_report__out_stream(&o, out);
+    memset(&t, 0, sizeof t);
+    t.o = &o;
+    t.r = r;
+    t.st = style;
+    pg_report__out_memory(&t.clean);
+
+    if (!style->quiet && !nothing_read(r)) {
+        summary(&t);
+        destroyed(&t);
+        moves(&t);
+        deposed(&t);
+        drift(&t);
+        imports(&t);
+    }
+    findings(&t);
+    if (!style->quiet)
+        waivers(&t);
+    verdict(&t);
+
+    pg_report__out_dispose(&t.clean);
+    if (t.oom)
+        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the text report");
+    return PG_OK;
+}
+
+const pg_report_writer pg_report__text_writer = {"text", write_text};
