@@ -93,26 +93,59 @@ demo: $(BUILD)/plangate
 test: $(BUILD)/plangate $(BUILD)/tests
 	$(BUILD)/tests --jobs 2
 
+# Every process (the test workers, the forked replays, each CLI a test runs)
+# writes its sanitizer reports to $(ASAN_DIR)/san.<pid> (log_path): a report
+# from a child whose stderr a test captured still fails the target, and so
+# does one from a Criterion worker, whose leak alone would not (STYLE traps).
+ASAN_DIR ?= build/asan
+# -O1 makes gcc guess at snprintf truncation differently from -O2; the -O2
+# build is the warning gate, the sanitizer build is for runtime errors.
+SAN_NOWARN = -Wno-format-truncation
+ASAN_RUN_OPTIONS = ASAN_OPTIONS=exitcode=86:detect_leaks=1:log_path=$(CURDIR)/$(ASAN_DIR)/san \
+  UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_DIR)/san
 asan:
-	$(MAKE) BUILD=build/asan OPT="$(SAN)" LDFLAGS="$(SAN)" build/asan/tests build/asan/plangate
-	ASAN_OPTIONS=exitcode=86:detect_leaks=1 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1 \
-	  PG_TEST_BINARY=$(CURDIR)/build/asan/plangate \
-	  build/asan/tests --jobs 2 2>build/asan/log; rc=$$?; cat build/asan/log; \
-	  if grep -q -E 'Sanitizer|runtime error' build/asan/log; then echo "asan: sanitizer report above"; exit 86; fi; \
+	$(MAKE) BUILD=$(ASAN_DIR) OPT="$(SAN) $(SAN_NOWARN)" LDFLAGS="$(SAN)" $(ASAN_DIR)/tests $(ASAN_DIR)/plangate
+	rm -f $(ASAN_DIR)/log $(ASAN_DIR)/san.*
+	$(ASAN_RUN_OPTIONS) PG_TEST_BINARY=$(CURDIR)/$(ASAN_DIR)/plangate \
+	  $(ASAN_DIR)/tests --jobs 2 2>$(ASAN_DIR)/log; rc=$$?; tail -n 30 $(ASAN_DIR)/log; \
+	  if ls $(ASAN_DIR)/san.* >/dev/null 2>&1; then cat $(ASAN_DIR)/san.*; \
+	    echo "asan: sanitizer reports above ($$(ls $(ASAN_DIR)/san.* | wc -l) processes)"; exit 86; fi; \
+	  if grep -q -E 'Sanitizer|runtime error' $(ASAN_DIR)/log; then echo "asan: sanitizer report in $(ASAN_DIR)/log"; exit 86; fi; \
 	  exit $$rc
 
+# memcheck (docs/robustness.md): the end-to-end suites (every CLI they run is
+# traced too), then the CLI directly: each fixture plan with every report
+# format, stdin, lint, test, explain. Strict: any error or definite/indirect
+# leak in any process, a failing test, or a CLI crash fails the target.
+# valgrind's --error-exitcode does not get out of Criterion's workers, so
+# every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped.
+VG_DIR    ?= build/vg
+VG_SUITES ?= @(e2e|io|cli_usage)/*
+VG_FLAGS   = --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+             --track-origins=yes --num-callers=30
+VG_CLI     = valgrind $(VG_FLAGS) --log-file=$(CURDIR)/$(VG_DIR)/logs/cli.%p.log $(VG_DIR)/plangate
 valgrind:
-	$(MAKE) BUILD=build/vg OPT="-O0 -g" build/vg/tests build/vg/plangate
-	rm -f build/vg/vg.*.log
-	PG_TEST_BINARY=$(CURDIR)/build/vg/plangate valgrind --trace-children=yes --leak-check=full \
-	  --errors-for-leak-kinds=definite,indirect --track-origins=yes \
-	  --log-file=build/vg/vg.%p.log build/vg/tests --jobs 1 >/dev/null 2>&1 || true
-	@if grep -l 'ERROR SUMMARY: [1-9]' build/vg/vg.*.log; then echo "valgrind: errors in the logs above"; exit 1; fi
+	$(MAKE) BUILD=$(VG_DIR) OPT="-O0 -g" $(VG_DIR)/tests $(VG_DIR)/plangate
+	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs
+	PG_TEST_BINARY=$(CURDIR)/$(VG_DIR)/plangate valgrind --trace-children=yes $(VG_FLAGS) \
+	  --log-file=$(CURDIR)/$(VG_DIR)/logs/tests.%p.log $(VG_DIR)/tests --jobs 1 --filter '$(VG_SUITES)' \
+	  >$(VG_DIR)/tests.out 2>&1; rc=$$?; grep -E '^\[(FAIL|====)\]' $(VG_DIR)/tests.out | tail -n 20; \
+	  if [ $$rc -ne 0 ]; then echo "valgrind: tests failed under memcheck (rc $$rc): $(VG_DIR)/tests.out"; exit 1; fi
+	@fail=0; run() { "$$@" >/dev/null 2>&1; rc=$$?; if [ $$rc -gt 4 ]; then echo "valgrind: exit $$rc: $$*"; fail=1; fi; }; \
 	for p in testdata/plans/*/plan.json; do \
-	  valgrind -q --error-exitcode=86 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	    build/vg/plangate check --format json $$p >/dev/null 2>&1; \
-	  if [ $$? -eq 86 ]; then echo "valgrind: $$p"; exit 1; fi; done
-	@echo "valgrind: clean"
+	  run $(VG_CLI) check --format json --report text=$(VG_DIR)/r.txt --report sarif=$(VG_DIR)/r.sarif \
+	    --report junit=$(VG_DIR)/r.xml --report github=$(VG_DIR)/r.gh --report markdown=$(VG_DIR)/r.md $$p; done; \
+	run $(VG_CLI) check --color always --quiet - < testdata/plans/demo/plan.json; \
+	run $(VG_CLI) check --policy testdata/policies/ok-spec-example/policy.yaml --backend testdata/backend/s3.tfstate \
+	  --format sarif testdata/plans/demo/plan.json; \
+	run $(VG_CLI) lint testdata/policies/*/ policies/; \
+	run $(VG_CLI) test policies/; \
+	for id in $$($(VG_DIR)/plangate explain 2>&1 | sed -n 's/^  \([a-z0-9-]*\)$$/\1/p'); do run $(VG_CLI) explain $$id; done; \
+	run $(VG_CLI) explain no-such-rule; run $(VG_CLI) version; run $(VG_CLI) check --no-such-flag; \
+	test $$fail -eq 0
+	@if grep -l 'ERROR SUMMARY: [1-9]' $(VG_DIR)/logs/*.log; then \
+	  echo "valgrind: errors or leaks in the logs above"; exit 1; fi
+	@echo "valgrind: clean: $$(ls $(VG_DIR)/logs | wc -l) processes, 0 errors, 0 definite or indirect leaks"
 
 checksrc:
 	@if grep -n -E '\b(sprintf|strcpy|strcat|strtok|atoi|gets|alloca)\(' $$(find src -name '*.c' -o -name '*.h'); then \

@@ -212,6 +212,15 @@ typedef int (*pg_plan_filter_fn)(void *ctx, const char *type, pg_action action);
 
 void pg_plan_reader_set_filter(pg_plan_reader *r, pg_plan_filter_fn fn, void *ctx);
 
+/**
+ * Decode changes and run the change callback on a second thread, while the
+ * calling thread reads and validates (the callback then runs on that
+ * thread, in plan order). pg_plan_read_file does this unless the
+ * environment sets PLANGATE_NO_THREADS. 0, or an error when no thread can
+ * be started (the reader then stays single-threaded).
+ */
+int pg_plan_reader_use_thread(pg_plan_reader *r, pg_error *err);
+
 /** pg_plan_read_file with a filter (may be NULL). */
 int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_filter_fn filter, void *ctx,
                                const pg_json_limits *limits, pg_plan_info *info_out, pg_error *err);

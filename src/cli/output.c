@@ -44,11 +44,17 @@ int pg_cli_write_file(const pg_report *r, pg_report_format format, const pg_repo
     pg_error err;
     char tmp[4096];
     FILE *f;
-    int rc, fd = -1;
+    struct stat st;
+    int rc, fd = -1, direct = 0;
 
     pg_error_clear(&err);
-    if (append) {
-        f = fopen(path, "a");
+    /* A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in
+     * place: a temporary file renamed over it would replace the device node
+     * itself (as root, `--report json=/dev/null` would clobber /dev/null). */
+    if (!append && stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        direct = 1;
+    if (append || direct) {
+        f = fopen(path, append ? "a" : "w");
     } else {
         if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= sizeof tmp) {
             fprintf(stderr, "plangate: report path too long: %s\n", path);
@@ -79,12 +85,12 @@ int pg_cli_write_file(const pg_report *r, pg_report_format format, const pg_repo
         pg_error_set(&err, PG_EIO, "%s", strerror(errno));
         rc = PG_EIO;
     }
-    if (rc == 0 && !append && rename(tmp, path) != 0) {
+    if (rc == 0 && !append && !direct && rename(tmp, path) != 0) {
         pg_error_set(&err, PG_EIO, "cannot rename into place: %s", strerror(errno));
         rc = PG_EIO;
     }
     if (rc != 0) {
-        if (!append)
+        if (!append && !direct)
             unlink(tmp);
         pg_error_set_source(&err, path);
         print_error("cannot write a report", &err);

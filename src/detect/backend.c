@@ -43,10 +43,11 @@ int pg_backend_load(pg_backend *out, const char *path, pg_error *err)
         pg_error_set_source(err, path);
         if (jerr.position == 0 && strstr(jerr.text, "unable to open"))
             return pg_error_set(err, PG_EIO, "cannot read the backend file: %s", jerr.text);
+        /* The position goes into the record (file:line:col), not the text. */
         rc = pg_error_set(err, PG_EPLAN,
-                          "not a backend file: invalid JSON at line %d column %d: %s "
+                          "not a backend file: invalid JSON: %s "
                           "(pass the .terraform/terraform.tfstate that terraform init writes)",
-                          jerr.line, jerr.column, jerr.text);
+                          jerr.text);
         pg_error_at_line(err, jerr.line, jerr.column);
         return rc;
     }

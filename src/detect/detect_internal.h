@@ -40,6 +40,10 @@ pg_finding *pg_det__finding(const pg_detector *d, const pg_change *c);
 const char *pg_det__reason_words(const pg_change *c);
 /** "destroys it" / "replaces it (destroys it, then creates a new one)" … */
 const char *pg_det__destroy_words(const pg_change *c);
+/** The backend file's name for messages (without its directory; ".terraform/terraform.tfstate" kept whole). */
+const char *pg_det__backend_name(const pg_backend *b);
+/** Evidence `name`: the table's name before → after (redacted; null for a side that does not exist). */
+int pg_det__name_evidence(pg_finding *f, const pg_change *c);
 /** pg_findings_add with an out-of-memory check of `f`. */
 int pg_det__add(pg_findings *out, pg_finding *f, pg_error *err);
 /** Append to a growable array of strings (owned copies). */

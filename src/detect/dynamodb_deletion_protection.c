@@ -24,7 +24,7 @@ int pg_det__deletion_protection_change(void *state, const pg_detect_env *env, co
         return pg_error_set(err, PG_ENOMEM, "out of memory");
     if (pg_finding_set_message(
             f,
-            "%s has deletion protection enabled, and this plan %s (because %s). AWS will refuse to delete "
+            "%s has deletion protection enabled, and this plan %s, because %s. AWS will refuse to delete "
             "it, so the apply fails half-way: everything applied before it stays changed%s.",
             c->address, pg_det__destroy_words(c), pg_det__reason_words(c),
             c->action == PG_ACTION_REPLACE && c->replace_order == PG_REPLACE_CREATE_BEFORE_DESTROY

@@ -157,8 +157,12 @@ static int lsi_facet(const pg_change *c, int listed, pg_finding *f, char *desc, 
                        *n ? "; " : "", bt);
     else
         pg_det__append(desc, MSG_MAX, "%sthe local secondary indexes change %s → %s", *n ? "; " : "", bt, at);
-    pg_det__append(revert, MSG_MAX, "%srestore the local_secondary_index blocks as they are now (%s)",
-                   *n ? "; " : "", bt);
+    if (!json_is_array(b) || json_array_size(b) == 0)
+        pg_det__append(revert, MSG_MAX, "%sremove the local_secondary_index blocks (the table has none today)",
+                       *n ? "; " : "");
+    else
+        pg_det__append(revert, MSG_MAX, "%srestore the local_secondary_index blocks as they are now (%s)",
+                       *n ? "; " : "", bt);
     (*n)++;
     return pg_finding_add_evidence(f, "local_secondary_index", bv, av);
 }

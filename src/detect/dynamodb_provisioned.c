@@ -26,6 +26,7 @@ typedef struct table {
     pg_action action;
     char *reason;
     int sensitive;     /* the name is marked sensitive: never print it */
+    json_t *before_mode; /* redacted before.billing_mode (evidence) */
 } table;
 
 typedef struct target {
@@ -60,6 +61,7 @@ void pg_det__provisioned_free(void *state)
         pg_free(st->tables[i].addr);
         pg_free(st->tables[i].reason);
         json_decref(st->tables[i].actions);
+        json_decref(st->tables[i].before_mode);
     }
     for (i = 0; i < st->n_targets; i++)
         pg_free(st->targets[i].resource_id);
@@ -85,7 +87,7 @@ static int grow(void **items, size_t *cap, size_t n, size_t size)
 
 static int add_table(prov_state *st, const pg_change *c, const char *name)
 {
-    pg_path_step s = {"name", 0};
+    pg_path_step s = {"name", 0}, bm = {"billing_mode", 0};
     table *t;
 
     if (grow((void **)&st->tables, &st->cap_tables, st->n_tables, sizeof *t) != 0)
@@ -98,7 +100,9 @@ static int add_table(prov_state *st, const pg_change *c, const char *name)
     t->actions = c->actions ? json_deep_copy(c->actions) : NULL;
     t->reason = c->action_reason ? pg_strdup(c->action_reason) : NULL;
     t->sensitive = pg_change_is_sensitive(c, PG_AFTER, &s, 1);
-    if (!t->name || !t->addr || (c->actions && !t->actions) || (c->action_reason && !t->reason)) {
+    t->before_mode = c->before && !json_is_null(c->before) ? pg_change_redacted(c, PG_BEFORE, &bm, 1) : json_null();
+    if (!t->name || !t->addr || (c->actions && !t->actions) || (c->action_reason && !t->reason) || !t->before_mode) {
+        json_decref(t->before_mode);
         pg_free(t->name);
         pg_free(t->addr);
         pg_free(t->reason);
@@ -212,7 +216,7 @@ static int report(const pg_detector *d, const prov_state *st, const table *t, un
                                    "scalable_dimension dynamodb:table:ReadCapacityUnits and "
                                    "dynamodb:table:WriteCapacityUnits.",
                                    name) != 0 ||
-        pg_finding_add_evidence(f, "billing_mode", NULL, json_string("PROVISIONED")) != 0) {
+        pg_finding_add_evidence(f, "billing_mode", json_incref(t->before_mode), json_string("PROVISIONED")) != 0) {
         pg_finding_free(f);
         return pg_error_set(err, PG_ENOMEM, "out of memory");
     }

@@ -21,6 +21,7 @@
 typedef struct entry {
     char *name;
     char *addr;
+    char *reason;  /* the deleted change's action_reason, or NULL */
     size_t seq;    /* plan order, so that the first create wins */
     int sensitive; /* the name is marked sensitive: never print it */
 } entry;
@@ -48,6 +49,7 @@ static void side_free(side *s)
     for (i = 0; i < s->n; i++) {
         pg_free(s->items[i].name);
         pg_free(s->items[i].addr);
+        pg_free(s->items[i].reason);
     }
     pg_free(s->items);
 }
@@ -63,7 +65,7 @@ void pg_det__rename_free(void *state)
     pg_free(st);
 }
 
-static int side_push(side *s, const char *name, const char *addr, int sensitive)
+static int side_push(side *s, const char *name, const pg_change *c, int sensitive)
 {
     entry *e;
 
@@ -77,12 +79,14 @@ static int side_push(side *s, const char *name, const char *addr, int sensitive)
     }
     e = &s->items[s->n];
     e->name = pg_strdup(name);
-    e->addr = pg_strdup(addr);
+    e->addr = pg_strdup(c->address);
+    e->reason = c->action_reason ? pg_strdup(c->action_reason) : NULL;
     e->seq = s->n;
     e->sensitive = sensitive;
-    if (!e->name || !e->addr) {
+    if (!e->name || !e->addr || (c->action_reason && !e->reason)) {
         pg_free(e->name);
         pg_free(e->addr);
+        pg_free(e->reason);
         return PG_ENOMEM;
     }
     s->n++;
@@ -102,9 +106,9 @@ int pg_det__rename_change(void *state, const pg_detect_env *env, const pg_change
     if (!pg_det__is_planned_table(c) || c->deposed)
         return PG_OK;
     if (c->action == PG_ACTION_DELETE && (name = pg_det__str(c, PG_BEFORE, "name")) != NULL)
-        rc = side_push(&st->deleted, name, c->address, pg_change_is_sensitive(c, PG_BEFORE, &s, 1));
+        rc = side_push(&st->deleted, name, c, pg_change_is_sensitive(c, PG_BEFORE, &s, 1));
     else if (c->action == PG_ACTION_CREATE && (name = pg_det__str(c, PG_AFTER, "name")) != NULL)
-        rc = side_push(&st->created, name, c->address, pg_change_is_sensitive(c, PG_AFTER, &s, 1));
+        rc = side_push(&st->created, name, c, pg_change_is_sensitive(c, PG_AFTER, &s, 1));
     return rc ? pg_error_set(err, PG_ENOMEM, "out of memory") : PG_OK;
 }
 
@@ -138,6 +142,7 @@ static int report(const pg_detector *d, const entry *del, const entry *cre, pg_f
     fake.action = PG_ACTION_DELETE;
     fake.destructive = 1;
     fake.actions = actions;
+    fake.action_reason = del->reason;
     f = actions ? pg_finding_new(d->id, d->default_severity, &fake) : NULL;
     json_decref(actions);
     if (!f)

@@ -18,7 +18,7 @@ int pg_det__lock_backend_change(void *state, const pg_detect_env *env, const pg_
 {
     const pg_detector *d = pg_detector_find("lock-table-backend-mismatch");
     const char *table = env->backend ? env->backend->dynamodb_table : NULL;
-    const char *src = env->backend && env->backend->source ? env->backend->source : "--backend";
+    const char *src = pg_det__backend_name(env->backend);
     char summary[MSG_MAX];
     pg_finding *f;
     const char *name;
@@ -38,6 +38,8 @@ int pg_det__lock_backend_change(void *state, const pg_detect_env *env, const pg_
                                     "%s (%s), because %s: after this apply, terraform runs against this backend "
                                     "cannot take the state lock.",
                                     src, table, pg_det__destroy_words(c), c->address, pg_det__reason_words(c));
+        if (rc == 0)
+            rc = pg_det__name_evidence(f, c);
     } else {
         name = pg_det__str(c, PG_AFTER, "name");
         if (!name || strcmp(name, table) != 0)
@@ -87,13 +89,13 @@ int pg_det__lock_deprecated_end(void *state, const pg_detect_env *env, const pg_
                                     "The S3 backend in %s locks with both use_lockfile and the DynamoDB table "
                                     "\"%s\". Terraform 1.11 deprecates dynamodb_table; keep both only while some "
                                     "users still run an older Terraform.",
-                                    b->source ? b->source : "--backend", b->dynamodb_table);
+                                    pg_det__backend_name(b), b->dynamodb_table);
     else
         rc = pg_finding_set_message(f,
                                     "The S3 backend in %s still locks state with the DynamoDB table \"%s\". "
                                     "Terraform 1.11 deprecates dynamodb_table in favour of use_lockfile = true "
                                     "(a lock file next to the state), and a future release removes it.",
-                                    b->source ? b->source : "--backend", b->dynamodb_table);
+                                    pg_det__backend_name(b), b->dynamodb_table);
     if (rc == 0)
         rc = pg_finding_set_remediation(
             f, b->use_lockfile

@@ -33,7 +33,8 @@ int pg_det__lock_destroy_change(void *state, const pg_detect_env *env, const pg_
                                    "replacement). To move to another table, create it first, point the backend "
                                    "at it and run `terraform init -reconfigure`, then remove the old one; or "
                                    "switch the S3 backend to use_lockfile = true (Terraform 1.11+).",
-                                   c->address) != 0) {
+                                   c->address) != 0 ||
+        pg_det__name_evidence(f, c) != 0) {
         pg_finding_free(f);
         return pg_error_set(err, PG_ENOMEM, "out of memory");
     }

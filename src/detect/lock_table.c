@@ -129,8 +129,7 @@ int pg_det__lock_schema_problems(const pg_change *c, pg_side side, pg_finding *f
 const char *pg_det__lock_why(const pg_detect_env *env, const pg_lock_info *li, char *buf, size_t size)
 {
     if (li->named_backend)
-        snprintf(buf, size, "the backend in %s locks with it",
-                 env->backend && env->backend->source ? env->backend->source : "--backend");
+        snprintf(buf, size, "the backend in %s locks with it", pg_det__backend_name(env->backend));
     else if (li->named_policy)
         snprintf(buf, size, "the policy lists it in lock_tables");
     else

@@ -263,3 +263,36 @@ int pg_det__key_type_changes(const pg_change *c, pg_finding *f, char *desc, size
     }
     return n;
 }
+
+const char *pg_det__backend_name(const pg_backend *b)
+{
+    static const char dotdir[] = ".terraform/terraform.tfstate";
+    const char *src = b && b->source ? b->source : NULL, *slash;
+    size_t n;
+
+    /* Messages name the file without the directory it was found in: the
+     * operator knows which file they passed, and reports stay the same
+     * wherever the check runs. */
+    if (!src || !*src)
+        return "the --backend file";
+    n = strlen(src);
+    if (n >= sizeof dotdir - 1 && strcmp(src + n - (sizeof dotdir - 1), dotdir) == 0 &&
+        (n == sizeof dotdir - 1 || src[n - sizeof dotdir] == '/'))
+        return src + n - (sizeof dotdir - 1);
+    slash = strrchr(src, '/');
+    return slash ? slash + 1 : src;
+}
+
+int pg_det__name_evidence(pg_finding *f, const pg_change *c)
+{
+    pg_path_step s = {"name", 0};
+    json_t *b = c->before && !json_is_null(c->before) ? pg_change_redacted(c, PG_BEFORE, &s, 1) : json_null();
+    json_t *a = c->after && !json_is_null(c->after) ? pg_change_redacted(c, PG_AFTER, &s, 1) : json_null();
+
+    if (!b || !a) {
+        json_decref(b);
+        json_decref(a);
+        return PG_ENOMEM;
+    }
+    return pg_finding_add_evidence(f, "name", b, a);
+}

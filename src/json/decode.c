@@ -134,18 +134,23 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
     size_t n = at; /* write position in *buf once escaped */
     int escaped = 0;
 
+/* Before any error found at q: a string limit broken by the bytes before q
+ * wins, as in the reader (where a chunk end may fall just before q). */
+#define LIMIT_BEFORE(q)                                                                            \
+    do {                                                                                           \
+        if ((size_t)((q)-start - 1) > d->lim.max_string) {                                         \
+            pg_error_clear(d->err);                                                                \
+            return pg_json__err_string_limit(d->err, str_at + 1 + d->lim.max_string, str_at,       \
+                                             d->lim.max_string);                                   \
+        }                                                                                          \
+    } while (0)
+
     seg = p;
     for (;;) {
         unsigned c;
 
         p = pg_json__scan_string(p, end);
-        /* A limit broken before whatever stops us is the error (as in the
-         * reader, whatever the chunking). */
-        if ((size_t)(p - start - 1) > d->lim.max_string) {
-            pg_error_clear(d->err);
-            return pg_json__err_string_limit(d->err, str_at + 1 + d->lim.max_string, str_at,
-                                             d->lim.max_string);
-        }
+        LIMIT_BEFORE(p);
         if (p == end)
             return truncated(d, is_key ? "an object key" : "a string", str_at);
         c = *p;
@@ -171,6 +176,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
             }
             /* An escape: n has room for 8 more bytes. */
             p++;
+            LIMIT_BEFORE(p);
             if (p == end)
                 return truncated(d, is_key ? "an object key" : "a string", str_at);
             c = pg_json__escape[*p];
@@ -183,6 +189,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                 int i;
                 p++;
                 for (i = 0; i < 4; i++, p++) {
+                    LIMIT_BEFORE(p);
                     if (p == end)
                         return truncated(d, is_key ? "an object key" : "a string", str_at);
                     if (pg_json__hex[*p] == 0xff) {
@@ -195,6 +202,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                     }
                     u = u << 4 | pg_json__hex[*p];
                 }
+                LIMIT_BEFORE(p);
                 if (PG_JSON_IS_LOW(u))
                     return fail(d, PG_ESYNTAX, OFF(d, esc),
                                 "invalid string: lone low surrogate \\u%04X at byte %llu in the string "
@@ -220,6 +228,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                             if (q < end && *q == 'u') {
                                 for (i = 0, q++; i < 4 && q < end && pg_json__hex[*q] != 0xff; i++)
                                     q++;
+                                LIMIT_BEFORE(q);
                                 if (i < 4 && q < end) {
                                     char qb[16];
                                     return fail(d, PG_ESYNTAX, OFF(d, q),
@@ -232,6 +241,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                                 }
                             }
                         }
+                        LIMIT_BEFORE(q);
                         if (q == end)
                             return truncated(d, is_key ? "an object key" : "a string", str_at);
                         return fail(d, PG_ESYNTAX, OFF(d, esc),
@@ -276,6 +286,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
             }
             for (i = 1; i <= L->need; i++) {
                 unsigned lo = i == 1 ? L->lo : 0x80, hi = i == 1 ? L->hi : 0xBF;
+                LIMIT_BEFORE(p + i);
                 if (p + i == end)
                     return truncated(d, is_key ? "an object key" : "a string", str_at);
                 if (p[i] < lo || p[i] > hi) {
@@ -287,6 +298,8 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
         }
     }
 }
+
+#undef LIMIT_BEFORE
 
 /* MARK: numbers ----------------------------------------------------------- */
 

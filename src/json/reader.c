@@ -965,9 +965,12 @@ suspend:
     return 0;
 
 failed:
-    /* A limit broken before the offending byte is the real error. */
-    if ((rc == PG_ESYNTAX || rc == PG_ELIMIT) && r->err.has_offset) {
-        int lrc = check_limits(r, r->err.offset, in_string);
+    /* A limit broken by the bytes before p is the real error: with smaller
+     * chunks, the end-of-chunk check would have reported it before reaching
+     * p. (p, where the error was found, not the offset reported: a bad
+     * surrogate pair is reported at its first escape but found later.) */
+    if (rc == PG_ESYNTAX || rc == PG_ELIMIT) {
+        int lrc = check_limits(r, ABS(p), in_string);
         if (lrc)
             rc = lrc;
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/pipeline.h"
 #include "plangate/alloc.h"
 
 /* How many leading bytes we keep to explain a failure ("this is a zip"). */
@@ -53,6 +54,8 @@ struct pg_plan_reader {
     void *ctx;
     pg_plan_filter_fn filter;
     void *filter_ctx;
+    pg_pipeline *pipe;             /* NULL: changes are decoded on the reading thread */
+    int pipe_done;                 /* pg_pipeline_finish was called */
     pg_json_limits limits;
     pg_plan_info info;
     unsigned seen;                 /* bit per top_key */
@@ -208,24 +211,54 @@ static int raw_action(const char *raw, size_t len, pg_action *out, int *destruct
     return rc;
 }
 
+/* The keys met so far in one object, to notice a repeated one without
+ * decoding. Objects with more keys than this are simply decoded. */
+#define SKIP_MAX_KEYS 32
+
+typedef struct key_set {
+    const char *key[SKIP_MAX_KEYS];
+    size_t len[SKIP_MAX_KEYS];
+    size_t n;
+} key_set;
+
+/* Adds m's key; 0 when it is new, -1 when repeated or the set is full. */
+static int key_set_add(key_set *ks, const pg_json_member *m)
+{
+    size_t i;
+
+    if (m->key_has_escape || ks->n == SKIP_MAX_KEYS)
+        return -1;
+    for (i = 0; i < ks->n; i++)
+        if (ks->len[i] == m->key_len && memcmp(ks->key[i], m->key, m->key_len) == 0)
+            return -1;
+    ks->key[ks->n] = m->key;
+    ks->len[ks->n++] = m->key_len;
+    return 0;
+}
+
 /* Decide from the raw bytes whether a planned change must be decoded
  * (issue 6: the no-op majority of a big plan is skipped at scan speed).
- * Returns 1 when the change was fully handled here (counted, not decoded). */
+ * Returns 1 when the change was fully handled here (counted, not decoded).
+ * Anything unusual — a repeated key in the change or its "change" object,
+ * an escape in a key, an odd action list — falls through to the decoder,
+ * which applies every rule (docs/internals/plan.md). */
 static int skip_undecoded(pg_plan_reader *r, const char *raw, size_t raw_len)
 {
     pg_json_member m, cm;
+    key_set top, inner;
     size_t pos = 0, cpos;
     char type[256] = "";
     const char *actions = NULL;
     size_t actions_len = 0;
     pg_action action;
-    int destructive = 0, rc, seen_type = 0, seen_change = 0;
+    int destructive = 0, rc;
 
-    /* A repeated key falls through to the decoder, which refuses it. */
+    top.n = 0;
+    inner.n = 0;
     while ((rc = pg_json_object_next(raw, raw_len, &pos, &m)) == 1) {
+        if (key_set_add(&top, &m) != 0)
+            return 0;
         if (member_is(&m, "type")) {
-            if (seen_type++)
-                return 0;
             if (m.value[0] != '"' || m.value_len - 2 >= sizeof type || memchr(m.value, '\\', m.value_len))
                 return 0;
             memcpy(type, m.value + 1, m.value_len - 2);
@@ -234,13 +267,11 @@ static int skip_undecoded(pg_plan_reader *r, const char *raw, size_t raw_len)
             if (!is_null(&m))
                 return 0; /* reports list moves and deposed objects */
         } else if (member_is(&m, "change")) {
-            if (seen_change++)
-                return 0;
             cpos = 0;
             while ((rc = pg_json_object_next(m.value, m.value_len, &cpos, &cm)) == 1) {
+                if (key_set_add(&inner, &cm) != 0)
+                    return 0;
                 if (member_is(&cm, "actions")) {
-                    if (actions)
-                        return 0;
                     actions = cm.value;
                     actions_len = cm.value_len;
                 } else if (member_is(&cm, "importing") && !is_null(&cm)) {
@@ -320,6 +351,8 @@ static int on_value(void *ctx, const char *key, size_t key_len, long index, cons
             r->info.resource_changes++;
         else
             r->info.drift++;
+        if (r->pipe)
+            return pg_pipeline_push(r->pipe, (int)k, index, raw, raw_len, offset, err);
         rc = change_value(r, k, index, raw, raw_len, offset, err);
         break;
     case KEY_DEFERRED_CHANGES:
@@ -340,6 +373,29 @@ fail:
     if (err && !err->has_offset)
         pg_error_at_offset(err, offset);
     return rc;
+}
+
+/* The worker thread's side of the pipeline. */
+static int on_queued_change(void *ctx, int kind, long index, const char *raw, size_t len, uint64_t offset,
+                            pg_error *err)
+{
+    return change_value(ctx, (top_key)kind, index, raw, len, offset, err);
+}
+
+/* Wait for every queued change; returns the worker's error, if any. */
+static int drain(pg_plan_reader *r, pg_error *err)
+{
+    if (!r->pipe || r->pipe_done)
+        return PG_OK;
+    r->pipe_done = 1;
+    return pg_pipeline_finish(r->pipe, err);
+}
+
+int pg_plan_reader_use_thread(pg_plan_reader *r, pg_error *err)
+{
+    if (r->pipe)
+        return PG_OK;
+    return pg_pipeline_start(&r->pipe, on_queued_change, r, err);
 }
 
 static int on_elements_end(void *ctx, const char *key, size_t key_len, long count, pg_error *err)
@@ -389,6 +445,7 @@ void pg_plan_reader_free(pg_plan_reader *r)
 {
     if (!r)
         return;
+    pg_pipeline_free(r->pipe);
     pg_json_reader_free(r->json);
     pg_free(r);
 }
@@ -471,6 +528,21 @@ int pg_plan_finish(pg_plan_reader *r, pg_error *err)
     pg_json_type top;
     int major;
 
+    /* A change that failed earlier in the document is the first error. */
+    if (r->pipe) {
+        pg_error werr;
+        int wrc;
+        pg_error_clear(&werr);
+        if ((wrc = drain(r, &werr)) != 0) {
+            if (err) {
+                char source[PG_ERROR_SOURCE_MAX];
+                memcpy(source, err->source, sizeof source);
+                *err = werr;
+                memcpy(err->source, source, sizeof source);
+            }
+            return wrc;
+        }
+    }
     if (rc != 0) {
         explain_syntax_error(r, err);
         if (r->sniffed == 0)
@@ -559,9 +631,16 @@ int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_f
     }
     if (filter)
         pg_plan_reader_set_filter(r, filter, ctx);
+    /* Decode on a second thread while this one reads and validates. Without
+     * threads it all runs here: same results, only slower. */
+    if (!getenv("PLANGATE_NO_THREADS") && pg_plan_reader_use_thread(r, NULL) != 0)
+        r->pipe = NULL;
     while ((n = fread(buf, 1, READ_CHUNK, f)) > 0) {
-        if ((rc = pg_plan_feed(r, buf, n, err)) != 0)
+        if ((rc = pg_plan_feed(r, buf, n, err)) != 0) {
+            pg_error ignored;
+            (void)drain(r, &ignored); /* findings up to the error are kept */
             goto out;
+        }
     }
     if (ferror(f)) {
         rc = pg_error_set(err, PG_EIO, "cannot read the plan: %s", strerror(errno));

@@ -280,9 +280,11 @@ static int eval_changed(const pg_cond *cond, const pg_change *c, pg_tri *out)
     int rc, diff = 0;
     size_t i;
 
-    if ((rc = pg_policy__path_eval(&hb, &cond->path, c, PG_BEFORE)) != PG_OK ||
-        (rc = pg_policy__path_eval(&ha, &cond->path, c, PG_AFTER)) != PG_OK) {
+    memset(&ha, 0, sizeof ha);
+    if ((rc = pg_policy__path_eval(&hb, &cond->path, c, PG_BEFORE, 0)) != PG_OK ||
+        (rc = pg_policy__path_eval(&ha, &cond->path, c, PG_AFTER, 0)) != PG_OK) {
         pg_policy__hits_dispose(&hb);
+        pg_policy__hits_dispose(&ha);
         return rc;
     }
     for (i = 0; i < ha.count; i++)
@@ -309,7 +311,7 @@ static int eval_leaf(const pg_cond *cond, const pg_change *c, pg_tri *out)
 
     if (cond->op == OP_CHANGED)
         return eval_changed(cond, c, out);
-    if ((rc = pg_policy__path_eval(&h, &cond->path, c, PG_AFTER)) != PG_OK) {
+    if ((rc = pg_policy__path_eval(&h, &cond->path, c, PG_AFTER, 0)) != PG_OK) {
         pg_policy__hits_dispose(&h);
         return rc;
     }
@@ -419,7 +421,7 @@ static json_t *side_values(const pg_cond *cond, const pg_change *c, pg_side side
         return pg_change_redacted(c, side, steps, cond->path.n);
     }
     rel.root = PR_NONE;
-    if (pg_policy__path_eval(&h, &rel, c, side) != PG_OK) {
+    if (pg_policy__path_eval(&h, &rel, c, side, 1) != PG_OK) {
         pg_policy__hits_dispose(&h);
         return NULL;
     }
@@ -444,7 +446,7 @@ static int leaf_evidence(const pg_cond *cond, const pg_change *c, pg_finding *f)
     if (cond->path.root == PR_FIELD || cond->path.root == PR_AFTER_UNKNOWN) {
         pp_hits h;
         size_t i;
-        if (pg_policy__path_eval(&h, &cond->path, c, PG_AFTER) != PG_OK) {
+        if (pg_policy__path_eval(&h, &cond->path, c, PG_AFTER, 0) != PG_OK) {
             pg_policy__hits_dispose(&h);
             return PG_ENOMEM;
         }

@@ -95,7 +95,7 @@ static int add_step(pg_ppath *p, pp_step_kind kind, const char *key, size_t key_
     if (p->n >= PG_POLICY_MAX_PATH_STEPS) {
         snprintf(msg, msg_size, "more than %u steps in a path (limit PG_POLICY_MAX_PATH_STEPS)",
                  PG_POLICY_MAX_PATH_STEPS);
-        return -1;
+        return PG_EPOLICY;
     }
     s = pg_realloc(p->steps, (p->n + 1) * sizeof *s);
     if (!s)
@@ -113,7 +113,7 @@ static int add_step(pg_ppath *p, pp_step_kind kind, const char *key, size_t key_
     return 0;
 nomem:
     snprintf(msg, msg_size, "out of memory");
-    return -1;
+    return PG_ENOMEM;
 }
 
 /* One `[...]` segment starting at s[*i] == '['. */
@@ -130,14 +130,14 @@ static int parse_bracket(pg_ppath *p, const char *s, size_t *i, char *msg, size_
         while (s[j] >= '0' && s[j] <= '9') {
             if (v > (SIZE_MAX - 9) / 10) {
                 snprintf(msg, msg_size, "index too large in path '%s'", s);
-                return -1;
+                return PG_EPOLICY;
             }
             v = v * 10 + (size_t)(s[j] - '0');
             j++;
         }
         if (s[j] != ']') {
             snprintf(msg, msg_size, "expected ']' after the index in path '%s'", s);
-            return -1;
+            return PG_EPOLICY;
         }
         *i = j + 1;
         return add_step(p, PS_INDEX, NULL, 0, v, msg, msg_size);
@@ -149,7 +149,7 @@ static int parse_bracket(pg_ppath *p, const char *s, size_t *i, char *msg, size_
         int rc;
         if (!key) {
             snprintf(msg, msg_size, "out of memory");
-            return -1;
+            return PG_ENOMEM;
         }
         while (s[j] && s[j] != q) {
             if (s[j] == '\\' && s[j + 1])
@@ -159,7 +159,7 @@ static int parse_bracket(pg_ppath *p, const char *s, size_t *i, char *msg, size_
         if (s[j] != q || s[j + 1] != ']') {
             pg_free(key);
             snprintf(msg, msg_size, "unterminated [\"...\"] in path '%s'", s);
-            return -1;
+            return PG_EPOLICY;
         }
         *i = j + 2;
         rc = add_step(p, PS_KEY, key, o, 0, msg, msg_size);
@@ -167,7 +167,7 @@ static int parse_bracket(pg_ppath *p, const char *s, size_t *i, char *msg, size_
         return rc;
     }
     snprintf(msg, msg_size, "expected [N], [*] or [\"key\"] in path '%s'", s);
-    return -1;
+    return PG_EPOLICY;
 }
 
 static size_t ident_len(const char *s)
@@ -182,12 +182,12 @@ int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *m
 {
     size_t i = 0, n, len = 0, cap = 0;
     char *rel = NULL;
-    int rc;
+    int rc, code = PG_EPOLICY; /* or PG_ENOMEM: how a failure is reported */
 
     memset(out, 0, sizeof *out);
     if (!text || !*text) {
         snprintf(msg, msg_size, "empty path");
-        return -1;
+        return PG_EPOLICY;
     }
     if (!(out->text = pg_strdup(text)))
         goto nomem;
@@ -206,7 +206,7 @@ int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *m
                 snprintf(msg, msg_size, "path '%s' does not start with a key", text);
                 goto fail;
             }
-            if (add_step(out, PS_KEY, text, n, 0, msg, msg_size) != 0)
+            if ((code = add_step(out, PS_KEY, text, n, 0, msg, msg_size)) != 0)
                 goto fail;
             i = n;
         }
@@ -243,11 +243,11 @@ int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *m
                 snprintf(msg, msg_size, "empty key after '.' in path '%s'", text);
                 goto fail;
             }
-            if (add_step(out, PS_KEY, text + i + 1, n, 0, msg, msg_size) != 0)
+            if ((code = add_step(out, PS_KEY, text + i + 1, n, 0, msg, msg_size)) != 0)
                 goto fail;
             i += n + 1;
         } else if (text[i] == '[') {
-            if (parse_bracket(out, text, &i, msg, msg_size) != 0)
+            if ((code = parse_bracket(out, text, &i, msg, msg_size)) != 0)
                 goto fail;
         } else {
             snprintf(msg, msg_size, "unexpected '%c' in path '%s'", text[i], text);
@@ -276,9 +276,10 @@ int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *m
     return 0;
 nomem:
     snprintf(msg, msg_size, "out of memory");
+    code = PG_ENOMEM;
 fail:
     pg_policy__path_dispose(out);
-    return -1;
+    return code ? code : PG_EPOLICY; /* 0: the step before the error went well */
 }
 
 void pg_policy__path_dispose(pg_ppath *p)
@@ -300,6 +301,7 @@ void pg_policy__path_dispose(pg_ppath *p)
 typedef struct walker {
     pp_hits *out;
     const pg_ppath *p;
+    int with_steps;
     pg_path_step cur[PG_POLICY_MAX_PATH_STEPS];
 } walker;
 
@@ -308,20 +310,27 @@ static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
     pp_hits *h = w->out;
     pp_hit *hit;
 
+    if (!h->items) {
+        h->items = h->small;
+        h->cap = sizeof h->small / sizeof h->small[0];
+    }
     if (h->count == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 4;
-        pp_hit *g = pg_realloc(h->items, cap * sizeof *g);
+        size_t cap = h->cap * 2;
+        pp_hit *g = pg_malloc(cap * sizeof *g);
         if (!g)
             return PG_ENOMEM;
+        memcpy(g, h->items, h->count * sizeof *g);
+        if (h->items != h->small)
+            pg_free(h->items);
         h->items = g;
         h->cap = cap;
     }
     hit = &h->items[h->count];
     hit->value = v;
     hit->unknown = unknown;
-    hit->n = depth;
+    hit->n = w->with_steps ? depth : 0;
     hit->steps = NULL;
-    if (depth) {
+    if (depth && w->with_steps) {
         hit->steps = pg_malloc(depth * sizeof *hit->steps);
         if (!hit->steps)
             return PG_ENOMEM;
@@ -410,15 +419,17 @@ static json_t *field_value(const pg_change *c, pp_field f)
     return s ? json_string(s) : NULL;
 }
 
-int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side)
+int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps)
 {
     walker w;
     const json_t *start = NULL, *mask = NULL;
 
-    memset(out, 0, sizeof *out);
-    memset(&w, 0, sizeof w);
+    out->items = NULL;
+    out->count = out->cap = 0;
+    out->temp = NULL;
     w.out = out;
     w.p = p;
+    w.with_steps = with_steps;
     switch (p->root) {
     case PR_BEFORE:
         start = c->before;
@@ -450,7 +461,10 @@ void pg_policy__hits_dispose(pp_hits *h)
         return;
     for (i = 0; i < h->count; i++)
         pg_free(h->items[i].steps);
-    pg_free(h->items);
+    if (h->items != h->small)
+        pg_free(h->items);
     json_decref(h->temp);
-    memset(h, 0, sizeof *h);
+    h->items = NULL;
+    h->count = h->cap = 0;
+    h->temp = NULL;
 }

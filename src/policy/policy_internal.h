@@ -24,6 +24,10 @@
  * through aliases, counted with repetition, are capped here, on top of
  * PG_POLICY_MAX_ALIASES alias uses. */
 #define PG_POLICY_MAX_ALIAS_EXPANSION 100000u
+/* `matches:` patterns (regex.c): glibc's regcomp expands bounded
+ * repetitions, so their bounds and nesting are capped, and their length. */
+#define PG_POLICY_MAX_REGEX_BYTES 512u
+#define PG_POLICY_MAX_REGEX_REPEAT 100u
 /* Rendered messages are cut here (a template can quote whole blocks). */
 #define PG_POLICY_MAX_MESSAGE 4096u
 
@@ -83,6 +87,12 @@ int pg_policy__fail(pg_error *err, const char *source, const pn_node *at, const 
  * (Terraform addresses are full of brackets). `icase`: ASCII case folded. */
 int pg_policy__glob(const char *pattern, const char *s, int icase);
 
+/* ==== MARK: regular expressions (regex.c) ============================== */
+
+/* Check the caps, then regcomp(REG_EXTENDED | REG_NOSUB [| REG_ICASE]).
+ * 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
+int pg_policy__regex_compile(regex_t *re, const char *pattern, int icase, char *msg, size_t size);
+
 /* ==== MARK: paths (path.c) ============================================= */
 
 typedef enum pp_root {
@@ -125,8 +135,8 @@ typedef struct pg_ppath {
     char *rel;               /* canonical text without the before./after. root */
 } pg_ppath;
 
-/* Parse `text`. `unrooted`: the path has no root (for `changed`). On error
- * returns -1 with a message in `msg`. */
+/* Parse `text`. `unrooted`: the path has no root (for `changed`). Returns
+ * 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
 int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *msg, size_t msg_size);
 void pg_policy__path_dispose(pg_ppath *p);
 
@@ -139,14 +149,17 @@ typedef struct pp_hit {
 } pp_hit;
 
 typedef struct pp_hits {
-    pp_hit *items;
+    pp_hit *items;           /* `small` until more are needed */
     size_t count, cap;
     json_t *temp;            /* owned: the value of a change field */
+    pp_hit small[4];         /* most paths reach one value: no allocation */
 } pp_hits;
 
 /* Every value `p` reaches in `c` (JSON nulls are no value). For PR_NONE,
- * `side` says which of before/after to walk. 0 or PG_ENOMEM. */
-int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side);
+ * `side` says which of before/after to walk. `with_steps`: record each
+ * hit's concrete steps (for redaction; evaluation does not need them, and
+ * it runs on every change). 0 or PG_ENOMEM. */
+int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps);
 void pg_policy__hits_dispose(pp_hits *h);
 
 /* ==== MARK: conditions (eval.c) ======================================== */
@@ -217,7 +230,7 @@ typedef struct pg_template {
     char *text;              /* as written (explain shows it) */
 } pg_template;
 
-/* Parse; on error -1 with a message. */
+/* Parse: 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
 int pg_policy__template_parse(pg_template *out, const char *text, char *msg, size_t msg_size);
 /* Render for a change (sensitive and unknown values redacted). */
 int pg_policy__template_render(const pg_template *t, const pg_change *c, const char *rule_id,

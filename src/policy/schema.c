@@ -10,6 +10,7 @@
 #include "policy/policy_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,24 @@ typedef struct ctx {
 
 /* ---- small helpers ----------------------------------------------------------- */
 
-static void join_names(char *buf, size_t size, const char *const *names)
+/* "a, b, c" from the first `n` names, or up to a NULL when n is SIZE_MAX. */
+static void join_n(char *buf, size_t size, const char *const *names, size_t n)
 {
     size_t o = 0, i;
 
     buf[0] = '\0';
-    for (i = 0; names[i] && o < size; i++)
+    for (i = 0; i < n && names[i] && o < size; i++)
         o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", names[i]);
+}
+
+static void join_names(char *buf, size_t size, const char *const *names)
+{
+    join_n(buf, size, names, SIZE_MAX);
+}
+
+static void join_ops(char *buf, size_t size)
+{
+    join_n(buf, size, pg_policy__op_names, OP_COUNT_);
 }
 
 static int check_keys(ctx *x, const pn_node *map, const char *what, const char *const *allowed)
@@ -81,16 +93,30 @@ static int want_text(ctx *x, const pn_node *n, const char *what)
     return PG_OK;
 }
 
+/* Trailing whitespace goes: a folded block (`description: >`) ends with a
+ * newline that no report wants. */
+static char *dup_trimmed(const char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    return pg_strndup(s, n);
+}
+
 static int get_nonempty_text(ctx *x, const pn_node *n, const char *what, char **out)
 {
     int rc = want_text(x, n, what);
 
     if (rc != PG_OK)
         return rc;
-    if (n->len == 0)
-        return FAIL(x, n, "%s must not be empty", what);
-    if (!(*out = pg_strdup(n->text)))
+    if (!(*out = dup_trimmed(n->text)))
         return NOMEM(x);
+    if (**out == '\0') {
+        pg_free(*out);
+        *out = NULL;
+        return FAIL(x, n, "%s must not be empty", what);
+    }
     return PG_OK;
 }
 
@@ -253,7 +279,8 @@ static int parse_cond_list(ctx *x, const pn_node *n, unsigned depth, pc_kind kin
     int rc;
 
     if (n->n == 0)
-        return FAIL(x, n, "an empty list of conditions");
+        return FAIL(x, n, "%s needs at least one condition",
+                    kind == PC_ANY ? "'any'" : "a list of conditions");
     if (!(c = pg_calloc(1, sizeof *c)))
         return NOMEM(x);
     c->kind = kind;
@@ -342,8 +369,6 @@ static int check_operand(ctx *x, pg_cond *c, const pn_node *v)
     case OP_CONTAINS:
         if (v->kind == PN_SCALAR && v->stype == PS_NULL)
             return FAIL(x, v, "%s: null is no value here; test a missing or null value with exists: false", op);
-        if (c->op == OP_CONTAINS && v->kind != PN_SCALAR)
-            return FAIL(x, v, "contains takes a string, number or boolean, not %s", pg_policy__node_kind_name(v));
         break;
     case OP_IN:
     case OP_NOT_IN:
@@ -404,7 +429,7 @@ static int parse_leaf(ctx *x, const pn_node *n, pg_cond **out)
             opval = n->kids[i + 1];
             c->op = (pc_op)op;
         } else if (!is_extra_key(k->text)) {
-            join_names(list, sizeof list, pg_policy__op_names);
+            join_ops(list, sizeof list);
             rc = FAIL(x, k, "unknown operator '%s' (expected one of: %s; or all, any, not)", k->text, list);
             goto fail;
         }
@@ -414,7 +439,7 @@ static int parse_leaf(ctx *x, const pn_node *n, pg_cond **out)
         goto fail;
     }
     if (!opkey) {
-        join_names(list, sizeof list, pg_policy__op_names);
+        join_ops(list, sizeof list);
         rc = FAIL(x, n, "the condition on '%s' has no operator (expected one of: %s)",
                   path->text ? path->text : "?", list);
         goto fail;
@@ -422,8 +447,8 @@ static int parse_leaf(ctx *x, const pn_node *n, pg_cond **out)
     c->kind = PC_LEAF;
     if ((rc = want_text(x, path, "path")) != PG_OK)
         goto fail;
-    if (pg_policy__path_parse(&c->path, path->text, c->op == OP_CHANGED, msg, sizeof msg) != 0) {
-        rc = FAIL(x, path, "%s", msg);
+    if ((rc = pg_policy__path_parse(&c->path, path->text, c->op == OP_CHANGED, msg, sizeof msg)) != 0) {
+        rc = rc == PG_ENOMEM ? NOMEM(x) : FAIL(x, path, "%s", msg);
         goto fail;
     }
     if ((v = pg_policy__map_get(n, "every"))) {
@@ -447,11 +472,8 @@ static int parse_leaf(ctx *x, const pn_node *n, pg_cond **out)
     if ((rc = check_operand(x, c, opval)) != PG_OK)
         goto fail;
     if (c->op == OP_MATCHES) {
-        int r = regcomp(&c->re, opval->text, REG_EXTENDED | REG_NOSUB | (c->icase ? REG_ICASE : 0));
-        if (r != 0) {
-            char why[128];
-            regerror(r, &c->re, why, sizeof why);
-            rc = FAIL(x, opval, "invalid regular expression '%s': %s", opval->text, why);
+        if ((rc = pg_policy__regex_compile(&c->re, opval->text, c->icase, msg, sizeof msg)) != PG_OK) {
+            rc = rc == PG_ENOMEM ? NOMEM(x) : FAIL(x, opval, "%s", msg);
             goto fail;
         }
         c->has_re = 1;
@@ -740,9 +762,17 @@ static int load_template(ctx *x, const pn_node *n, const char *what, pg_template
     char msg[PG_ERROR_MESSAGE_MAX - 64];
     int rc;
 
+    char *text;
+
     if ((rc = want_text(x, n, what)) != PG_OK)
         return rc;
-    if (pg_policy__template_parse(out, n->text, msg, sizeof msg) != 0)
+    if (!(text = dup_trimmed(n->text)))
+        return NOMEM(x);
+    rc = pg_policy__template_parse(out, text, msg, sizeof msg);
+    pg_free(text);
+    if (rc == PG_ENOMEM)
+        return NOMEM(x);
+    if (rc != 0)
         return FAIL(x, n, "%s: %s", what, msg);
     return PG_OK;
 }
@@ -885,11 +915,11 @@ static int load_rule(ctx *x, const pn_node *n, pg_rule **out, pg_example_own ***
     if ((v = pg_policy__map_get(n, "match")) && (rc = load_match(x, r, v)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "require"))) {
+        if ((v->kind == PN_SEQ && v->n == 0) || (v->kind == PN_SCALAR && v->stype == PS_NULL)) {
+            rc = FAIL(x, v, "require is empty (leave require out to forbid every change the rule matches)");
+            goto fail;
+        }
         if (v->kind == PN_SEQ) {
-            if (v->n == 0) {
-                rc = FAIL(x, v, "require: [] is empty (leave require out to forbid every change the rule matches)");
-                goto fail;
-            }
             if (!(r->require = pg_calloc(v->n, sizeof *r->require))) {
                 rc = NOMEM(x);
                 goto fail;
@@ -1040,6 +1070,13 @@ static int load_waivers(ctx *x, const pn_node *n)
 
 /* ---- the document ---------------------------------------------------------------------- */
 
+static const pn_node *section(const pn_node *root, const char *key)
+{
+    const pn_node *v = pg_policy__map_get(root, key);
+
+    return v && v->kind == PN_SCALAR && v->stype == PS_NULL ? NULL : v;
+}
+
 int pg_policy__schema_load(pg_policy *into, const pg_policy *existing, const pn_node *root,
                            const char *source, const char *base_dir, int resolve, pg_error *err)
 {
@@ -1070,15 +1107,17 @@ int pg_policy__schema_load(pg_policy *into, const pg_policy *existing, const pn_
     if (v->kind != PN_SCALAR || v->stype != PS_INT || !v->int_fits || v->integer != 1)
         return FAIL(&x, v, "unsupported version '%s' (this plangate reads version: 1)",
                     v->kind == PN_SCALAR ? v->text : pg_policy__node_kind_name(v));
-    if ((v = pg_policy__map_get(root, "detectors")) && (rc = load_detectors(&x, v)) != PG_OK)
+    /* A section left empty (`waivers:` with every entry commented out) is
+     * null: it says nothing, which is what its author meant. */
+    if ((v = section(root, "detectors")) && (rc = load_detectors(&x, v)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(root, "lock_tables")) && (rc = load_lock_tables(&x, v)) != PG_OK)
+    if ((v = section(root, "lock_tables")) && (rc = load_lock_tables(&x, v)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(root, "protect")) && (rc = load_protect(&x, v)) != PG_OK)
+    if ((v = section(root, "protect")) && (rc = load_protect(&x, v)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(root, "rules")) && (rc = load_rules(&x, v)) != PG_OK)
+    if ((v = section(root, "rules")) && (rc = load_rules(&x, v)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(root, "waivers")) && (rc = load_waivers(&x, v)) != PG_OK)
+    if ((v = section(root, "waivers")) && (rc = load_waivers(&x, v)) != PG_OK)
         return rc;
     return PG_OK;
 }

@@ -4,8 +4,10 @@
  * A placeholder is any policy path, or {rule}. Values are rendered through
  * pg_change_redacted(), so a sensitive value is "(sensitive)" and an
  * unknown one "(known after apply)" whatever the template asks for; a path
- * with no value renders "(absent)". `{{` and `}}` are literal braces.
- * Templates are parsed at load time, so a bad placeholder is a load error.
+ * with no value renders "(absent)". `{{` and `}}` are literal braces, and
+ * so is a brace pair around anything but one token (HCL blocks in
+ * remediations). Templates are parsed at load time, so a placeholder that
+ * is not a path is a load error.
  */
 #include "policy/policy_internal.h"
 
@@ -13,6 +15,11 @@
 #include <string.h>
 
 #include "plangate/alloc.h"
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 static int seg_add(pg_template *t, pt_seg **out)
 {
@@ -40,66 +47,64 @@ static int lit_add(pg_template *t, const char *s, size_t len)
 int pg_policy__template_parse(pg_template *out, const char *text, char *msg, size_t msg_size)
 {
     size_t i = 0, start = 0, len = strlen(text);
+    int code = PG_EPOLICY; /* or PG_ENOMEM */
     char *buf = NULL;
     size_t blen = 0;
 
     memset(out, 0, sizeof *out);
     if (!(out->text = pg_strdup(text)) || !(buf = pg_malloc(len + 1)))
         goto nomem;
-    /* Literal text accumulates in `buf` (with {{ and }} unescaped). */
+    /* Literal text accumulates in `buf` (with {{ and }} unescaped). A brace
+     * pair is a placeholder only when it holds one token: HCL in a
+     * remediation ("point_in_time_recovery { enabled = true }", the SPEC's
+     * own example) stays literal, while a misspelt {adress} is an error. */
     while (i < len) {
+        size_t end;
         if ((text[i] == '{' && text[i + 1] == '{') || (text[i] == '}' && text[i + 1] == '}')) {
             buf[blen++] = text[i];
             i += 2;
             continue;
         }
-        if (text[i] == '}') {
-            snprintf(msg, msg_size, "unmatched '}' in template at character %zu (write '}}' for a brace)", i + 1);
-            goto fail;
-        }
         if (text[i] != '{') {
+            buf[blen++] = text[i++];
+            continue;
+        }
+        start = i + 1;
+        for (end = start; end < len && text[end] != '}' && text[end] != '{' && !is_space(text[end]); end++)
+            ;
+        if (end == start || end == len || text[end] != '}') {
             buf[blen++] = text[i++];
             continue;
         }
         if (lit_add(out, buf, blen) != PG_OK)
             goto nomem;
         blen = 0;
-        start = ++i;
-        while (i < len && text[i] != '}')
-            i++;
-        if (i == len) {
-            snprintf(msg, msg_size, "unclosed '{' in template at character %zu (write '{{' for a brace)", start);
-            goto fail;
-        }
         {
-            char *name = pg_strndup(text + start, i - start);
-            char *b = name, *e;
+            char *name = pg_strndup(text + start, end - start);
             pt_seg *seg;
             int rc;
             if (!name)
                 goto nomem;
-            while (*b == ' ')
-                b++;
-            for (e = b + strlen(b); e > b && e[-1] == ' ';)
-                *--e = '\0';
             if (seg_add(out, &seg) != PG_OK) {
                 pg_free(name);
                 goto nomem;
             }
-            if (strcmp(b, "rule") == 0) {
+            if (strcmp(name, "rule") == 0) {
                 seg->is_rule = 1;
                 rc = 0;
             } else {
                 char pmsg[PG_ERROR_MESSAGE_MAX - 64];
-                rc = pg_policy__path_parse(&seg->path, b, 0, pmsg, sizeof pmsg);
+                rc = pg_policy__path_parse(&seg->path, name, 0, pmsg, sizeof pmsg);
                 if (rc != 0)
-                    snprintf(msg, msg_size, "in template placeholder {%s}: %s", b, pmsg);
+                    snprintf(msg, msg_size, "in template placeholder {%s}: %s", name, pmsg);
             }
             pg_free(name);
+            if (rc == PG_ENOMEM)
+                goto nomem;
             if (rc != 0)
                 goto fail;
         }
-        i++;
+        i = end + 1;
     }
     if (lit_add(out, buf, blen) != PG_OK)
         goto nomem;
@@ -107,10 +112,11 @@ int pg_policy__template_parse(pg_template *out, const char *text, char *msg, siz
     return 0;
 nomem:
     snprintf(msg, msg_size, "out of memory");
+    code = PG_ENOMEM;
 fail:
     pg_free(buf);
     pg_policy__template_dispose(out);
-    return -1;
+    return code;
 }
 
 void pg_policy__template_dispose(pg_template *t)
@@ -167,7 +173,7 @@ static int render_path(sbuf *b, const pg_ppath *p, const pg_change *c)
     size_t i;
     int rc = PG_OK;
 
-    if ((rc = pg_policy__path_eval(&h, p, c, PG_AFTER)) != PG_OK)
+    if ((rc = pg_policy__path_eval(&h, p, c, PG_AFTER, 1)) != PG_OK)
         goto out;
     if (h.count == 0) {
         rc = sb_put(b, "(absent)", 8);

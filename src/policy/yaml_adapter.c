@@ -116,7 +116,7 @@ static void set_float(pn_node *n)
     if (p[0] == '.' && (p[1] == 'i' || p[1] == 'I'))
         n->real = neg ? -HUGE_VAL : HUGE_VAL;
     else if (p[0] == '.' && (p[1] == 'n' || p[1] == 'N'))
-        n->real = NAN;
+        n->real = (double)NAN;
     else
         n->real = strtod(n->text, NULL);
 }
@@ -471,7 +471,9 @@ static int parser_error(builder *b, const yaml_parser_t *parser, const char *tex
         }
         return fail_mark(err, b->source, mark, "YAML: %s", problem);
     }
-    if (parser->context)
+    if (mark.index < len && text[mark.index] == '\t')
+        return fail_mark(err, b->source, mark, "YAML: %s (a tab: YAML indents with spaces)", problem);
+    if (parser->context && (parser->context_mark.line != mark.line || parser->context_mark.column != mark.column))
         return fail_mark(err, b->source, mark, "YAML: %s (%s at line %d, column %d)", problem,
                          parser->context, (int)parser->context_mark.line + 1,
                          (int)parser->context_mark.column + 1);

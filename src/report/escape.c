@@ -343,7 +343,7 @@ void pg_report__esc_github(pg_report__out *o, const char *s, int property)
         case '\t': pg_report__putc(o, ' '); break;
         default:
             /* Other controls have no escape the runner undoes: make them visible. */
-            if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+            if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp))
                 put_cp(o, REPLACEMENT);
             else
                 put_cp(o, cp);
@@ -354,9 +354,17 @@ void pg_report__esc_github(pg_report__out *o, const char *s, int property)
 
 /* MARK: Markdown */
 
+static int is_word_char(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_' ||
+           cp == '.' || cp == '-' || cp == '+';
+}
+
 void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br)
 {
     size_t n, i = 0, count = 0;
+    uint32_t prev = ' ';
+    int line_start = 1;
 
     if (!s)
         return;
@@ -371,6 +379,12 @@ void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br)
         }
         count++;
         i += k;
+        if (cp == ' ' && line_start && br) {
+            /* keep the indentation of a multi-line fix (HTML collapses spaces) */
+            pg_report__puts(o, "&nbsp;");
+            continue;
+        }
+        line_start = cp == '\n';
         switch (cp) {
         case '\\': case '`': case '*': case '_': case '[': case ']': case '~': case '|': case '#':
             pg_report__putc(o, '\\');
@@ -380,16 +394,18 @@ void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br)
         case '>': pg_report__puts(o, "&gt;"); break;
         case '&': pg_report__puts(o, "&amp;"); break;
         /* A zero-width space after @ keeps "@org/team" in a message from
-         * notifying anyone, which a backslash does not. */
-        case '@': pg_report__puts(o, "@&#8203;"); break;
+         * notifying anyone, which a backslash does not. An @ inside a word
+         * (alice@example.com) mentions nobody and stays as is. */
+        case '@': pg_report__puts(o, is_word_char(prev) ? "@" : "@&#8203;"); break;
         case '\n': pg_report__puts(o, br ? "<br>" : " "); break;
         case '\t': pg_report__putc(o, ' '); break;
         default:
             if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
                 break; /* a table row is one line: drop controls */
-            put_cp(o, cp);
+            put_cp(o, is_bidi_control(cp) ? REPLACEMENT : cp);
             break;
         }
+        prev = cp;
     }
 }
 
@@ -430,7 +446,7 @@ void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in
         else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
             continue;
         else
-            put_cp(o, cp);
+            put_cp(o, is_bidi_control(cp) ? REPLACEMENT : cp);
     }
     if (pad)
         pg_report__putc(o, ' ');

@@ -140,8 +140,7 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
         pg_report__puts(&o, "plangate: ERROR: the plan could not be evaluated");
         break;
     }
-    if (c.waived || c.below)
-        pg_report__printf(&o, " (%zu waived, %zu below the threshold)", c.waived, c.below);
+    pg_report__tally_note(&o, &c);
     pg_report__putc(&o, '\n');
     pg_report__out_dispose(&b);
     if (oom)

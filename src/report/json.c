@@ -262,8 +262,10 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
         rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
         goto out;
     }
+    /* jansson allocates while dumping: a failure with a healthy stream is memory. */
     if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', out) == EOF)
-        rc = pg_error_set(err, PG_EIO, "cannot write the json report");
+        rc = ferror(out) ? pg_error_set(err, PG_EIO, "cannot write the json report")
+                         : pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
 out:
     json_decref(root);
     return rc;

@@ -106,8 +106,7 @@ static void heading(md_ctx *m)
         pg_report__puts(o, "**The plan could not be evaluated**");
         break;
     }
-    if (c.waived || c.below)
-        pg_report__printf(o, " (%zu waived, %zu below the threshold)", c.waived, c.below);
+    pg_report__tally_note(o, &c);
     pg_report__puts(o, ".\n\n");
     for (i = 0; i < r->n_errors && i < 10; i++) {
         pg_report__puts(o, "- ");
@@ -196,7 +195,7 @@ static void destroyed_table(md_ctx *m)
     size_t i, shown = 0;
 
     if (l->total == 0) {
-        pg_report__puts(&m->doc, "\nNothing is destroyed by this plan.\n");
+        pg_report__printf(&m->doc, "\n%s\n", pg_report__nothing_destroyed(m->r));
         return;
     }
     pg_report__printf(&m->doc, "\n#### Destroyed or replaced (%zu)\n\n", l->total);
@@ -253,14 +252,20 @@ static void list_section(md_ctx *m, const pg_report_list *l, list_kind kind)
                                         "| Action | Address |\n| --- | --- |\n",
                                         "| Address | Deposed key | Action |\n| --- | --- | --- |\n",
                                         "| Address |\n| --- |\n"};
-    size_t i, shown = 0;
+    size_t i, shown = 0, hidden = 0;
 
-    if (l->total == 0)
+    /* A deposed object that is destroyed is already in the destroyed table. */
+    for (i = 0; kind == L_DEPOSED && i < l->count; i++)
+        hidden += pg_report__deposed_is_destroyed(m->r, &l->items[i]) ? 1u : 0u;
+    if (l->total == hidden)
         return;
-    pg_report__printf(&m->doc, "\n**%s (%zu)**\n\n%s", titles[kind], l->total, heads[kind]);
+    pg_report__printf(&m->doc, "\n**%s (%zu)**\n\n%s", titles[kind], l->total - hidden, heads[kind]);
     for (i = 0; i < l->count && shown < MD_MAX_LIST_ROWS; i++) {
         const pg_report_item *it = &l->items[i];
         pg_report__out *o = &m->row;
+
+        if (kind == L_DEPOSED && pg_report__deposed_is_destroyed(m->r, it))
+            continue;
 
         pg_report__out_reset(o);
         pg_report__puts(o, "| ");
@@ -289,8 +294,8 @@ static void list_section(md_ctx *m, const pg_report_list *l, list_kind kind)
             break;
         shown++;
     }
-    if (shown < l->total)
-        pg_report__printf(&m->doc, "\n… and %zu more\n", l->total - shown);
+    if (shown + hidden < l->total)
+        pg_report__printf(&m->doc, "\n… and %zu more\n", l->total - hidden - shown);
 }
 
 static void waivers_section(md_ctx *m)

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "plangate/plangate.h" /* PG_VERSION */
+
 /* Indexed by pg_report_format: the order of the enum in report.h. */
 static const pg_report_writer *const writers[PG_FORMAT_COUNT_] = {
     &pg_report__text_writer,  &pg_report__json_writer,   &pg_report__sarif_writer,
@@ -35,7 +37,7 @@ const char *pg_report_format_name(pg_report_format f)
 int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
                     FILE *out, pg_error *err)
 {
-    static const pg_report_style plain = {0, 0, "0.0.0"};
+    static const pg_report_style plain = {0, 0, PG_VERSION};
     pg_report_style st;
     int rc;
 
@@ -85,6 +87,33 @@ const char *pg_report__reason_text(const char *reason)
     return words ? words : reason;
 }
 
+int pg_report__plan_is_whole(const pg_report *r)
+{
+    return r->verdict != PG_VERDICT_ERROR && !r->plan.errored && r->plan.complete != 0 &&
+           r->plan.deferred_changes == 0;
+}
+
+const char *pg_report__nothing_destroyed(const pg_report *r)
+{
+    if (r->verdict == PG_VERDICT_ERROR || r->plan.errored)
+        return "Nothing is destroyed in what could be read, but the plan is partial: do not rely on it.";
+    if (r->plan.complete == 0 || r->plan.deferred_changes > 0)
+        return "Nothing is destroyed in what was planned so far, but the plan is incomplete.";
+    return "Nothing is destroyed by this plan.";
+}
+
+int pg_report__deposed_is_destroyed(const pg_report *r, const pg_report_item *it)
+{
+    size_t i;
+
+    for (i = 0; it->deposed && i < r->destroys.count; i++) {
+        const pg_report_item *d = &r->destroys.items[i];
+        if (d->deposed && strcmp(d->deposed, it->deposed) == 0 && strcmp(d->address, it->address) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int pg_report__blocks(const pg_report *r, const pg_finding *f)
 {
     return !f->waived && f->severity >= r->fail_on;
@@ -104,4 +133,14 @@ void pg_report__count(const pg_report *r, pg_report__tally *t)
         else
             t->below++;
     }
+}
+
+void pg_report__tally_note(pg_report__out *o, const pg_report__tally *t)
+{
+    if (t->waived && t->below)
+        pg_report__printf(o, " (%zu waived, %zu below the threshold)", t->waived, t->below);
+    else if (t->waived)
+        pg_report__printf(o, " (%zu waived)", t->waived);
+    else if (t->below)
+        pg_report__printf(o, " (%zu below the threshold)", t->below);
 }

@@ -85,14 +85,16 @@ void pg_report__esc_text(pg_report__out *o, const char *s, int keep_newlines);
  * invalid UTF-8) replaced by U+FFFD. */
 void pg_report__esc_xml(pg_report__out *o, const char *s, int attr);
 
-/** GitHub workflow-command data (% \r \n) or property value (also : and ,). */
+/** GitHub workflow-command data (% \r \n) or property value (also : and ,);
+ * other controls and bidirectional overrides become U+FFFD. */
 void pg_report__esc_github(pg_report__out *o, const char *s, int property);
 
 /**
  * Markdown prose inside a table cell or paragraph: backslash-escapes the
  * characters Markdown gives meaning to (| ` * _ [ ] ~ \ #), writes < > & as
  * entities, defuses @mentions, turns newlines into " " (cell) or "<br>"
- * (`br`), drops controls. Stops after `max` source code points with "…"
+ * (`br`, where leading spaces of a line become &nbsp;), drops controls,
+ * shows bidirectional overrides as U+FFFD. Stops after `max` source code points with "…"
  * (0 = no cap).
  */
 void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br);
@@ -114,6 +116,13 @@ const char *pg_report__verdict_name(pg_verdict v);   /* "pass", "fail", "error" 
 const char *pg_report__replace_order_name(pg_replace_order o);
 /** The plain words of an action_reason, or the value verbatim when unknown; NULL for NULL. */
 const char *pg_report__reason_text(const char *reason);
+/** Was the whole plan read and complete (not errored, not partial, nothing deferred)? */
+int pg_report__plan_is_whole(const pg_report *r);
+/** What to say when the plan destroys nothing: only a whole plan can promise
+ * that (an errored or incomplete one says so instead). */
+const char *pg_report__nothing_destroyed(const pg_report *r);
+/** Is this deposed object also in r->destroys (so it is listed once)? */
+int pg_report__deposed_is_destroyed(const pg_report *r, const pg_report_item *it);
 /** Does `f` block the plan (unwaived and at or above fail_on)? */
 int pg_report__blocks(const pg_report *r, const pg_finding *f);
 
@@ -137,5 +146,7 @@ typedef struct pg_report__tally {
 } pg_report__tally;
 
 void pg_report__count(const pg_report *r, pg_report__tally *t);
+/** " (N waived, M below the threshold)" naming only the non-zero parts, or nothing. */
+void pg_report__tally_note(pg_report__out *o, const pg_report__tally *t);
 
 #endif

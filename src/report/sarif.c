@@ -12,11 +12,19 @@
  */
 #include "report/report_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "plangate/alloc.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+/*
+ * GitHub code scanning rejects a whole upload with more than 25 000 results
+ * in a run (and keeps the 5 000 most severe). A rejected upload shows
+ * nothing, so the most severe PG_SARIF_MAX_RESULTS findings are written (the
+ * findings are sorted) and the log says how many were left out.
+ */
+#define PG_SARIF_MAX_RESULTS 25000u
 #define PLANGATE_URI "https://github.com/plangate/plangate"
 
 static void put(json_t *obj, const char *key, json_t *v, int *ok)
@@ -35,7 +43,12 @@ static json_t *text_object(const char *s)
 {
     json_t *t = json_object(), *v = pg_report__json_str(s);
 
-    if (!t || !v || json_object_set_new(t, "text", v) != 0) {
+    if (!t || !v) {
+        json_decref(t);
+        json_decref(v);
+        return NULL;
+    }
+    if (json_object_set_new(t, "text", v) != 0) { /* v is released by jansson */
         json_decref(t);
         return NULL;
     }
@@ -338,6 +351,7 @@ static json_t *build(const pg_report *r, const pg_report_style *style, const rul
            *driver = json_object(), *rules = json_array(), *results = json_array(),
            *invs = json_array(), *inv = json_object(), *arts = json_array(), *art = json_object(),
            *props = json_object();
+    size_t omitted = r->findings.count > PG_SARIF_MAX_RESULTS ? r->findings.count - PG_SARIF_MAX_RESULTS : 0;
     size_t i;
 
     if (!root || !runs || !run || !tool || !driver || !rules || !results || !invs || !inv ||
@@ -378,7 +392,7 @@ static json_t *build(const pg_report *r, const pg_report_style *style, const rul
     put(run, "tool", tool, ok);
 
     put(inv, "executionSuccessful", json_boolean(r->verdict != PG_VERDICT_ERROR), ok);
-    if (r->n_errors > 0) {
+    if (r->n_errors > 0 || omitted > 0) {
         json_t *notes = json_array();
         if (!notes)
             *ok = 0;
@@ -390,6 +404,17 @@ static json_t *build(const pg_report *r, const pg_report_style *style, const rul
             }
             put(n, "level", json_string("error"), ok);
             put(n, "message", text_object(r->errors[i]), ok);
+            push(notes, n, ok);
+        }
+        if (notes && omitted > 0 && *ok) {
+            char text[256];
+            json_t *n = json_object();
+            snprintf(text, sizeof text,
+                     "%zu less severe findings are not in this log: code scanning accepts at most %u "
+                     "results per run (the json report has them all)",
+                     omitted, PG_SARIF_MAX_RESULTS);
+            put(n, "level", json_string("warning"), ok);
+            put(n, "message", text_object(text), ok);
             push(notes, n, ok);
         }
         put(inv, "toolExecutionNotifications", notes, ok);
@@ -406,12 +431,14 @@ static json_t *build(const pg_report *r, const pg_report_style *style, const rul
         put(run, "artifacts", arts, ok);
     }
 
-    for (i = 0; i < r->findings.count && *ok; i++)
+    for (i = 0; i < r->findings.count - omitted && *ok; i++)
         push(results, result_object(r, t, uri, r->findings.items[i], ok), ok);
     put(run, "results", results, ok);
 
     put(props, "verdict", json_string(pg_report__verdict_name(r->verdict)), ok);
     put(props, "fail_on", json_string(pg_severity_name(r->fail_on)), ok);
+    if (omitted > 0)
+        put(props, "results_omitted", json_integer((json_int_t)omitted), ok);
     put(run, "properties", props, ok);
 
     push(runs, run, ok);
@@ -435,8 +462,10 @@ static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *o
         rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
         goto out;
     }
+    /* jansson allocates while dumping: a failure with a healthy stream is memory. */
     if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', out) == EOF)
-        rc = pg_error_set(err, PG_EIO, "cannot write the sarif report");
+        rc = ferror(out) ? pg_error_set(err, PG_EIO, "cannot write the sarif report")
+                         : pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
 out:
     json_decref(root);
     pg_free(t.extra);

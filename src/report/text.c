@@ -115,18 +115,22 @@ static void pad_to(text_ctx *t, size_t col, size_t target)
 
 /*
  * Print `s` wrapped at WIDTH. The cursor is at column `col`; wrapped and new
- * lines start at `indent` plus the line's own leading spaces (so a remediation
- * that carries a code block keeps its shape). Runs of spaces between words
- * become one. No trailing newline.
+ * lines start at `indent`. A line that starts with spaces is preformatted
+ * (a remediation that carries an HCL block keeps its shape): it is printed
+ * as is, indented. Elsewhere runs of spaces between words become one. No
+ * trailing newline.
  */
 static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
 {
     const char *p = clean(t, s, 1);
+    size_t end = strlen(p);
     int first_line = 1;
 
+    while (end > 0 && (p[end - 1] == '\n' || p[end - 1] == ' '))
+        end--; /* no trailing blank lines or spaces */
     for (;;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p), i = 0, lead = 0, cont;
+        const char *eol = memchr(p, '\n', end);
+        size_t len = eol ? (size_t)(eol - p) : end, i = 0, lead = 0;
         int line_empty = 1;
 
         while (lead < len && p[lead] == ' ')
@@ -134,13 +138,17 @@ static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
         if (!first_line) {
             pg_report__putc(t->o, '\n');
             col = 0;
-            pad_to(t, 0, indent);
-            col = indent;
+            if (len > lead) { /* an empty line stays empty: no trailing spaces */
+                pg_report__pad(t->o, ' ', indent);
+                col = indent;
+            }
         }
-        pg_report__pad(t->o, ' ', lead);
-        col += lead;
-        cont = indent + lead;
-        i = lead;
+        if (lead > 0 && len > lead) {
+            /* An indented line is preformatted (a moved block in a fix): as is. */
+            pg_report__pad(t->o, ' ', lead);
+            pg_report__write(t->o, p + lead, len - lead);
+            i = len;
+        }
         while (i < len) {
             size_t start, w;
             while (i < len && p[i] == ' ')
@@ -153,8 +161,8 @@ static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
             w = pg_report__utf8_width(p + start, i - start);
             if (!line_empty && col + 1 + w > WIDTH) {
                 pg_report__putc(t->o, '\n');
-                pg_report__pad(t->o, ' ', cont);
-                col = cont;
+                pg_report__pad(t->o, ' ', indent);
+                col = indent;
             } else if (!line_empty) {
                 pg_report__putc(t->o, ' ');
                 col++;
@@ -166,6 +174,7 @@ static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
         first_line = 0;
         if (!eol)
             break;
+        end -= (size_t)(eol + 1 - p);
         p = eol + 1;
     }
 }
@@ -195,9 +204,25 @@ static int nothing_read(const pg_report *r)
            r->plan.resource_changes == 0 && r->findings.count == 0;
 }
 
+static int digits(long n)
+{
+    int d = 1;
+
+    while (n >= 10 || n <= -10) {
+        n /= 10;
+        d++;
+    }
+    return n < 0 ? d + 1 : d;
+}
+
+static int shown(const pg_plan_info *p, pg_action a)
+{
+    return a != PG_ACTION_COUNT_ && (a != PG_ACTION_UNKNOWN || p->counts[a] != 0);
+}
+
 static void summary(text_ctx *t)
 {
-    /* Three columns: what destroys or replaces, what changes, what only reads. */
+    /* Three columns: what destroys, what changes, what only reads. */
     static const pg_action grid[3][3] = {
         {PG_ACTION_DELETE, PG_ACTION_CREATE, PG_ACTION_READ},
         {PG_ACTION_REPLACE, PG_ACTION_UPDATE, PG_ACTION_NOOP},
@@ -205,6 +230,7 @@ static void summary(text_ctx *t)
     };
     const pg_plan_info *p = &t->r->plan;
     size_t row, col;
+    int w = 1;
 
     gap(t);
     sgr(t, SGR_BOLD);
@@ -224,19 +250,27 @@ static void summary(text_ctx *t)
         pg_report__putc(t->o, ')');
     }
     pg_report__putc(t->o, '\n');
+    for (row = 0; row < PG_ACTION_COUNT_; row++)
+        if (digits(p->counts[row]) > w)
+            w = digits(p->counts[row]);
     for (row = 0; row < 3; row++) {
+        size_t last = 0;
+        for (col = 0; col < 3; col++)
+            if (shown(p, grid[row][col]))
+                last = col;
         for (col = 0; col < 3; col++) {
             pg_action a = grid[row][col];
-            int loud;
-            if (a == PG_ACTION_COUNT_ || (a == PG_ACTION_UNKNOWN && p->counts[a] == 0))
+            int loud = (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE) && p->counts[a] > 0;
+            if (!shown(p, a))
                 continue;
-            loud = (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE) && p->counts[a] > 0;
-            pg_report__puts(t->o, col == 0 ? "  " : "    ");
-            if (loud)
-                sgr(t, SGR_BOLD_RED);
-            pg_report__printf(t->o, "%-8s%8ld", pg_action_name(a), p->counts[a]);
-            if (loud)
+            pg_report__puts(t->o, col == 0 ? "  " : "   ");
+            if (loud || p->counts[a] == 0)
+                sgr(t, loud ? SGR_BOLD_RED : SGR_DIM);
+            pg_report__printf(t->o, "%*ld %s", w, p->counts[a], pg_action_name(a));
+            if (loud || p->counts[a] == 0)
                 sgr_off(t);
+            if (col < last) /* no trailing spaces */
+                pad_to(t, strlen(pg_action_name(a)), 7);
         }
         pg_report__putc(t->o, '\n');
     }
@@ -275,8 +309,8 @@ static void destroyed(text_ctx *t)
 
     if (l->total == 0) {
         gap(t);
-        sgr(t, SGR_BOLD_GREEN);
-        pg_report__puts(t->o, "Nothing is destroyed by this plan.");
+        sgr(t, pg_report__plan_is_whole(t->r) ? SGR_BOLD_GREEN : SGR_BOLD_YELLOW);
+        pg_report__puts(t->o, pg_report__nothing_destroyed(t->r));
         sgr_off(t);
         pg_report__putc(t->o, '\n');
         return;
@@ -357,34 +391,20 @@ static void moves(text_ctx *t)
     more_line(t, l);
 }
 
-/* Is a deposed object already listed as destroyed (nothing printed twice)? */
-static int listed_as_destroyed(const pg_report *r, const pg_report_item *it)
-{
-    size_t i;
-
-    for (i = 0; i < r->destroys.count; i++) {
-        const pg_report_item *d = &r->destroys.items[i];
-        if (d->deposed && it->deposed && strcmp(d->deposed, it->deposed) == 0 &&
-            strcmp(d->address, it->address) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static void deposed(text_ctx *t)
 {
     const pg_report_list *l = &t->r->deposed;
     size_t i, hidden = 0;
 
     for (i = 0; i < l->count; i++)
-        if (listed_as_destroyed(t->r, &l->items[i]))
+        if (pg_report__deposed_is_destroyed(t->r, &l->items[i]))
             hidden++;
     if (l->total == hidden)
         return;
     heading(t, SGR_BOLD, "Deposed objects", l->total - hidden, 1);
     for (i = 0; i < l->count; i++) {
         const pg_report_item *it = &l->items[i];
-        if (listed_as_destroyed(t->r, it))
+        if (pg_report__deposed_is_destroyed(t->r, it))
             continue;
         pg_report__printf(t->o, "  %-8s ", pg_action_name(it->action));
         put_str(t, it->address);
@@ -540,7 +560,7 @@ static void findings(text_ctx *t)
     size_t i = 0;
 
     if (l->count == 0) {
-        if (!t->st->quiet)
+        if (!t->st->quiet && !nothing_read(t->r))
             heading(t, SGR_BOLD, "Findings: none", 0, 0);
         return;
     }
@@ -575,6 +595,7 @@ static void findings(text_ctx *t)
 static void waivers(text_ctx *t)
 {
     const pg_report *r = t->r;
+    pg_report__out detail;
     size_t i, n = 0, rule_w = 0;
 
     for (i = 0; i < r->n_waivers; i++) {
@@ -588,6 +609,7 @@ static void waivers(text_ctx *t)
     if (n == 0)
         return;
     heading(t, SGR_BOLD, "Waivers that need attention", n, 1);
+    pg_report__out_memory(&detail);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
         size_t col;
@@ -603,44 +625,24 @@ static void waivers(text_ctx *t)
         pg_report__puts(t->o, "  ");
         put_str(t, w->address);
         pg_report__putc(t->o, '\n');
+        pg_report__out_reset(&detail);
+        if (w->state == PG_WAIVER_EXPIRED)
+            pg_report__printf(&detail, "expired %s; it would cover %zu finding%s", w->expires ? w->expires : "?",
+                              w->matched, w->matched == 1 ? "" : "s");
+        else
+            pg_report__puts(&detail, "matches nothing in this plan: remove it, or fix its rule or address");
+        if (w->source)
+            pg_report__printf(&detail, " (%s)", w->source);
+        if (detail.failed)
+            t->oom = 1;
         pg_report__pad(t->o, ' ', DETAIL_INDENT);
-        if (w->state == PG_WAIVER_EXPIRED) {
-            pg_report__puts(t->o, "expired ");
-            put_str(t, w->expires ? w->expires : "?");
-            pg_report__printf(t->o, "; it would cover %zu finding%s", w->matched, w->matched == 1 ? "" : "s");
-        } else {
-            pg_report__puts(t->o, "matches nothing in this plan");
-        }
-        if (w->source) {
-            pg_report__puts(t->o, " (");
-            put_str(t, w->source);
-            pg_report__putc(t->o, ')');
-        }
+        wrap(t, detail.buf ? detail.buf : "", DETAIL_INDENT, DETAIL_INDENT);
         pg_report__putc(t->o, '\n');
     }
+    pg_report__out_dispose(&detail);
 }
 
 /* MARK: verdict */
-
-static void tally_note(text_ctx *t, const pg_report__tally *c, size_t skip_blocking)
-{
-    const char *sep = " (";
-
-    if (!skip_blocking && c->blocking) {
-        pg_report__printf(t->o, "%s%zu blocking", sep, c->blocking);
-        sep = ", ";
-    }
-    if (c->waived) {
-        pg_report__printf(t->o, "%s%zu waived", sep, c->waived);
-        sep = ", ";
-    }
-    if (c->below) {
-        pg_report__printf(t->o, "%s%zu below the threshold", sep, c->below);
-        sep = ", ";
-    }
-    if (sep[0] == ',')
-        pg_report__putc(t->o, ')');
-}
 
 static void verdict(text_ctx *t)
 {
@@ -657,7 +659,7 @@ static void verdict(text_ctx *t)
         pg_report__puts(t->o, "PASS");
         sgr_off(t);
         pg_report__printf(t->o, ": no unwaived finding at or above %s", fail_on);
-        tally_note(t, &c, 1);
+        pg_report__tally_note(t->o, &c);
         pg_report__putc(t->o, '\n');
         break;
     case PG_VERDICT_FAIL:
@@ -666,7 +668,7 @@ static void verdict(text_ctx *t)
         sgr_off(t);
         pg_report__printf(t->o, ": %zu finding%s at or above %s", c.blocking, c.blocking == 1 ? "" : "s",
                           fail_on);
-        tally_note(t, &c, 1);
+        pg_report__tally_note(t->o, &c);
         pg_report__putc(t->o, '\n');
         break;
     case PG_VERDICT_ERROR:

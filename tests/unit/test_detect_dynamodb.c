@@ -407,6 +407,7 @@ Test(detect_dynamodb, rename_without_moved)
                       "moved {\n  from = aws_dynamodb_table.users\n  to   = module.data.aws_dynamodb_table.users\n}"),
               "%s", x->remediation);
     cr_assert_str_eq(det_json(x->actions), "[\"delete\"]");
+    cr_assert_str_eq(x->action_reason, "delete_because_no_resource_config");
     pg_findings_dispose(&f);
 }
 

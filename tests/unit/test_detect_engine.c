@@ -2,6 +2,7 @@
  * overrides, enable/disable), plan-incomplete, and pg_backend_load. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
@@ -201,5 +202,101 @@ Test(detect_engine, is_named_lock_table)
     cr_assert_eq(pg_detect_is_named_lock_table(&env, NULL), 0);
     env.backend = NULL;
     cr_assert_eq(pg_detect_is_named_lock_table(&env, "locks"), 0);
+    pg_policy_free(p);
+}
+
+/* MARK: allocation failures — every failure is PG_ENOMEM, never a crash or a leak (run under ASan) */
+
+static long fail_at, calls;
+
+static void *failing_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return calls++ == fail_at ? NULL : malloc(n);
+}
+
+static void *failing_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return calls++ == fail_at ? NULL : realloc(p, n);
+}
+
+static void plain_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+Test(detect_engine, allocation_failures_are_enomem)
+{
+    static const char *const changes[] = {
+        "{'address':'aws_dynamodb_table.a','mode':'managed','type':'aws_dynamodb_table','name':'a',"
+        "'action_reason':'replace_because_cannot_update','change':{'actions':['create','delete'],"
+        "'before':{'name':'t-a','hash_key':'id','range_key':'ts','attribute':[{'name':'id','type':'S'},"
+        "{'name':'ts','type':'N'}],'local_secondary_index':[],'deletion_protection_enabled':true,"
+        "'tags':{'Environment':'production'}},"
+        "'after':{'name':'t-a','hash_key':'pk','range_key':'ts','attribute':[{'name':'pk','type':'S'},"
+        "{'name':'ts','type':'S'}],'local_secondary_index':[{'name':'l','range_key':'x'}],"
+        "'deletion_protection_enabled':true,'billing_mode':'PROVISIONED'},"
+        "'after_unknown':{'arn':true},'replace_paths':[['hash_key'],['local_secondary_index']]}}",
+        "{'address':'aws_dynamodb_table.old','mode':'managed','type':'aws_dynamodb_table','name':'old',"
+        "'change':{'actions':['delete'],'before':{'name':'t-r','hash_key':'lockid','attribute':"
+        "[{'name':'lockid','type':'N'}],'range_key':'x'},'after':null}}",
+        "{'address':'aws_dynamodb_table.new','mode':'managed','type':'aws_dynamodb_table','name':'new',"
+        "'change':{'actions':['create'],'before':null,'after':{'name':'t-r','hash_key':'LockID','attribute':"
+        "[{'name':'LockID','type':'S'}],'billing_mode':'PROVISIONED'},'after_unknown':{}}}",
+        "{'address':'aws_appautoscaling_target.r','mode':'managed','type':'aws_appautoscaling_target','name':'r',"
+        "'change':{'actions':['create'],'before':null,'after':{'resource_id':'table/t-r',"
+        "'scalable_dimension':'dynamodb:table:ReadCapacityUnits'},'after_unknown':{}}}",
+    };
+    static const char yaml[] = "version: 1\nprotect:\n  - type: aws_dynamodb_table\n";
+    pg_alloc failing = {failing_malloc, failing_realloc, plain_free, NULL};
+    pg_change cs[sizeof changes / sizeof changes[0]];
+    pg_plan_info info;
+    pg_backend backend;
+    pg_policy *p = pg_policy_new();
+    pg_detect_env env = {p, &backend};
+    pg_error err;
+    size_t i, most = 0;
+    int rc, finished = 0;
+
+    memset(&info, 0, sizeof info);
+    info.complete = 0;
+    memset(&backend, 0, sizeof backend);
+    backend.type = (char *)(uintptr_t) "s3";
+    backend.dynamodb_table = (char *)(uintptr_t) "t-r";
+    cr_assert_eq(pg_policy_load_string(p, "t.yaml", yaml, sizeof yaml - 1, &err), 0, "%s", err.message);
+    for (i = 0; i < sizeof changes / sizeof changes[0]; i++)
+        det_change_from(&cs[i], changes[i], PG_ORIGIN_PLANNED);
+    for (fail_at = 0; !finished && fail_at < 5000; fail_at++) {
+        pg_detect_run *run = NULL;
+        pg_findings f;
+
+        pg_findings_init(&f);
+        pg_error_clear(&err);
+        calls = 0;
+        pg_alloc_set(&failing);
+        rc = pg_detect_run_new(&run, &env, &err);
+        for (i = 0; rc == 0 && i < sizeof changes / sizeof changes[0]; i++)
+            rc = pg_detect_run_change(run, &cs[i], &f, &err);
+        if (rc == 0)
+            rc = pg_detect_run_end(run, &info, &f, &err);
+        pg_detect_run_free(run);
+        pg_alloc_set(NULL);
+        cr_assert(rc == 0 || rc == PG_ENOMEM, "fail_at %ld: rc %d (%s)", fail_at, rc, err.message);
+        if (rc == PG_ENOMEM)
+            cr_assert_eq(err.code, PG_ENOMEM, "fail_at %ld", fail_at);
+        if (rc == 0 && calls <= fail_at) {
+            finished = 1;
+            most = f.count;
+        }
+        pg_findings_dispose(&f);
+    }
+    cr_assert(finished, "never ran to the end without an allocation failure");
+    /* key-replacement, protected, deletion-protection, key-schema (old), lock-destroy, backend-mismatch,
+     * rename, provisioned ×2… at least these: */
+    cr_assert_geq(most, 8, "only %zu findings", most);
+    for (i = 0; i < sizeof changes / sizeof changes[0]; i++)
+        pg_change_dispose(&cs[i]);
     pg_policy_free(p);
 }

@@ -136,6 +136,8 @@ Test(detect_lock, destroy_of_lock_table)
     cr_assert_not_null(x);
     cr_assert(det_has(x->message, "destroys it"), "%s", x->message);
     cr_assert(det_has(x->message, "its resource block is gone"), "%s", x->message);
+    cr_assert_str_eq(json_string_value(det_evidence(x, "name")->before), "tf-locks");
+    cr_assert(json_is_null(det_evidence(x, "name")->after));
     x = det_find(&f, "lock-table-destroy", "aws_dynamodb_table.other");
     cr_assert_not_null(x);
     cr_assert(det_has(x->message, "tainted"), "%s", x->message);

@@ -454,15 +454,15 @@ Test(json_reader, capture_modes)
                  "key b\n"
                  "value b[0] @12: 1\n"
                  "value b[1] @14: {\"x\":[2]}\n"
-                 "value b[2] @24: \"s\"\n"
-                 "value b[3] @29: -0.5e1\n"
-                 "value b[4] @36: true\n"
-                 "value b[5] @41: null\n"
+                 "value b[2] @25: \"s\"\n"
+                 "value b[3] @30: -0.5e1\n"
+                 "value b[4] @37: true\n"
+                 "value b[5] @42: null\n"
                  "end b count=6\n"
                  "key c\n"
-                 "value c[-1] @51: {\"d\":[]}\n"
+                 "value c[-1] @52: {\"d\":[]}\n"
                  "key e\n"
-                 "value e[-1] @64: \"x\"\n"
+                 "value e[-1] @65: \"x\"\n"
                  "ok top=1\n");
 }
 
@@ -472,8 +472,8 @@ Test(json_reader, capture_excludes_surrounding_whitespace)
                  "key a\n"
                  "value a[-1] @9: [ 1 , 2 ]\n"
                  "key b\n"
-                 "value b[0] @30: 3\n"
-                 "value b[1] @34: { }\n"
+                 "value b[0] @29: 3\n"
+                 "value b[1] @33: { }\n"
                  "end b count=2\n"
                  "ok top=1\n");
 }
@@ -639,12 +639,12 @@ Test(json_reader, utf16_with_bom_transcoded)
             /* Offsets count UTF-8 bytes of the transcoded text, BOM = 3. */
             cr_assert_str_eq(r.trace,
                              "key k\\xc3\\xa9\\xc3\\xa9\n"
-                             "value k\\xc3\\xa9\\xc3\\xa9[0] @19: \"\\xf0\\x9f\\x98\\x80\"\n"
-                             "value k\\xc3\\xa9\\xc3\\xa9[1] @27: \"\\xe2\\x82\\xac\"\n"
+                             "value k\\xc3\\xa9\\xc3\\xa9[0] @17: \"\\xf0\\x9f\\x98\\x80\"\n"
+                             "value k\\xc3\\xa9\\xc3\\xa9[1] @25: \"\\xe2\\x82\\xac\"\n"
                              "end k\\xc3\\xa9\\xc3\\xa9 count=2\n"
                              "key x\n"
                              "ok top=1\n",
-                             "be=%d chunk=%zu", be, chunks[i]);
+                             "be=%d chunk=%zu: %s", be, chunks[i], r.trace);
             cr_assert_eq(r.offset, strlen(doc) + 3);
             jt_result_free(&r);
         }

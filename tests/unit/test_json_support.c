@@ -71,7 +71,9 @@ static pg_json_capture jt_top_key(void *vctx, const char *key, size_t key_len)
     tb_put(&c->trace, "key ", 4);
     tb_bytes(&c->trace, key, key_len);
     tb_put(&c->trace, "\n", 1);
-    /* modes: "name=v,name=e" */
+    /* modes: "name=v,name=e", or "*=v" / "*=e" for every key */
+    if (m && m[0] == '*' && m[1] == '=')
+        return m[2] == 'v' ? PG_JSON_VALUE : m[2] == 'e' ? PG_JSON_ELEMENTS : PG_JSON_SKIP;
     while (m && *m) {
         const char *eq = strchr(m, '='), *comma;
         if (!eq)
@@ -119,6 +121,7 @@ void jt_run(jt_result *out, const char *doc, size_t len, size_t chunk, const jt_
     pg_json_handler h;
     pg_json_reader *r;
     size_t i = 0;
+    unsigned seed = 12345;
     int rc = 0;
 
     memset(&defaults, 0, sizeof defaults);
@@ -139,7 +142,13 @@ void jt_run(jt_result *out, const char *doc, size_t len, size_t chunk, const jt_
     if (chunk == JT_WHOLE)
         chunk = len ? len : 1;
     while (i < len && rc == 0) {
-        size_t n = len - i < chunk ? len - i : chunk;
+        size_t n = chunk;
+        if (chunk == JT_RANDOM) {
+            seed = seed * 1103515245u + 12345u;
+            n = 1 + (seed >> 16) % 64;
+        }
+        if (n > len - i)
+            n = len - i;
         rc = pg_json_feed(r, doc + i, n, &out->err);
         i += n;
     }

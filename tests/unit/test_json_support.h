@@ -10,10 +10,12 @@
 
 /* The chunk size meaning "the whole document in one feed". */
 #define JT_WHOLE ((size_t)0)
+/* ... and "random sizes from 1 to 64 bytes" (a fixed seed: reproducible). */
+#define JT_RANDOM ((size_t)-1)
 
 typedef struct jt_opts {
     /* Capture modes by key: "a=v,b=e" (v: PG_JSON_VALUE, e: PG_JSON_ELEMENTS,
-     * anything else skipped). NULL: skip everything. */
+     * anything else skipped; "*=v" or "*=e": every key). NULL: skip everything. */
     const char *modes;
     pg_json_limits limits;
     /* Element index at which the value callback fails with PG_EPLAN (-2: never). */

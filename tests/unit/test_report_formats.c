@@ -163,12 +163,14 @@ Test(report_json, values)
 
     rpt_fixture_fail(&r);
     v = render_json(&r);
-    f0 = json_array_get(json_object_get(v, "findings"), 0);
+    /* sorted: severity, address, rule — accounts, then orders' two rules */
+    f0 = json_array_get(json_object_get(v, "findings"), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(f0, "rule")), "dynamodb-key-replacement");
     cr_assert_str_eq(json_string_value(json_object_get(f0, "severity")), "critical");
     cr_assert_str_eq(json_string_value(json_object_get(f0, "action")), "replace");
     cr_assert_eq(json_array_size(json_object_get(f0, "actions")), 2);
     ev = json_array_get(json_object_get(f0, "evidence"), 0);
-    cr_assert_str_eq(json_string_value(json_object_get(ev, "path")), "attribute[0].type");
+    cr_assert_str_eq(json_string_value(json_object_get(ev, "path")), "hash_key");
     w = json_array_get(json_object_get(v, "waivers"), 2);
     cr_assert_str_eq(json_string_value(json_object_get(w, "status")), "expired");
     cr_assert(json_is_null(json_object_get(json_array_get(json_object_get(v, "waivers"), 1), "owner")));
@@ -372,6 +374,26 @@ Test(report_sarif, unknown_rule_gets_an_entry_and_artifact_is_encoded)
     pg_report_dispose(&r);
 }
 
+Test(report_sarif, results_are_capped_for_code_scanning)
+{
+    pg_report r;
+    size_t len;
+    char *out;
+    json_t *v, *run;
+
+    rpt_fixture_big(&r, 25003, 4);
+    out = rpt_render(&r, PG_FORMAT_SARIF, 0, 0, &len);
+    v = json_loadb(out, len, 0, NULL);
+    cr_assert_not_null(v);
+    run = json_array_get(json_object_get(v, "runs"), 0);
+    cr_assert_eq(json_array_size(json_object_get(run, "results")), 25000, "GitHub rejects more than 25 000");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(run, "properties"), "results_omitted")), 3);
+    cr_assert_not_null(strstr(out, "3 less severe findings are not in this log"));
+    json_decref(v);
+    free(out);
+    pg_report_dispose(&r);
+}
+
 /* MARK: junit */
 
 static void xmllint_ok(const char *xml, size_t len)
@@ -542,6 +564,36 @@ static size_t cell_pipes(const char *line, size_t n)
     return pipes;
 }
 
+/* Blank the content of every code span (a run of N backticks up to the next
+ * run of exactly N on the same line), as CommonMark reads them. */
+static void blank_code_spans(char *s)
+{
+    char *p = s;
+
+    while ((p = strchr(p, '`')) != NULL) {
+        size_t n = 0, m;
+        char *q;
+        while (p[n] == '`')
+            n++;
+        for (q = p + n; *q && *q != '\n'; q += m) {
+            m = 1;
+            if (*q == '`') {
+                m = 0;
+                while (q[m] == '`')
+                    m++;
+                if (m == n)
+                    break;
+            }
+        }
+        if (*q != '`') { /* no closing run: literal backticks */
+            p += n;
+            continue;
+        }
+        memset(p + n, ' ', (size_t)(q - p) - n);
+        p = q + n;
+    }
+}
+
 Test(report_markdown, hostile_rows_keep_their_shape)
 {
     pg_report r;
@@ -563,8 +615,12 @@ Test(report_markdown, hostile_rows_keep_their_shape)
         p += n + (eol ? 1 : 0);
     }
     cr_assert_gt(rows, 8);
-    cr_assert_null(strstr(out, "<script>"), "raw HTML");
+    /* Outside code spans (where GitHub shows text literally) nothing is live. */
+    blank_code_spans(out);
+    cr_assert_null(strstr(out, "<script>"), "raw HTML outside a code span");
     cr_assert_null(strstr(out, "@everyone"), "a mention survived");
+    cr_assert_null(strstr(out, "[x](y)"), "a link survived");
+    cr_assert_null(strstr(out, "\xe2\x80\xae"), "a bidi override survived");
     cr_assert_null(memchr(out, '\x1b', len));
     cr_assert_null(memchr(out, '\r', len));
     free(out);
@@ -716,7 +772,7 @@ Test(report_text, reasons_in_plain_words_unknown_verbatim)
 
     rpt_fixture_fail(&r);
     out = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
-    cr_assert_not_null(strstr(out, "replacement was requested with -replace"));
+    cr_assert_not_null(strstr(out, "was requested with -replace"));
     cr_assert_not_null(strstr(out, "delete_because_a_future_reason"));
     cr_assert_not_null(strstr(out, "PROTECTED"));
     cr_assert_not_null(strstr(out, "destroy first, then create"));
@@ -776,4 +832,108 @@ Test(report_redaction, sensitive_evidence_stays_redacted_in_every_format)
         free(out);
     }
     pg_report_dispose(&r);
+}
+
+/* MARK: allocation failures (STYLE 18) */
+
+static long alloc_countdown; /* fail the allocation when it reaches 0; negative: never */
+
+static void *failing_malloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    if (alloc_countdown >= 0 && alloc_countdown-- == 0)
+        return NULL;
+    return malloc(size);
+}
+
+static void *failing_realloc(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    if (alloc_countdown >= 0 && alloc_countdown-- == 0)
+        return NULL;
+    return realloc(ptr, size);
+}
+
+static void plain_free(void *ctx, void *ptr)
+{
+    (void)ctx;
+    free(ptr);
+}
+
+Test(report_alloc, every_failed_allocation_is_enomem)
+{
+    static const pg_alloc failing = {failing_malloc, failing_realloc, plain_free, NULL};
+    void (*fixtures[])(pg_report *) = {rpt_fixture_fail, rpt_fixture_hostile};
+    size_t fx, i;
+
+    for (fx = 0; fx < sizeof fixtures / sizeof fixtures[0]; fx++) {
+        pg_report r;
+        fixtures[fx](&r);
+        for (i = 0; i < N_FORMATS; i++) {
+            long n;
+            int rc = -1;
+            for (n = 0; n < 100000 && rc != 0; n++) {
+                char *buf = NULL;
+                size_t len = 0;
+                FILE *f = open_memstream(&buf, &len); /* libc's allocator: not counted */
+                pg_error err;
+                cr_assert_not_null(f);
+                pg_error_clear(&err);
+                alloc_countdown = n;
+                pg_alloc_set(&failing);
+                rc = pg_report_write(&r, all_formats[i], NULL, f, &err);
+                pg_alloc_set(NULL);
+                alloc_countdown = -1;
+                fclose(f);
+                free(buf);
+                cr_assert(rc == 0 || rc == PG_ENOMEM, "%s, allocation %ld failed: rc %d (%s)",
+                          pg_report_format_name(all_formats[i]), n, rc, err.message);
+                if (rc == PG_ENOMEM)
+                    cr_assert(strstr(err.message, "out of memory") != NULL);
+            }
+            cr_assert_eq(rc, 0, "%s never succeeded", pg_report_format_name(all_formats[i]));
+            cr_assert_gt(n, 1, "%s allocates: the test exercised a failure", pg_report_format_name(all_formats[i]));
+        }
+        pg_report_dispose(&r);
+    }
+}
+
+Test(report_text, a_partial_plan_never_promises_nothing_is_destroyed)
+{
+    pg_report r;
+    char *text, *md;
+
+    rpt_fixture_empty_error(&r);
+    snprintf(r.plan.format_version, sizeof r.plan.format_version, "1.2"); /* read, then errored */
+    r.plan.errored = 1;
+    r.plan.resource_changes = 3;
+    text = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
+    md = rpt_render(&r, PG_FORMAT_MARKDOWN, 0, 0, NULL);
+    cr_assert_null(strstr(text, "Nothing is destroyed by this plan"));
+    cr_assert_not_null(strstr(text, "the plan is partial"));
+    cr_assert_null(strstr(md, "Nothing is destroyed by this plan"));
+    free(text);
+    free(md);
+    pg_report_dispose(&r);
+}
+
+Test(report_text, no_trailing_spaces)
+{
+    void (*fixtures[])(pg_report *) = {rpt_fixture_pass, rpt_fixture_fail, rpt_fixture_error, rpt_fixture_hostile};
+    size_t i;
+
+    for (i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        pg_report r;
+        pg_finding *f;
+        char *out;
+        fixtures[i](&r);
+        /* a message with a blank line and a trailing newline */
+        f = rpt_finding(&r, "para", PG_SEV_INFO, NULL, "first paragraph\n\nsecond paragraph\n");
+        (void)f;
+        out = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
+        cr_assert_null(strstr(out, " \n"), "a line ends with a space:\n%s", out);
+        cr_assert_not_null(strstr(out, "    first paragraph\n\n    second paragraph\n"));
+        free(out);
+        pg_report_dispose(&r);
+    }
 }

@@ -54,6 +54,7 @@ static void golden(void (*fixture)(pg_report *), const char *name, pg_report_for
 GOLDEN_ALL(rpt_fixture_pass, pass)
 GOLDEN_ALL(rpt_fixture_fail, fail)
 GOLDEN_ALL(rpt_fixture_error, error)
+GOLDEN_ALL(rpt_fixture_hostile, hostile)
 
 Test(report_golden, fail_text_color) { golden(rpt_fixture_fail, "fail", PG_FORMAT_TEXT, 1, 0); }
 Test(report_golden, fail_text_quiet) { golden(rpt_fixture_fail, "fail", PG_FORMAT_TEXT, 0, 1); }

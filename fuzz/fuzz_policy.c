@@ -1,0 +1,116 @@
+/* fuzz_policy.c — the YAML policy loader, and what a loaded policy does
+ * (STYLE 20).
+ *
+ * The input is one policy file given to pg_policy_load_string. When it
+ * loads, every rule is evaluated on a few fixed changes (a key replacement
+ * with tags, sensitive and unknown values, a plain create, a drift entry),
+ * protect selectors and waivers are applied, and the metadata is walked —
+ * so conditions, paths, globs, regexes and templates the fuzzer invents
+ * are run, not only parsed. Invariants: a failure is PG_EPOLICY (or
+ * PG_ENOMEM) with a message and a line; a success leaves a usable policy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "plangate/alloc.h"
+#include "plangate/detect.h"
+#include "plangate/plan.h"
+#include "plangate/policy.h"
+
+static const char *const policy_changes[] = {
+    "{\"address\":\"module.db.aws_dynamodb_table.orders[\\\"a\\\"]\",\"module_address\":\"module.db\","
+    "\"mode\":\"managed\",\"type\":\"aws_dynamodb_table\",\"name\":\"orders\",\"index\":\"a\","
+    "\"provider_name\":\"registry.terraform.io/hashicorp/aws\",\"action_reason\":\"replace_because_cannot_update\","
+    "\"change\":{\"actions\":[\"delete\",\"create\"],"
+    "\"before\":{\"name\":\"orders\",\"hash_key\":\"id\",\"range_key\":null,\"billing_mode\":\"PROVISIONED\","
+    "\"read_capacity\":5,\"tags\":{\"Environment\":\"production\",\"Owner\":\"x\"},"
+    "\"attribute\":[{\"name\":\"id\",\"type\":\"S\"}],\"point_in_time_recovery\":[{\"enabled\":true}],"
+    "\"global_secondary_index\":[{\"name\":\"g\",\"projection_type\":\"ALL\"}],\"big\":123456789012345678901234567890},"
+    "\"after\":{\"name\":\"orders\",\"hash_key\":\"pk\",\"billing_mode\":\"PAY_PER_REQUEST\",\"read_capacity\":0,"
+    "\"tags\":{\"Environment\":\"production\",\"Cost.Centre\":42},\"attribute\":[{\"name\":\"pk\",\"type\":\"N\"}],"
+    "\"point_in_time_recovery\":[],\"secret\":\"hunter2\",\"server_side_encryption\":[{\"kms_key_arn\":null}]},"
+    "\"after_unknown\":{\"arn\":true,\"server_side_encryption\":[{\"kms_key_arn\":true}]},"
+    "\"before_sensitive\":{\"tags\":{\"Owner\":true}},\"after_sensitive\":{\"secret\":true},"
+    "\"replace_paths\":[[\"hash_key\"],[\"attribute\",0,\"type\"]]}}",
+    "{\"address\":\"aws_dynamodb_table.locks\",\"mode\":\"managed\",\"type\":\"aws_dynamodb_table\","
+    "\"name\":\"locks\",\"provider_name\":\"aws\",\"change\":{\"actions\":[\"create\"],\"before\":null,"
+    "\"after\":{\"name\":\"terraform-locks\",\"hash_key\":\"LockID\",\"attribute\":[{\"name\":\"LockID\",\"type\":\"S\"}]},"
+    "\"after_unknown\":true,\"before_sensitive\":false,\"after_sensitive\":[],\"importing\":{\"id\":\"x\"}}}",
+    "{\"address\":\"aws_s3_bucket.b[3]\",\"previous_address\":\"aws_s3_bucket.old\",\"deposed\":\"00aa\","
+    "\"type\":\"aws_s3_bucket\",\"name\":\"b\",\"index\":3,\"change\":{\"actions\":[\"no-op\"],"
+    "\"before\":{\"bucket\":\"x\",\"list\":[1,2.5,true,null,\"s\"]},\"after\":{\"bucket\":\"x\",\"list\":[]}}}",
+};
+
+/* A policy that loaded must be usable: evaluate it on the fixed changes. */
+static void policy_exercise(const pg_policy *p)
+{
+    static const char *const types[] = {"aws_dynamodb_table", "aws_s3_bucket", ""};
+    pg_findings findings;
+    pg_waiver_status *waivers = NULL;
+    size_t i, n_waivers = 0, n;
+    pg_error err;
+
+    pg_findings_init(&findings);
+    for (i = 0; i < sizeof policy_changes / sizeof policy_changes[0]; i++) {
+        pg_change c;
+        json_t *element = NULL;
+        const char *why = NULL;
+        if (pg_json_decode(&element, policy_changes[i], strlen(policy_changes[i]), NULL, &err) != 0)
+            continue; /* out of memory */
+        if (pg_change_init(&c, element, i == 2 ? PG_ORIGIN_DRIFT : PG_ORIGIN_PLANNED, &err) != 0)
+            abort(); /* fixed, valid changes */
+        (void)pg_policy_protects(p, &c, &why);
+        if (why && strlen(why) > 1000000)
+            abort();
+        pg_error_clear(&err);
+        if (pg_policy_eval_change(p, &c, &findings, &err) != 0 && err.message[0] == '\0')
+            abort();
+        pg_change_dispose(&c);
+    }
+    for (i = 0; i < (size_t)PG_ACTION_COUNT_; i++)
+        (void)pg_policy_wants(p, types[i % 3], (pg_action)i);
+    pg_error_clear(&err);
+    if (pg_policy_apply_waivers(p, &findings, "2025-06-01", &waivers, &n_waivers, &err) == 0) {
+        for (i = 0; i < n_waivers; i++)
+            if (!waivers[i].rule)
+                abort();
+    }
+    pg_free(waivers);
+    for (i = 0, n = pg_detector_count(); i < n; i++) {
+        const pg_detector *d = pg_detector_at(i);
+        (void)pg_policy_detector_enabled(p, d->id);
+        (void)pg_policy_detector_severity(p, d->id, d->default_severity);
+    }
+    for (i = 0, n = pg_policy_rule_count(p); i < n; i++) {
+        const pg_rule_meta *m = pg_policy_rule(p, i);
+        if (!m || !m->id)
+            abort();
+    }
+    for (i = 0, n = pg_policy_lock_table_count(p); i < n; i++)
+        if (!pg_policy_lock_table(p, i))
+            abort();
+    for (i = 0, n = pg_policy_example_count(p); i < n; i++)
+        if (!pg_policy_example_at(p, i))
+            abort();
+    pg_findings_dispose(&findings);
+}
+
+int pg_fuzz_policy(const uint8_t *data, size_t size)
+{
+    pg_policy *p = pg_policy_new();
+    pg_error err;
+    int rc;
+
+    if (!p)
+        return 0;
+    pg_error_clear(&err);
+    rc = pg_policy_load_string(p, "fuzz.yaml", (const char *)data, size, &err);
+    if (rc == 0)
+        policy_exercise(p);
+    else if ((rc != PG_EPOLICY && rc != PG_ENOMEM) || err.code != rc || err.message[0] == '\0')
+        abort(); /* a bad policy is PG_EPOLICY, with a message */
+    pg_policy_free(p);
+    return 0;
+}
+
+PG_FUZZ_ENTRY(pg_fuzz_policy)

@@ -1,0 +1,319 @@
+/*
+ * test_limits_policy.c — every cap of the policy loader (STYLE 14, SPEC §6:
+ * "YAML alias expansion bounded"), each at the limit (loads) and one past it
+ * (PG_EPOLICY naming the limit, exit 4 through `plangate lint`).
+ *
+ * Caps: PG_POLICY_MAX_FILE_BYTES (file size), PG_POLICY_MAX_ALIASES (alias
+ * uses), PG_POLICY_MAX_ALIAS_EXPANSION (nodes reachable through aliases),
+ * PG_POLICY_MAX_DEPTH (YAML nesting), PG_POLICY_MAX_PATH_STEPS (steps in a
+ * path), and the regular-expression caps proposed in docs/robustness.md.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plangate/policy.h"
+#include "policy/policy_internal.h"
+#include "support.h"
+
+/* Proposed in docs/robustness.md (glibc regcomp expands bounded repetitions:
+ * "(a{1,255}){1,255}" takes 2.5 s and 150 MB, one more level minutes). The
+ * policy module defines them when it implements the cap. */
+#ifndef PG_POLICY_MAX_REGEX_BYTES
+#define PG_POLICY_MAX_REGEX_BYTES 512u
+#endif
+#ifndef PG_POLICY_MAX_REGEX_REPEAT
+#define PG_POLICY_MAX_REGEX_REPEAT 100u
+#endif
+
+typedef struct lp_buf {
+    char *s;
+    size_t len, cap;
+} lp_buf;
+
+static void lp_add(lp_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        cr_assert(n >= 0);
+        if (b->s && b->len + (size_t)n < b->cap)
+            break;
+        b->cap = (b->cap + (size_t)n + 1) * 2;
+        cr_assert_not_null(b->s = realloc(b->s, b->cap));
+    }
+    b->len += (size_t)n;
+}
+
+static const char rule_head[] = "version: 1\nrules:\n  - id: r\n    severity: high\n    require:\n";
+
+/* Load `text`; returns the code, *err the error. */
+static int lp_load(const char *text, size_t len, pg_error *err)
+{
+    pg_policy *p = pg_policy_new();
+    int rc;
+
+    cr_assert_not_null(p);
+    pg_error_clear(err);
+    rc = pg_policy_load_string(p, "limits.yaml", text, len, err);
+    pg_policy_free(p);
+    return rc;
+}
+
+static void lp_expect_ok(const lp_buf *b, const char *what)
+{
+    pg_error err;
+    int rc = lp_load(b->s, b->len, &err);
+    cr_assert_eq(rc, 0, "%s: at the limit it must load: %s", what, err.message);
+}
+
+static void lp_expect_limit(const lp_buf *b, const char *what, const char *limit_name)
+{
+    pg_error err;
+    int rc = lp_load(b->s, b->len, &err);
+    cr_assert_eq(rc, PG_EPOLICY, "%s: one past the limit must fail (rc %d)", what, rc);
+    cr_assert_not_null(strstr(err.message, limit_name), "%s: the message names %s: %s", what, limit_name,
+                       err.message);
+}
+
+/* ---- file size ------------------------------------------------------------------- */
+
+static void lp_file_of_size(lp_buf *b, size_t size)
+{
+    memset(b, 0, sizeof *b);
+    lp_add(b, "version: 1\n");
+    while (b->len + 81 <= size - 1)
+        lp_add(b, "# %-77s\n", "padding");
+    while (b->len < size - 1)
+        lp_add(b, "#");
+    lp_add(b, "\n");
+    cr_assert_eq(b->len, size);
+}
+
+Test(limits_policy, file_size_at_and_past_the_limit)
+{
+    lp_buf b;
+
+    lp_file_of_size(&b, PG_POLICY_MAX_FILE_BYTES);
+    lp_expect_ok(&b, "4 MiB");
+    free(b.s);
+    lp_file_of_size(&b, PG_POLICY_MAX_FILE_BYTES + 1);
+    lp_expect_limit(&b, "4 MiB + 1", "limit PG_POLICY_MAX_FILE_BYTES");
+    free(b.s);
+}
+
+/* Through the CLI: `plangate lint` reads the file itself (merge.c). */
+Test(limits_policy, file_size_through_lint)
+{
+    char path[] = "/tmp/pg-limits-XXXXXX";
+    const char *argv[] = {"lint", path, NULL};
+    pg_test_run_result r;
+    lp_buf b;
+    int fd;
+    FILE *f;
+
+    cr_assert((fd = mkstemp(path)) >= 0);
+    cr_assert_not_null(f = fdopen(fd, "w"));
+    lp_file_of_size(&b, PG_POLICY_MAX_FILE_BYTES);
+    cr_assert_eq(fwrite(b.s, 1, b.len, f), b.len);
+    cr_assert_eq(fflush(f), 0);
+    cr_assert_eq(pg_test_run(&r, argv, NULL, NULL), 0);
+    cr_assert_eq(r.exit_code, 0, "at the limit: %s%s", r.out, r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(fputc('#', f), '#');
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(pg_test_run(&r, argv, NULL, NULL), 0);
+    cr_assert_eq(r.exit_code, 4, "past the limit: %s%s", r.out, r.err);
+    cr_assert_not_null(strstr(r.err, "PG_POLICY_MAX_FILE_BYTES"), "%s", r.err);
+    pg_test_run_free(&r);
+    unlink(path);
+    free(b.s);
+}
+
+/* ---- aliases ---------------------------------------------------------------------- */
+
+/* One anchored list of `items` scalars (weight items + 1), then `uses` aliases. */
+static void lp_aliases(lp_buf *b, unsigned items, unsigned uses)
+{
+    unsigned i;
+
+    memset(b, 0, sizeof *b);
+    lp_add(b, "%s      - { path: after.x, in: &l [", rule_head);
+    for (i = 0; i < items; i++)
+        lp_add(b, "%sv%u", i ? ", " : "", i);
+    lp_add(b, "] }\n");
+    for (i = 0; i < uses; i++)
+        lp_add(b, "      - { path: after.x, in: *l }\n");
+}
+
+Test(limits_policy, alias_uses_at_and_past_the_limit)
+{
+    lp_buf b;
+
+    /* 1000 uses of a 100-node list: also exactly the expansion limit. */
+    cr_assert_eq(PG_POLICY_MAX_ALIASES * 100u, PG_POLICY_MAX_ALIAS_EXPANSION);
+    lp_aliases(&b, 99, PG_POLICY_MAX_ALIASES);
+    lp_expect_ok(&b, "1000 aliases");
+    free(b.s);
+    lp_aliases(&b, 0, PG_POLICY_MAX_ALIASES + 1);
+    lp_expect_limit(&b, "1001 aliases", "limit PG_POLICY_MAX_ALIASES");
+    free(b.s);
+}
+
+Test(limits_policy, alias_expansion_at_and_past_the_limit)
+{
+    lp_buf b;
+
+    /* 500 uses of a 200-node list = 100000 nodes; 501 uses = 100200. */
+    lp_aliases(&b, 199, PG_POLICY_MAX_ALIAS_EXPANSION / 200u);
+    lp_expect_ok(&b, "expansion 100000");
+    free(b.s);
+    lp_aliases(&b, 199, PG_POLICY_MAX_ALIAS_EXPANSION / 200u + 1);
+    lp_expect_limit(&b, "expansion 100200", "limit PG_POLICY_MAX_ALIAS_EXPANSION");
+    free(b.s);
+}
+
+/* The billion laughs: nine levels of ten aliases each would be 10^9 nodes. */
+Test(limits_policy, billion_laughs_is_refused_quickly)
+{
+    static const char *const names = "abcdefghi";
+    lp_buf b;
+    unsigned i, j;
+    clock_t t0 = clock();
+
+    memset(&b, 0, sizeof b);
+    lp_add(&b, "%s      - { path: after.x, in: &a [x, x, x, x, x, x, x, x, x, x] }\n", rule_head);
+    for (i = 1; i < 9; i++) {
+        lp_add(&b, "      - { path: after.x, in: &%c [", names[i]);
+        for (j = 0; j < 10; j++)
+            lp_add(&b, "%s*%c", j ? ", " : "", names[i - 1]);
+        lp_add(&b, "] }\n");
+    }
+    lp_expect_limit(&b, "billion laughs", "limit PG_POLICY_MAX_ALIAS_EXPANSION");
+    cr_assert((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0, "refused, but slowly");
+    free(b.s);
+}
+
+/* ---- YAML nesting ------------------------------------------------------------------ */
+
+/* The condition sits at YAML depth 5 (document map, rules, rule, require,
+ * condition); each `not:` opens one more mapping. */
+static void lp_nots(lp_buf *b, unsigned nots)
+{
+    unsigned i;
+
+    memset(b, 0, sizeof *b);
+    lp_add(b, "%s      - ", rule_head);
+    for (i = 0; i < nots; i++)
+        lp_add(b, "{ not: ");
+    lp_add(b, "{ path: after.x, exists: true }");
+    for (i = 0; i < nots; i++)
+        lp_add(b, " }");
+    lp_add(b, "\n");
+}
+
+Test(limits_policy, yaml_depth_at_and_past_the_limit)
+{
+    lp_buf b;
+
+    lp_nots(&b, PG_POLICY_MAX_DEPTH - 5); /* exactly 64 levels */
+    lp_expect_ok(&b, "depth 64");
+    free(b.s);
+    lp_nots(&b, PG_POLICY_MAX_DEPTH - 4);
+    lp_expect_limit(&b, "depth 65", "limit PG_POLICY_MAX_DEPTH");
+    free(b.s);
+}
+
+/* 100 000 nested flow sequences: refused at the cap, no stack overflow. */
+Test(limits_policy, deep_yaml_is_refused)
+{
+    lp_buf b;
+    unsigned i;
+
+    memset(&b, 0, sizeof b);
+    lp_add(&b, "version: 1\nrules: ");
+    for (i = 0; i < 100000; i++)
+        lp_add(&b, "[");
+    lp_expect_limit(&b, "100000 [", "limit PG_POLICY_MAX_DEPTH");
+    free(b.s);
+}
+
+/* ---- paths -------------------------------------------------------------------------- */
+
+static void lp_path(lp_buf *b, unsigned steps)
+{
+    unsigned i;
+
+    memset(b, 0, sizeof *b);
+    lp_add(b, "%s      - { path: \"after", rule_head);
+    for (i = 0; i < steps; i++)
+        lp_add(b, i % 2 ? "[%u]" : ".k%u", i);
+    lp_add(b, "\", exists: true }\n");
+}
+
+Test(limits_policy, path_steps_at_and_past_the_limit)
+{
+    lp_buf b;
+
+    lp_path(&b, PG_POLICY_MAX_PATH_STEPS);
+    lp_expect_ok(&b, "64 steps");
+    free(b.s);
+    lp_path(&b, PG_POLICY_MAX_PATH_STEPS + 1);
+    lp_expect_limit(&b, "65 steps", "limit PG_POLICY_MAX_PATH_STEPS");
+    free(b.s);
+}
+
+/* ---- regular expressions (POSIX regcomp on a hostile pattern) ----------------------- */
+
+static void lp_regex(lp_buf *b, const char *pattern)
+{
+    memset(b, 0, sizeof *b);
+    lp_add(b, "%s      - { path: after.name, matches: '%s' }\n", rule_head, pattern);
+}
+
+Test(limits_policy, regex_at_the_cap_loads)
+{
+    char pattern[PG_POLICY_MAX_REGEX_BYTES + 1];
+    lp_buf b;
+
+    memset(pattern, 'a', PG_POLICY_MAX_REGEX_BYTES);
+    pattern[PG_POLICY_MAX_REGEX_BYTES] = '\0';
+    lp_regex(&b, pattern);
+    lp_expect_ok(&b, "a 512-byte pattern");
+    free(b.s);
+    lp_regex(&b, "^(prod|production)-[a-z]{1,100}(-[0-9]{2,8})*$");
+    lp_expect_ok(&b, "bounds up to 100, not nested");
+    free(b.s);
+}
+
+/* Fails until src/policy caps patterns (reported to the policy owner). */
+Test(limits_policy, regex_past_the_cap_is_refused)
+{
+    static const char *const hostile[] = {
+        "a{1,101}",          /* one bound past PG_POLICY_MAX_REGEX_REPEAT */
+        "(a{1,2}){1,2}",     /* a bounded repetition inside another */
+        "(a{1,255}){1,255}", /* 2.5 s and 150 MB in regcomp today */
+    };
+    char pattern[PG_POLICY_MAX_REGEX_BYTES + 2];
+    lp_buf b;
+    size_t i;
+
+    memset(pattern, 'a', PG_POLICY_MAX_REGEX_BYTES + 1);
+    pattern[PG_POLICY_MAX_REGEX_BYTES + 1] = '\0';
+    lp_regex(&b, pattern);
+    lp_expect_limit(&b, "a 513-byte pattern", "limit");
+    free(b.s);
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        lp_regex(&b, hostile[i]);
+        lp_expect_limit(&b, hostile[i], "limit");
+        free(b.s);
+    }
+}
