@@ -17,7 +17,8 @@ int main(int argc, char **argv)
             perror(argv[i]);
             return 1;
         }
-        printf("static const char pack_%d[] = {\n", i);
+        /* unsigned char: UTF-8 bytes above 127 fit whatever the sign of char */
+        printf("static const unsigned char pack_%d[] = {\n", i);
         while ((c = fgetc(f)) != EOF) {
             printf("%d,", c);
             if (++n % 24 == 0)
@@ -29,7 +30,7 @@ int main(int argc, char **argv)
     printf("const pg_default_policy pg_default_pack[] = {\n");
     for (i = 1; i < argc; i++) {
         const char *base = strrchr(argv[i], '/');
-        printf("    {\"%s\", pack_%d, sizeof pack_%d - 1},\n", base ? base + 1 : argv[i], i, i);
+        printf("    {\"%s\", (const char *)pack_%d, sizeof pack_%d - 1},\n", base ? base + 1 : argv[i], i, i);
     }
     printf("    {NULL, NULL, 0}\n};\n");
     return 0;
