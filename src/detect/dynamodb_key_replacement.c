@@ -54,8 +54,13 @@ static int same_set(const json_t *a, const json_t *b)
 {
     size_t i, j;
 
-    if (json_is_null(a) || (json_is_array(a) && json_array_size(a) == 0))
-        return json_is_null(b) || !b || (json_is_array(b) && json_array_size(b) == 0);
+    /* Absent, null and [] all mean "no index blocks" (plans before the
+     * attribute existed omit it on both sides). */
+    int a_none = !a || json_is_null(a) || (json_is_array(a) && json_array_size(a) == 0);
+    int b_none = !b || json_is_null(b) || (json_is_array(b) && json_array_size(b) == 0);
+
+    if (a_none || b_none)
+        return a_none && b_none;
     if (!json_is_array(a) || !json_is_array(b) || json_array_size(a) != json_array_size(b))
         return json_equal(a, b);
     for (i = 0; i < json_array_size(a); i++) {

@@ -250,7 +250,7 @@ static int skip_undecoded(pg_plan_reader *r, const char *raw, size_t raw_len)
     char type[256] = "";
     const char *actions = NULL;
     size_t actions_len = 0;
-    pg_action action;
+    pg_action action = PG_ACTION_UNKNOWN;
     int destructive = 0, rc;
 
     top.n = 0;
@@ -584,8 +584,8 @@ int pg_plan_finish(pg_plan_reader *r, pg_error *err)
     if (r->info.errored)
         return pg_error_set(err, PG_EERRORED,
                             "the plan is marked \"errored\": true: planning failed and this is a partial plan; "
-                            "fix the error `terraform plan` printed (the findings below are from what was "
-                            "planned)");
+                            "fix the error `terraform plan` printed (the report still lists the findings of "
+                            "what was planned)");
     return PG_OK;
 }
 

@@ -486,6 +486,98 @@ json_t *pg_report__json_str(const char *s)
     return v;
 }
 
+/* MARK: streaming JSON */
+
+void pg_report__jw_init(pg_report__jw *w, pg_report__out *o)
+{
+    memset(w, 0, sizeof *w);
+    w->o = o;
+}
+
+static void jw_indent(pg_report__jw *w, size_t depth)
+{
+    pg_report__putc(w->o, '\n');
+    pg_report__pad(w->o, ' ', 2 * depth);
+}
+
+static void jw_next(pg_report__jw *w)
+{
+    if (w->depth == 0)
+        return;
+    if (!w->empty[w->depth - 1])
+        pg_report__putc(w->o, ',');
+    w->empty[w->depth - 1] = 0;
+    jw_indent(w, w->depth);
+}
+
+void pg_report__jw_key(pg_report__jw *w, const char *key)
+{
+    jw_next(w);
+    pg_report__printf(w->o, "\"%s\": ", key);
+}
+
+void pg_report__jw_elem(pg_report__jw *w)
+{
+    jw_next(w);
+}
+
+typedef struct indent_sink {
+    pg_report__out *o;
+    size_t depth;
+} indent_sink;
+
+/* jansson's dump of a nested value starts at column 0: indent each line.
+ * A raw newline only ever separates members (strings escape theirs). */
+static int indent_cb(const char *buffer, size_t size, void *data)
+{
+    indent_sink *k = data;
+    size_t i, start = 0;
+
+    for (i = 0; i < size; i++) {
+        if (buffer[i] == '\n') {
+            pg_report__write(k->o, buffer + start, i + 1 - start);
+            pg_report__pad(k->o, ' ', 2 * k->depth);
+            start = i + 1;
+        }
+    }
+    pg_report__write(k->o, buffer + start, size - start);
+    return k->o->failed ? -1 : 0;
+}
+
+void pg_report__jw_value(pg_report__jw *w, json_t *v)
+{
+    indent_sink k = {w->o, w->depth};
+
+    if (!v) {
+        w->oom = 1;
+        return;
+    }
+    if (json_dump_callback(v, indent_cb, &k, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0 &&
+        !w->o->failed)
+        w->oom = 1; /* jansson allocates while dumping; a failed write is the stream's to report */
+    json_decref(v);
+}
+
+void pg_report__jw_open(pg_report__jw *w, char bracket)
+{
+    pg_report__putc(w->o, bracket);
+    if (w->depth >= PG_REPORT_JW_MAX_DEPTH) {
+        w->oom = 1; /* a programming error: the writers nest 5 deep at most */
+        return;
+    }
+    w->empty[w->depth++] = 1;
+}
+
+void pg_report__jw_close(pg_report__jw *w, char bracket)
+{
+    if (w->depth == 0)
+        return;
+    w->depth--;
+    if (!w->empty[w->depth])
+        jw_indent(w, w->depth);
+    pg_report__putc(w->o, bracket);
+}
+
 /* MARK: values */
 
 char *pg_report__value_text(const json_t *v)

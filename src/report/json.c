@@ -1,9 +1,9 @@
 /*
  * json.c — the machine-readable report, schema "plangate/report/v1" (SPEC §5).
  *
- * Built as a jansson tree and dumped with JSON_PRESERVE_ORDER, so keys come
- * out in the documented order, two-space indented, UTF-8 kept as is, with a
- * trailing newline. Decisions (docs/ci.md § "The JSON report"):
+ * Written through pg_report__jw: the layout of jansson's JSON_INDENT(2)
+ * with keys in the documented order, UTF-8 kept as is, a trailing newline;
+ * the findings are streamed, one finding's jansson tree at a time. Decisions (docs/ci.md § "The JSON report"):
  * - plan.summary has the seven normalised actions in the documented order,
  *   and "unknown" only when the plan held an action list we do not know
  *   (the documented shape stays the same for every ordinary plan);
@@ -207,68 +207,95 @@ static json_t *list_array(const pg_report_list *l, list_kind kind, int *ok)
     return a;
 }
 
-static json_t *build(const pg_report *r, const pg_report_style *style, int *ok)
+static json_t *totals_object(const pg_report *r, int *ok)
 {
-    json_t *root = json_object(), *a, *totals;
-    size_t i;
+    json_t *totals = json_object();
 
-    if (!root) {
+    if (!totals) {
         *ok = 0;
         return NULL;
     }
-    put(root, "schema", json_string(PG_REPORT_SCHEMA), ok);
-    put(root, "plangate_version", str_or_null(style->version), ok);
-    put(root, "plan", plan_object(&r->plan, ok), ok);
-    put(root, "verdict", json_string(pg_report__verdict_name(r->verdict)), ok);
-    put(root, "fail_on", json_string(pg_severity_name(r->fail_on)), ok);
+    put(totals, "drift", json_integer((json_int_t)r->drift.total), ok);
+    put(totals, "destroys", json_integer((json_int_t)r->destroys.total), ok);
+    put(totals, "moves", json_integer((json_int_t)r->moves.total), ok);
+    put(totals, "deposed", json_integer((json_int_t)r->deposed.total), ok);
+    put(totals, "imports", json_integer((json_int_t)r->imports.total), ok);
+    return totals;
+}
 
-    if ((a = json_array()) != NULL)
-        for (i = 0; i < r->findings.count && *ok; i++)
-            push(a, finding_object(r->findings.items[i], ok), ok);
-    put(root, "findings", a, ok);
-    if ((a = json_array()) != NULL)
-        for (i = 0; i < r->n_waivers && *ok; i++)
-            push(a, waiver_object(&r->waivers[i], ok), ok);
-    put(root, "waivers", a, ok);
-
-    put(root, "drift", list_array(&r->drift, LIST_DRIFT, ok), ok);
-    put(root, "destroys", list_array(&r->destroys, LIST_DESTROYS, ok), ok);
-    put(root, "moves", list_array(&r->moves, LIST_MOVES, ok), ok);
-    put(root, "deposed", list_array(&r->deposed, LIST_DEPOSED, ok), ok);
-    put(root, "imports", list_array(&r->imports, LIST_IMPORTS, ok), ok);
-    if ((totals = json_object()) != NULL) {
-        put(totals, "drift", json_integer((json_int_t)r->drift.total), ok);
-        put(totals, "destroys", json_integer((json_int_t)r->destroys.total), ok);
-        put(totals, "moves", json_integer((json_int_t)r->moves.total), ok);
-        put(totals, "deposed", json_integer((json_int_t)r->deposed.total), ok);
-        put(totals, "imports", json_integer((json_int_t)r->imports.total), ok);
+/* A value built whole (small: a list holds at most PG_REPORT_MAX_ITEMS). */
+static void member(pg_report__jw *w, const char *key, json_t *v, int ok)
+{
+    pg_report__jw_key(w, key);
+    if (!ok) {
+        json_decref(v);
+        v = NULL;
     }
-    put(root, "totals", totals, ok);
-
-    if ((a = json_array()) != NULL)
-        for (i = 0; i < r->n_errors && *ok; i++)
-            push(a, str_or_null(r->errors[i]), ok);
-    put(root, "errors", a, ok);
-    return root;
+    pg_report__jw_value(w, v);
 }
 
 static int write_json(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
+    pg_report__out o;
+    pg_report__jw w;
     int ok = 1;
-    json_t *root = build(r, style, &ok);
-    int rc = PG_OK;
+    size_t i;
 
-    if (!ok || !root) {
-        rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
-        goto out;
+    pg_report__out_stream(&o, out);
+    pg_report__jw_init(&w, &o);
+    pg_report__jw_open(&w, '{');
+    member(&w, "schema", json_string(PG_REPORT_SCHEMA), 1);
+    member(&w, "plangate_version", str_or_null(style->version), 1);
+    member(&w, "plan", plan_object(&r->plan, &ok), ok);
+    member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), 1);
+    member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), 1);
+
+    /* The findings are streamed: one finding's tree at a time. */
+    pg_report__jw_key(&w, "findings");
+    pg_report__jw_open(&w, '[');
+    for (i = 0; i < r->findings.count && !w.oom && !o.failed; i++) {
+        json_t *f = finding_object(r->findings.items[i], &ok);
+        pg_report__jw_elem(&w);
+        if (!ok) {
+            json_decref(f);
+            f = NULL;
+        }
+        pg_report__jw_value(&w, f);
     }
-    /* jansson allocates while dumping: a failure with a healthy stream is memory. */
-    if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', out) == EOF)
-        rc = ferror(out) ? pg_error_set(err, PG_EIO, "cannot write the json report")
-                         : pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
-out:
-    json_decref(root);
-    return rc;
+    pg_report__jw_close(&w, ']');
+
+    pg_report__jw_key(&w, "waivers");
+    pg_report__jw_open(&w, '[');
+    for (i = 0; i < r->n_waivers && !w.oom; i++) {
+        json_t *v = waiver_object(&r->waivers[i], &ok);
+        pg_report__jw_elem(&w);
+        if (!ok) {
+            json_decref(v);
+            v = NULL;
+        }
+        pg_report__jw_value(&w, v);
+    }
+    pg_report__jw_close(&w, ']');
+
+    member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), ok);
+    member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), ok);
+    member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), ok);
+    member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), ok);
+    member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), ok);
+    member(&w, "totals", totals_object(r, &ok), ok);
+
+    pg_report__jw_key(&w, "errors");
+    pg_report__jw_open(&w, '[');
+    for (i = 0; i < r->n_errors && !w.oom; i++) {
+        pg_report__jw_elem(&w);
+        pg_report__jw_value(&w, str_or_null(r->errors[i]));
+    }
+    pg_report__jw_close(&w, ']');
+    pg_report__jw_close(&w, '}');
+    pg_report__putc(&o, '\n');
+    if (w.oom || !ok)
+        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
+    return PG_OK; /* a failed write stays in the stream: pg_report_write reports it */
 }
 
 const pg_report_writer pg_report__json_writer = {"json", write_json};

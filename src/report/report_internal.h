@@ -109,6 +109,37 @@ void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in
  */
 json_t *pg_report__json_str(const char *s);
 
+/* MARK: streaming JSON (escape.c) */
+
+/*
+ * A JSON document written as it is built, in exactly jansson's
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER layout: the json and sarif writers
+ * keep the skeleton here and build one jansson value at a time (a finding,
+ * a result), so a report of 100 000 findings never holds a second copy of
+ * them as one tree.
+ */
+#define PG_REPORT_JW_MAX_DEPTH 16u
+
+typedef struct pg_report__jw {
+    pg_report__out *o;
+    size_t depth;                         /**< containers open */
+    int empty[PG_REPORT_JW_MAX_DEPTH];    /**< nothing written yet in the container at this depth */
+    int oom;                              /**< a value could not be built or dumped */
+} pg_report__jw;
+
+void pg_report__jw_init(pg_report__jw *w, pg_report__out *o);
+/** Start a member: `key` is a plain ASCII literal (written as is). */
+void pg_report__jw_key(pg_report__jw *w, const char *key);
+/** Start an array element. */
+void pg_report__jw_elem(pg_report__jw *w);
+/** Write a value after a key or element start (or at the top); `v` is stolen
+ * and may be NULL (out of memory: sets oom). */
+void pg_report__jw_value(pg_report__jw *w, json_t *v);
+/** Open '{' or '[' after a key or element start (or at the top). */
+void pg_report__jw_open(pg_report__jw *w, char bracket);
+/** Close the innermost container with '}' or ']'. */
+void pg_report__jw_close(pg_report__jw *w, char bracket);
+
 /* MARK: shared wording */
 
 const char *pg_report__verdict_name(pg_verdict v);   /* "pass", "fail", "error" */

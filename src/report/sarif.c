@@ -8,6 +8,7 @@
  * without a physical location) and names the resource as a logical
  * location. Waived findings carry an external, accepted suppression with the
  * waiver's reason. No timestamps: the same input gives the same bytes.
+ * The log is streamed through pg_report__jw, one result's tree at a time.
  * Validated against the official schema in tests/unit/test_report_formats.c.
  */
 #include "report/report_internal.h"
@@ -25,7 +26,8 @@
  * findings are sorted) and the log says how many were left out.
  */
 #define PG_SARIF_MAX_RESULTS 25000u
-#define PLANGATE_URI "https://github.com/plangate/plangate"
+/* tool.driver.informationUri is optional and left out: plangate has no
+ * public home page yet, and an invented URL would mislead. */
 
 static void put(json_t *obj, const char *key, json_t *v, int *ok)
 {
@@ -342,41 +344,20 @@ static json_t *result_object(const pg_report *r, const rule_table *t, const char
     return o;
 }
 
-/* MARK: the log */
-
-static json_t *build(const pg_report *r, const pg_report_style *style, const rule_table *t,
-                     const char *uri, int *ok)
+static json_t *tool_object(const pg_report *r, const pg_report_style *style, const rule_table *t, int *ok)
 {
-    json_t *root = json_object(), *runs = json_array(), *run = json_object(), *tool = json_object(),
-           *driver = json_object(), *rules = json_array(), *results = json_array(),
-           *invs = json_array(), *inv = json_object(), *arts = json_array(), *art = json_object(),
-           *props = json_object();
-    size_t omitted = r->findings.count > PG_SARIF_MAX_RESULTS ? r->findings.count - PG_SARIF_MAX_RESULTS : 0;
+    json_t *tool = json_object(), *driver = json_object(), *rules = json_array();
     size_t i;
 
-    if (!root || !runs || !run || !tool || !driver || !rules || !results || !invs || !inv ||
-        !arts || !art || !props) {
-        json_decref(root);
-        json_decref(runs);
-        json_decref(run);
+    if (!tool || !driver || !rules) {
         json_decref(tool);
         json_decref(driver);
         json_decref(rules);
-        json_decref(results);
-        json_decref(invs);
-        json_decref(inv);
-        json_decref(arts);
-        json_decref(art);
-        json_decref(props);
         *ok = 0;
         return NULL;
     }
-    put(root, "$schema", json_string(SARIF_SCHEMA), ok);
-    put(root, "version", json_string("2.1.0"), ok);
-
     put(driver, "name", json_string("plangate"), ok);
     put(driver, "version", pg_report__json_str(style->version), ok);
-    put(driver, "informationUri", json_string(PLANGATE_URI), ok);
     for (i = 0; i < r->n_rules && *ok; i++)
         push(rules, rule_object(&r->rules[i], ok), ok);
     for (i = 0; i < t->n_extra && *ok; i++) {
@@ -389,88 +370,146 @@ static json_t *build(const pg_report *r, const pg_report_style *style, const rul
     }
     put(driver, "rules", rules, ok);
     put(tool, "driver", driver, ok);
-    put(run, "tool", tool, ok);
+    return tool;
+}
 
+static json_t *notification(const char *level, const char *text, int *ok)
+{
+    json_t *n = json_object();
+
+    if (!n) {
+        *ok = 0;
+        return NULL;
+    }
+    put(n, "level", json_string(level), ok);
+    put(n, "message", text_object(text), ok);
+    return n;
+}
+
+static json_t *invocations_array(const pg_report *r, size_t omitted, int *ok)
+{
+    json_t *invs = json_array(), *inv = json_object(), *notes = NULL;
+    size_t i;
+
+    if (!invs || !inv) {
+        json_decref(invs);
+        json_decref(inv);
+        *ok = 0;
+        return NULL;
+    }
     put(inv, "executionSuccessful", json_boolean(r->verdict != PG_VERDICT_ERROR), ok);
     if (r->n_errors > 0 || omitted > 0) {
-        json_t *notes = json_array();
-        if (!notes)
+        if (!(notes = json_array()))
             *ok = 0;
-        for (i = 0; notes && i < r->n_errors && *ok; i++) {
-            json_t *n = json_object();
-            if (!n) {
-                *ok = 0;
-                break;
-            }
-            put(n, "level", json_string("error"), ok);
-            put(n, "message", text_object(r->errors[i]), ok);
-            push(notes, n, ok);
-        }
+        for (i = 0; notes && i < r->n_errors && *ok; i++)
+            push(notes, notification("error", r->errors[i], ok), ok);
         if (notes && omitted > 0 && *ok) {
             char text[256];
-            json_t *n = json_object();
             snprintf(text, sizeof text,
                      "%zu less severe findings are not in this log: code scanning accepts at most %u "
                      "results per run (the json report has them all)",
                      omitted, PG_SARIF_MAX_RESULTS);
-            put(n, "level", json_string("warning"), ok);
-            put(n, "message", text_object(text), ok);
-            push(notes, n, ok);
+            push(notes, notification("warning", text, ok), ok);
         }
         put(inv, "toolExecutionNotifications", notes, ok);
     }
     push(invs, inv, ok);
-    put(run, "invocations", invs, ok);
+    return invs;
+}
 
-    {
-        json_t *loc = json_object();
-        if (loc)
-            put(loc, "uri", pg_report__json_str(uri), ok);
-        put(art, "location", loc, ok);
-        push(arts, art, ok);
-        put(run, "artifacts", arts, ok);
+static json_t *artifacts_array(const char *uri, int *ok)
+{
+    json_t *arts = json_array(), *art = json_object(), *loc = json_object();
+
+    if (!arts || !art || !loc) {
+        json_decref(arts);
+        json_decref(art);
+        json_decref(loc);
+        *ok = 0;
+        return NULL;
     }
+    put(loc, "uri", pg_report__json_str(uri), ok);
+    put(art, "location", loc, ok);
+    push(arts, art, ok);
+    return arts;
+}
 
-    for (i = 0; i < r->findings.count - omitted && *ok; i++)
-        push(results, result_object(r, t, uri, r->findings.items[i], ok), ok);
-    put(run, "results", results, ok);
+static json_t *run_properties(const pg_report *r, size_t omitted, int *ok)
+{
+    json_t *props = json_object();
 
+    if (!props) {
+        *ok = 0;
+        return NULL;
+    }
     put(props, "verdict", json_string(pg_report__verdict_name(r->verdict)), ok);
     put(props, "fail_on", json_string(pg_severity_name(r->fail_on)), ok);
     if (omitted > 0)
         put(props, "results_omitted", json_integer((json_int_t)omitted), ok);
-    put(run, "properties", props, ok);
-
-    push(runs, run, ok);
-    put(root, "runs", runs, ok);
-    return root;
+    return props;
 }
+
+static void member(pg_report__jw *w, const char *key, json_t *v, int ok)
+{
+    pg_report__jw_key(w, key);
+    if (!ok) {
+        json_decref(v);
+        v = NULL;
+    }
+    pg_report__jw_value(w, v);
+}
+
+/* MARK: the log, streamed: one result's tree at a time */
 
 static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
+    size_t omitted = r->findings.count > PG_SARIF_MAX_RESULTS ? r->findings.count - PG_SARIF_MAX_RESULTS : 0;
     rule_table t = {NULL, 0};
     char *uri = artifact_uri(r->source);
-    json_t *root = NULL;
+    pg_report__out o;
+    pg_report__jw w;
     int ok = 1, rc = PG_OK;
+    size_t i;
 
     if (!uri || collect_extra(r, &t) != 0) {
         rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
         goto out;
     }
-    root = build(r, style, &t, uri, &ok);
-    if (!ok || !root) {
-        rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
-        goto out;
+    pg_report__out_stream(&o, out);
+    pg_report__jw_init(&w, &o);
+    pg_report__jw_open(&w, '{');
+    member(&w, "$schema", json_string(SARIF_SCHEMA), 1);
+    member(&w, "version", json_string("2.1.0"), 1);
+    pg_report__jw_key(&w, "runs");
+    pg_report__jw_open(&w, '[');
+    pg_report__jw_elem(&w);
+    pg_report__jw_open(&w, '{');
+    member(&w, "tool", tool_object(r, style, &t, &ok), ok);
+    member(&w, "invocations", invocations_array(r, omitted, &ok), ok);
+    member(&w, "artifacts", artifacts_array(uri, &ok), ok);
+    pg_report__jw_key(&w, "results");
+    pg_report__jw_open(&w, '[');
+    for (i = 0; i < r->findings.count - omitted && ok && !w.oom && !o.failed; i++) {
+        json_t *res = result_object(r, &t, uri, r->findings.items[i], &ok);
+        pg_report__jw_elem(&w);
+        if (!ok) {
+            json_decref(res);
+            res = NULL;
+        }
+        pg_report__jw_value(&w, res);
     }
-    /* jansson allocates while dumping: a failure with a healthy stream is memory. */
-    if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', out) == EOF)
-        rc = ferror(out) ? pg_error_set(err, PG_EIO, "cannot write the sarif report")
-                         : pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
+    pg_report__jw_close(&w, ']');
+    member(&w, "properties", run_properties(r, omitted, &ok), ok);
+    pg_report__jw_close(&w, '}');
+    pg_report__jw_close(&w, ']');
+    pg_report__jw_close(&w, '}');
+    pg_report__putc(&o, '\n');
+    if (w.oom || !ok)
+        rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the sarif report");
 out:
-    json_decref(root);
     pg_free(t.extra);
     pg_free(uri);
-    return rc;
+    return rc; /* a failed write stays in the stream: pg_report_write reports it */
 }
 
 const pg_report_writer pg_report__sarif_writer = {"sarif", write_sarif};

@@ -49,13 +49,14 @@ ParameterizedTestParameters(e2e, plans)
     struct plan_case *cases = cr_malloc(cap * sizeof *cases);
 
     while (d && (e = readdir(d)) != NULL) {
-        char path[512];
-        if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof cases[0].name)
+        char path[1024];
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len >= sizeof cases[0].name)
             continue;
         snprintf(path, sizeof path, "%s/%s/expect.exit", PLANS, e->d_name);
         if (!file_exists(path) || n == cap)
             continue;
-        snprintf(cases[n].name, sizeof cases[n].name, "%s", e->d_name);
+        memcpy(cases[n].name, e->d_name, len + 1);
         n++;
     }
     if (d)
@@ -97,7 +98,7 @@ static char *expand(const char *line, const char *dir)
 
 ParameterizedTest(struct plan_case *c, e2e, plans)
 {
-    char dir[512], path[600];
+    char dir[512], path[1024];
     char *argv[64];
     size_t argc = 0, i;
     char *args_text, *plan, *exit_text;

@@ -541,3 +541,27 @@ Test(detect_dynamodb, provisioned_unknown_target_is_mentioned)
     cr_assert(det_has(x->message, "known only after apply"), "%s", x->message);
     pg_findings_dispose(&f);
 }
+
+/* Regression: a table whose plan has no local_secondary_index attribute at
+ * all (older providers) was reported as "local secondary indexes change
+ * (none) → (none)". */
+Test(detect_dynamodb, key_replacement_absent_lsi_is_no_change)
+{
+    det_change ch[] = {
+        PLANNED("{'address':'aws_dynamodb_table.t','mode':'managed','type':'aws_dynamodb_table','name':'t',"
+                "'change':{'actions':['delete','create'],"
+                "'before':{'name':'t','hash_key':'id','attribute':[{'name':'id','type':'S'}]},"
+                "'after':{'name':'t','hash_key':'pk','attribute':[{'name':'pk','type':'S'}]},"
+                "'after_unknown':{},'before_sensitive':{},'after_sensitive':{}}}"),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    det_run(&f, NULL, ch);
+    x = det_find(&f, "dynamodb-key-replacement", "aws_dynamodb_table.t");
+    cr_assert_not_null(x);
+    cr_assert_null(det_evidence(x, "local_secondary_index"), "%s", x->message);
+    cr_assert(!det_has(x->message, "local secondary indexes"), "%s", x->message);
+    cr_assert(det_has(x->message, "hash_key changes id → pk"), "%s", x->message);
+    pg_findings_dispose(&f);
+}
