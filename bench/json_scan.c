@@ -3,10 +3,12 @@
  * side-by-side comparison with ../shared/bench/base_scan.c
  * (docs/internals/json-reader.md, "Speed"). Not built by `make`:
  *
- *   cc -O2 -Iinclude -Isrc -o /tmp/json_scan bench/json_scan.c src/json/*.c \
+ *   cc -O2 -Iinclude -Isrc -o /tmp/json_scan bench/json_scan.c src/json/[a-z]*.c \
  *      src/util/alloc.c src/util/error.c -ljansson
  *   /tmp/json_scan skip PLAN.json        # every top-level key skipped
  *   /tmp/json_scan elements PLAN.json    # resource_changes element by element
+ *   /tmp/json_scan decode PLAN.json      # ... each element through pg_json_decode
+ *   /tmp/json_scan loadb PLAN.json       # ... each element through jansson's json_loadb
  *   /tmp/json_scan chunk=N MODE PLAN.json  # read N bytes at a time
  *
  * Prints the element count and bytes captured, so the work cannot be
@@ -20,6 +22,7 @@
 
 typedef struct scan {
     int elements;
+    int decode; /* 1: pg_json_decode, 2: json_loadb */
     long count;
     unsigned long long bytes;
     unsigned long long sum; /* touch the captured bytes */
@@ -47,6 +50,18 @@ static int on_value(void *ctx, const char *key, size_t key_len, long index, cons
     s->count++;
     s->bytes += raw_len;
     s->sum += (unsigned char)raw[0] + (unsigned char)raw[raw_len - 1];
+    if (s->decode) {
+        json_t *v = NULL;
+        json_error_t je;
+        if (s->decode == 1) {
+            if (pg_json_decode(&v, raw, raw_len, NULL, err) != 0)
+                return err->code;
+        } else if (!(v = json_loadb(raw, raw_len, 0, &je))) {
+            return pg_error_set(err, PG_ESYNTAX, "json_loadb: %s", je.text);
+        }
+        s->sum += json_object_size(v);
+        json_decref(v);
+    }
     return 0;
 }
 
@@ -68,11 +83,12 @@ int main(int argc, char **argv)
         argi++;
     }
     if (argc - argi != 2) {
-        fprintf(stderr, "usage: json_scan [chunk=N] skip|elements FILE\n");
+        fprintf(stderr, "usage: json_scan [chunk=N] skip|elements|decode|loadb FILE\n");
         return 2;
     }
     memset(&s, 0, sizeof s);
-    s.elements = strcmp(argv[argi], "elements") == 0;
+    s.decode = strcmp(argv[argi], "decode") == 0 ? 1 : strcmp(argv[argi], "loadb") == 0 ? 2 : 0;
+    s.elements = s.decode || strcmp(argv[argi], "elements") == 0;
     memset(&h, 0, sizeof h);
     h.top_key = on_key;
     h.value = on_value;

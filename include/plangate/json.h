@@ -150,6 +150,26 @@ typedef struct pg_json_decode_options {
 int pg_json_decode(json_t **out, const char *raw, size_t len,
                    const pg_json_decode_options *opts, pg_error *err);
 
+/** Keys indexed per captured element (more: no index for that element). */
+#define PG_JSON_MAX_INDEXED_KEYS 256u
+
+/** Where a key of a captured element starts (its opening quote). */
+typedef struct pg_json_key_pos {
+    uint32_t offset; /**< from the first byte of the captured value */
+    uint8_t level;   /**< 0: a member of the element; 1: a member of one of its object members */
+} pg_json_key_pos;
+
+/**
+ * Inside a `value` callback for an element (index >= 0) that is an object:
+ * the keys the reader met at its first two levels, in document order — the
+ * element's own members (level 0) and, right after each, the members of
+ * that member's value when it is an object (level 1). Lets the caller find
+ * a few members without scanning the element again (issue 6). Returns 0, or
+ * -1 when there is no index (not an object element, or more than
+ * PG_JSON_MAX_INDEXED_KEYS keys). Borrowed; valid during the callback.
+ */
+int pg_json_reader_capture_keys(const pg_json_reader *r, const pg_json_key_pos **keys, size_t *count);
+
 /**
  * One member of an object, found in raw bytes without decoding (see
  * pg_json_object_next). `key` points inside the raw bytes, between the

@@ -140,6 +140,15 @@ struct pg_json_reader {
     size_t cap_cap;
     int elements;                      /* inside an array read element by element */
     long elem_index;
+
+    /* --- key index of a captured element (pg_json_reader_capture_keys) ---
+     * Keys met at depth idx_lo (the element's own members) and idx_lo + 1
+     * (members of its object-valued members), so a caller can find a few
+     * members without scanning the element again. NO_WATCH: not indexing. */
+    unsigned idx_lo;
+    pg_json_key_pos *idx;
+    size_t idx_n;
+    int idx_overflow;
 };
 
 /* MARK: small helpers ----------------------------------------------------- */
@@ -305,12 +314,29 @@ static int on_top_key(pg_json_reader *r, uint64_t off)
 static void begin_capture(pg_json_reader *r, const unsigned char *p, uint64_t off, unsigned depth,
                           long index)
 {
+    if (index >= 0 && *p == '{') { /* an object element: index its keys */
+        r->idx_lo = depth + 1;
+        r->idx_n = 0;
+        r->idx_overflow = 0;
+    }
     r->capturing = 1;
     r->cap_depth = depth;
     r->cap_index = index;
     r->cap_start = off;
     r->cap_from = p;
     r->cap_len = 0;
+}
+
+/* A key at depth idx_lo or idx_lo + 1 of a captured element (off: its quote). */
+static void index_key(pg_json_reader *r, unsigned level, uint64_t off)
+{
+    if (r->idx_n == PG_JSON_MAX_INDEXED_KEYS || off - r->cap_start > UINT32_MAX) {
+        r->idx_overflow = 1;
+        return;
+    }
+    r->idx[r->idx_n].offset = (uint32_t)(off - r->cap_start);
+    r->idx[r->idx_n].level = (uint8_t)level;
+    r->idx_n++;
 }
 
 /* A value starts at depth == start_watch (p: its first byte). */
@@ -359,10 +385,13 @@ static int deliver(pg_json_reader *r, const unsigned char *vend, uint64_t end_of
     }
     r->capturing = 0;
     r->cap_len = 0;
-    if (!r->h.value)
+    if (!r->h.value) {
+        r->idx_lo = NO_WATCH;
         return 0;
+    }
     pg_error_clear(&r->err);
     rc = r->h.value(r->h.ctx, r->key, r->key_len, r->cap_index, raw, n, r->cap_start, &r->err);
+    r->idx_lo = NO_WATCH;
     if (rc == 0)
         return 0;
     if (rc > 0)
@@ -608,6 +637,10 @@ object_next:
                                  "expected a string key after ',' in an object"));
 key:
     is_key = 1;
+    /* One compare on the hot path: unsigned wrap-around keeps every depth
+     * below idx_lo (and NO_WATCH) out. */
+    if (depth - r->idx_lo <= 1u)
+        index_key(r, depth - r->idx_lo, ABS(p));
     /* Keys at depth 1 are the top-level object's: the caller sees them. */
     decode = depth == 1;
     if (decode)
@@ -1084,12 +1117,27 @@ plain:
 
 /* MARK: public API -------------------------------------------------------- */
 
+int pg_json_reader_capture_keys(const pg_json_reader *r, const pg_json_key_pos **keys, size_t *count)
+{
+    if (r->idx_lo == NO_WATCH || r->idx_overflow)
+        return -1;
+    *keys = r->idx;
+    *count = r->idx_n;
+    return 0;
+}
+
 pg_json_reader *pg_json_reader_new(const pg_json_handler *handler, const pg_json_limits *limits)
 {
     pg_json_reader *r = pg_calloc(1, sizeof *r);
 
     if (!r)
         return NULL;
+    r->idx_lo = NO_WATCH;
+    r->idx = pg_calloc(PG_JSON_MAX_INDEXED_KEYS, sizeof *r->idx);
+    if (!r->idx) {
+        pg_free(r);
+        return NULL;
+    }
     if (handler)
         r->h = *handler;
     if (limits)
@@ -1126,6 +1174,7 @@ void pg_json_reader_free(pg_json_reader *r)
     pg_free(r->tbuf);
     pg_free(r->key);
     pg_free(r->cap_buf);
+    pg_free(r->idx);
     pg_free(r);
 }
 

@@ -138,14 +138,15 @@ int pg_pipeline_push(pg_pipeline *p, int kind, long index, const char *raw, size
     pthread_mutex_unlock(&p->lock);
 
     /* This slot is not visible to the worker until count grows: fill it unlocked. */
-    if (s->cap < len) {
+    if (len && s->cap < len) {
         char *grown = pg_realloc(s->buf, len);
         if (!grown)
             return pg_error_set(err, PG_ENOMEM, "out of memory (a resource change of %zu bytes)", len);
         s->buf = grown;
         s->cap = len;
     }
-    memcpy(s->buf, raw, len);
+    if (len)
+        memcpy(s->buf, raw, len);
     s->len = len;
     s->kind = kind;
     s->index = index;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plan/pipeline.h"
+#include "plan/skip.h"
 #include "plangate/alloc.h"
 
 /* How many leading bytes we keep to explain a failure ("this is a zip"). */
@@ -37,6 +38,10 @@ static const char *const key_names[KEY_COUNT_] = {
     "resource_drift", "errored", "complete", "applyable", "deferred_changes",
 };
 
+/* Pipeline kinds: a top_key, plus KIND_DECIDED when the reading thread
+ * already found that the change must be decoded. */
+#define KIND_DECIDED 32
+
 /* Keys that only a plan has (a state file, even `terraform show -json` of
  * one, has none of them). */
 static const char *const plan_only_keys[] = {
@@ -55,6 +60,7 @@ struct pg_plan_reader {
     pg_plan_filter_fn filter;
     void *filter_ctx;
     pg_pipeline *pipe;             /* NULL: changes are decoded on the reading thread */
+    long skipped_counts[PG_ACTION_COUNT_]; /* changes counted undecoded on the reading thread */
     int pipe_done;                 /* pg_pipeline_finish was called */
     pg_json_limits limits;
     pg_plan_info info;
@@ -165,141 +171,21 @@ static int scalar_value(pg_plan_reader *r, top_key k, const char *raw, size_t ra
     return rc;
 }
 
-static int member_is(const pg_json_member *m, const char *key)
-{
-    return !m->key_has_escape && m->key_len == strlen(key) && memcmp(m->key, key, m->key_len) == 0;
-}
-
-static int is_null(const pg_json_member *m)
-{
-    return m->value_len == 4 && memcmp(m->value, "null", 4) == 0;
-}
-
-/* Normalise an action list from raw bytes: ["delete","create"] → replace.
- * Returns -1 when the list is not plain strings (then: decode it). */
-static int raw_action(const char *raw, size_t len, pg_action *out, int *destructive)
-{
-    json_t *list = json_array();
-    size_t i = 0;
-    pg_replace_order order;
-    int rc = -1;
-
-    if (!list)
-        return -1;
-    while (i < len && raw[i] != '[')
-        i++;
-    for (i++; i < len; i++) {
-        const char *q;
-        size_t start;
-        if (raw[i] == ']') {
-            rc = 0;
-            break;
-        }
-        if (raw[i] != '"')
-            continue;
-        start = i + 1;
-        q = memchr(raw + start, '"', len - start);
-        if (!q || memchr(raw + start, '\\', (size_t)(q - raw) - start))
-            break;
-        if (json_array_append_new(list, json_stringn(raw + start, (size_t)(q - raw) - start)) != 0)
-            break;
-        i = (size_t)(q - raw);
-    }
-    if (rc == 0)
-        *out = pg_action_normalise(list, &order, destructive);
-    json_decref(list);
-    return rc;
-}
-
-/* The keys met so far in one object, to notice a repeated one without
- * decoding. Objects with more keys than this are simply decoded. */
-#define SKIP_MAX_KEYS 32
-
-typedef struct key_set {
-    const char *key[SKIP_MAX_KEYS];
-    size_t len[SKIP_MAX_KEYS];
-    size_t n;
-} key_set;
-
-/* Adds m's key; 0 when it is new, -1 when repeated or the set is full. */
-static int key_set_add(key_set *ks, const pg_json_member *m)
-{
-    size_t i;
-
-    if (m->key_has_escape || ks->n == SKIP_MAX_KEYS)
-        return -1;
-    for (i = 0; i < ks->n; i++)
-        if (ks->len[i] == m->key_len && memcmp(ks->key[i], m->key, m->key_len) == 0)
-            return -1;
-    ks->key[ks->n] = m->key;
-    ks->len[ks->n++] = m->key_len;
-    return 0;
-}
-
-/* Decide from the raw bytes whether a planned change must be decoded
- * (issue 6: the no-op majority of a big plan is skipped at scan speed).
- * Returns 1 when the change was fully handled here (counted, not decoded).
- * Anything unusual — a repeated key in the change or its "change" object,
- * an escape in a key, an odd action list — falls through to the decoder,
- * which applies every rule (docs/internals/plan.md). */
-static int skip_undecoded(pg_plan_reader *r, const char *raw, size_t raw_len)
-{
-    pg_json_member m, cm;
-    key_set top, inner;
-    size_t pos = 0, cpos;
-    char type[256] = "";
-    const char *actions = NULL;
-    size_t actions_len = 0;
-    pg_action action = PG_ACTION_UNKNOWN;
-    int destructive = 0, rc;
-
-    top.n = 0;
-    inner.n = 0;
-    while ((rc = pg_json_object_next(raw, raw_len, &pos, &m)) == 1) {
-        if (key_set_add(&top, &m) != 0)
-            return 0;
-        if (member_is(&m, "type")) {
-            if (m.value[0] != '"' || m.value_len - 2 >= sizeof type || memchr(m.value, '\\', m.value_len))
-                return 0;
-            memcpy(type, m.value + 1, m.value_len - 2);
-            type[m.value_len - 2] = '\0';
-        } else if (member_is(&m, "previous_address") || member_is(&m, "deposed")) {
-            if (!is_null(&m))
-                return 0; /* reports list moves and deposed objects */
-        } else if (member_is(&m, "change")) {
-            cpos = 0;
-            while ((rc = pg_json_object_next(m.value, m.value_len, &cpos, &cm)) == 1) {
-                if (key_set_add(&inner, &cm) != 0)
-                    return 0;
-                if (member_is(&cm, "actions")) {
-                    actions = cm.value;
-                    actions_len = cm.value_len;
-                } else if (member_is(&cm, "importing") && !is_null(&cm)) {
-                    return 0; /* reports list imports */
-                }
-            }
-            if (rc < 0)
-                return 0;
-        }
-    }
-    if (rc < 0 || !type[0] || !actions || raw_action(actions, actions_len, &action, &destructive) != 0)
-        return 0;
-    if (destructive || action == PG_ACTION_UNKNOWN || r->filter(r->filter_ctx, type, action))
-        return 0;
-    r->info.counts[action]++;
-    return 1;
-}
-
 static int change_value(pg_plan_reader *r, top_key k, long index, const char *raw, size_t raw_len,
-                        uint64_t offset, pg_error *err)
+                        uint64_t offset, int decided, pg_error *err)
 {
+    pg_action skipped;
     pg_json_decode_options opts;
     json_t *element = NULL;
     pg_change change;
     int rc;
 
-    if (r->filter && k == KEY_RESOURCE_CHANGES && skip_undecoded(r, raw, raw_len))
+    /* Not decided on the reading thread (no key index): scan for it here. */
+    if (r->filter && k == KEY_RESOURCE_CHANGES && !decided &&
+        pg_plan__skip_decision(raw, raw_len, NULL, 0, r->filter, r->filter_ctx, &skipped) == PG_SKIP_COUNT_ONLY) {
+        r->info.counts[skipped]++;
         return PG_OK;
+    }
     memset(&opts, 0, sizeof opts);
     opts.limits = r->limits;
     opts.base_offset = offset;
@@ -325,7 +211,7 @@ static int on_value(void *ctx, const char *key, size_t key_len, long index, cons
 {
     pg_plan_reader *r = ctx;
     top_key k = classify(key);
-    int rc;
+    int rc, decided = 0;
 
     (void)key_len;
     if (index <= 0) { /* the first element, or a whole value: once per key */
@@ -351,9 +237,28 @@ static int on_value(void *ctx, const char *key, size_t key_len, long index, cons
             r->info.resource_changes++;
         else
             r->info.drift++;
+        if (r->filter && k == KEY_RESOURCE_CHANGES) {
+            /* The reader indexed the element's keys while validating it:
+             * deciding here costs no second scan, and a skipped change is
+             * never copied to the worker. */
+            const pg_json_key_pos *keys;
+            size_t n_keys;
+            pg_action skipped;
+            int d = PG_SKIP_UNDECIDED;
+            if (pg_json_reader_capture_keys(r->json, &keys, &n_keys) == 0)
+                d = pg_plan__skip_decision(raw, raw_len, keys, n_keys, r->filter, r->filter_ctx, &skipped);
+            if (d == PG_SKIP_COUNT_ONLY) {
+                /* Counted apart from the worker's counts (no lock, no queue);
+                 * pg_plan_finish adds them up. */
+                r->skipped_counts[skipped]++;
+                return PG_OK;
+            }
+            decided = d == PG_SKIP_DECODE;
+        }
         if (r->pipe)
-            return pg_pipeline_push(r->pipe, (int)k, index, raw, raw_len, offset, err);
-        rc = change_value(r, k, index, raw, raw_len, offset, err);
+            return pg_pipeline_push(r->pipe, (int)k | (decided ? KIND_DECIDED : 0), index, raw, raw_len,
+                                    offset, err);
+        rc = change_value(r, k, index, raw, raw_len, offset, decided, err);
         break;
     case KEY_DEFERRED_CHANGES:
         if (index < 0 && !(raw_len == 4 && memcmp(raw, "null", 4) == 0)) {
@@ -379,16 +284,28 @@ fail:
 static int on_queued_change(void *ctx, int kind, long index, const char *raw, size_t len, uint64_t offset,
                             pg_error *err)
 {
-    return change_value(ctx, (top_key)kind, index, raw, len, offset, err);
+    pg_plan_reader *r = ctx;
+
+    return change_value(r, (top_key)(kind & ~KIND_DECIDED), index, raw, len, offset, (kind & KIND_DECIDED) != 0,
+                        err);
 }
 
 /* Wait for every queued change; returns the worker's error, if any. */
 static int drain(pg_plan_reader *r, pg_error *err)
 {
-    if (!r->pipe || r->pipe_done)
-        return PG_OK;
-    r->pipe_done = 1;
-    return pg_pipeline_finish(r->pipe, err);
+    size_t a;
+    int rc = PG_OK;
+
+    if (r->pipe && !r->pipe_done) {
+        r->pipe_done = 1;
+        rc = pg_pipeline_finish(r->pipe, err);
+    }
+    /* The worker is done with the counts: add the ones counted here. */
+    for (a = 0; a < PG_ACTION_COUNT_; a++) {
+        r->info.counts[a] += r->skipped_counts[a];
+        r->skipped_counts[a] = 0;
+    }
+    return rc;
 }
 
 int pg_plan_reader_use_thread(pg_plan_reader *r, pg_error *err)
@@ -529,7 +446,7 @@ int pg_plan_finish(pg_plan_reader *r, pg_error *err)
     int major;
 
     /* A change that failed earlier in the document is the first error. */
-    if (r->pipe) {
+    {
         pg_error werr;
         int wrc;
         pg_error_clear(&werr);

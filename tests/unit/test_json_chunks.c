@@ -52,11 +52,11 @@ static void same_str(const char *doc, const char *modes)
 Test(json_chunks, documents_with_every_token_kind)
 {
     static const char *docs[] = {
-        "{\"a\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\",\"b\":[\"\\u00e9\\n\\\"\\\\\\/\\b\\f\\r\\t\","
-        "\"\\uD83D\\uDE00\\uDBFF\\uDFFF\"],\"c\":[-12.5e+10,0,-0,1E-7,123456789012345678901234567890],"
-        "\"d\":[true,false,null],\"e\":{\"x\":{\"y\":[[],[{}]]}}}",
-        "{ \"resource_changes\" : [ { \"address\" : \"a.b\" , \"n\" : 10 } ,\n\t\"\xe2\x82\xac\" , 7 , "
-        "true ] , \"format_version\" : \"1.2\" }",
+        ("{\"a\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\",\"b\":[\"\\u00e9\\n\\\"\\\\\\/\\b\\f\\r\\t\","
+         "\"\\uD83D\\uDE00\\uDBFF\\uDFFF\"],\"c\":[-12.5e+10,0,-0,1E-7,123456789012345678901234567890],"
+         "\"d\":[true,false,null],\"e\":{\"x\":{\"y\":[[],[{}]]}}}"),
+        ("{ \"resource_changes\" : [ { \"address\" : \"a.b\" , \"n\" : 10 } ,\n\t\"\xe2\x82\xac\" , 7 , "
+         "true ] , \"format_version\" : \"1.2\" }"),
         "{\"k\\u00e9\\uD83D\\uDE00\xc3\xa9\":[1,22,333,4444,55555],\"\":{}}",
         "[12345678901234567890.12345678901234567890e-12345]",
         "  -0.000001e+000001  ",

@@ -721,3 +721,43 @@ Test(json_reader, no_bom_means_utf8)
     expect_err_n("\xff", 1, PG_ESYNTAX, 0, "unexpected byte 0xff at byte 0");
     expect_err_n("\xef\xbb\xbf\xef\xbb\xbf{}", 8, PG_ESYNTAX, 3, "unexpected byte 0xef at byte 3");
 }
+
+/* Found by fuzz_json_chunks (crash-13de9e6e): a bad surrogate pair is
+ * reported at its first escape but only found 6+ bytes later; a string limit
+ * broken in between must win at every chunking, and in the decoder too. */
+Test(json_reader, limit_wins_over_bad_surrogate_found_later)
+{
+    const char *doc = "[\"\\\" \\\\ \\/ \\b\\uD800 \\r\"]";
+    size_t chunks[4] = {JT_WHOLE, 1, 2, 3};
+    jt_opts o;
+    pg_json_decode_options d;
+    json_t *v = NULL;
+    pg_error err;
+    int i;
+
+    memset(&o, 0, sizeof o);
+    o.fail_at_index = -2;
+    o.limits.max_string = 16;
+    for (i = 0; i < 4; i++) {
+        jt_result r;
+        jt_run(&r, doc, strlen(doc), chunks[i], &o);
+        cr_assert_eq(r.rc, PG_ELIMIT, "chunk %zu: %s", chunks[i], r.err.message);
+        cr_assert_eq(r.err.offset, 18, "chunk %zu: offset %llu", chunks[i],
+                     (unsigned long long)r.err.offset);
+        jt_result_free(&r);
+    }
+    memset(&d, 0, sizeof d);
+    d.limits.max_string = 16;
+    cr_assert_eq(pg_json_decode(&v, doc, strlen(doc), &d, &err), PG_ELIMIT, "%s", err.message);
+    cr_assert_eq(err.offset, 18);
+    /* Without the limit it is the surrogate error, at the high escape. */
+    o.limits.max_string = 0;
+    {
+        jt_result r;
+        jt_run(&r, doc, strlen(doc), 1, &o);
+        cr_assert_eq(r.rc, PG_ESYNTAX);
+        cr_assert_eq(r.err.offset, 13);
+        cr_assert(strstr(r.err.message, "high surrogate not followed"), "%s", r.err.message);
+        jt_result_free(&r);
+    }
+}

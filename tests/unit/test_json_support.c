@@ -30,6 +30,12 @@ static void tb_put(tbuf *b, const char *s, size_t n)
 }
 
 static void tb_printf(tbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void tb_printf(tbuf *b, const char *fmt, ...)
 {
     char tmp[1024];
     va_list ap;

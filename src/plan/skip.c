@@ -1,0 +1,247 @@
+/* skip.c — the fast path of a big plan: most changes are no-ops of types no
+ * detector or rule looks at, and are counted without being decoded. Their
+ * members are found from the reader's key index (no second scan) or, when
+ * there is none, by a scan with pg_json_object_next(). Anything unusual
+ * falls through to the decoder, which applies every rule. */
+#include "plan/skip.h"
+
+#include <string.h>
+
+/* Members looked at per object; more: decode the change. */
+#define SKIP_MAX_KEYS 32
+
+typedef struct member_list {
+    pg_json_member m[SKIP_MAX_KEYS];
+    size_t n;
+} member_list;
+
+static int member_is(const pg_json_member *m, const char *key)
+{
+    return !m->key_has_escape && m->key_len == strlen(key) && memcmp(m->key, key, m->key_len) == 0;
+}
+
+static int is_null(const pg_json_member *m)
+{
+    return m->value_len == 4 && memcmp(m->value, "null", 4) == 0;
+}
+
+static int push(member_list *l, const pg_json_member *m)
+{
+    if (l->n == SKIP_MAX_KEYS)
+        return -1;
+    l->m[l->n++] = *m;
+    return 0;
+}
+
+/* A repeated key (a reader keeping the last one would see another change). */
+static int has_repeat(const member_list *l)
+{
+    size_t i, j;
+
+    for (i = 0; i < l->n; i++) {
+        if (l->m[i].key_has_escape)
+            return 1;
+        for (j = 0; j < i; j++)
+            if (l->m[j].key_len == l->m[i].key_len && memcmp(l->m[j].key, l->m[i].key, l->m[i].key_len) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* MARK: members by scan ---------------------------------------------------- */
+
+static int members_by_scan(const char *raw, size_t len, member_list *top, member_list *chg)
+{
+    pg_json_member m, cm;
+    size_t pos = 0, cpos;
+    int rc, seen_change = 0;
+
+    while ((rc = pg_json_object_next(raw, len, &pos, &m)) == 1) {
+        if (push(top, &m) != 0)
+            return -1;
+        if (member_is(&m, "change") && !seen_change++) {
+            cpos = 0;
+            while ((rc = pg_json_object_next(m.value, m.value_len, &cpos, &cm)) == 1)
+                if (push(chg, &cm) != 0)
+                    return -1;
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+/* MARK: members by index --------------------------------------------------- */
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Walk back from `q` over whitespace and expect `c` just before; returns the
+ * position of `c`, or NULL. */
+static const char *back_to(const char *lo, const char *q, char c)
+{
+    while (q > lo && is_ws(q[-1]))
+        q--;
+    return q > lo && q[-1] == c ? q - 1 : NULL;
+}
+
+/* Member `i` of the index: its key, and its value up to where the next key
+ * at its level or above begins (past the ',' and the '}' that close it). */
+static int member_at(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n, size_t i,
+                     pg_json_member *out)
+{
+    const char *lo = raw, *p = raw + keys[i].offset, *end = raw + len, *q;
+    size_t j;
+    unsigned closes;
+
+    if (keys[i].offset >= len || *p != '"')
+        return -1;
+    memset(out, 0, sizeof *out);
+    out->key = ++p;
+    while (p < end && *p != '"') {
+        if (*p == '\\') {
+            out->key_has_escape = 1;
+            p++;
+        }
+        p++;
+    }
+    if (p >= end)
+        return -1;
+    out->key_len = (size_t)(p - out->key);
+    p++;
+    while (p < end && is_ws(*p))
+        p++;
+    if (p >= end || *p != ':')
+        return -1;
+    p++;
+    while (p < end && is_ws(*p))
+        p++;
+    out->value = p;
+
+    for (j = i + 1; j < n && keys[j].level > keys[i].level; j++)
+        ;
+    if (j < n) { /* the next key at this level or above: ", }…, key" */
+        closes = keys[i].level - keys[j].level;
+        if (!(q = back_to(lo, raw + keys[j].offset, ',')))
+            return -1;
+    } else { /* the last member: "}…}" to the end of the element */
+        closes = keys[i].level + 1u;
+        q = end;
+    }
+    while (closes--)
+        if (!(q = back_to(lo, q, '}')))
+            return -1;
+    while (q > p && is_ws(q[-1]))
+        q--;
+    if (q <= p)
+        return -1;
+    out->value_len = (size_t)(q - p);
+    return 0;
+}
+
+static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n,
+                            member_list *top, member_list *chg)
+{
+    pg_json_member m;
+    size_t i;
+    int in_change = 0, seen_change = 0;
+
+    for (i = 0; i < n; i++) {
+        if (member_at(raw, len, keys, n, i, &m) != 0)
+            return -1;
+        if (keys[i].level == 0) {
+            if (push(top, &m) != 0)
+                return -1;
+            in_change = member_is(&m, "change") && !seen_change++;
+        } else if (in_change && push(chg, &m) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* MARK: the decision ------------------------------------------------------- */
+
+/* Normalise an action list from raw bytes: ["delete","create"] → replace.
+ * -1 when it is not a plain list of strings (then: decode it). */
+static int raw_action(const char *raw, size_t len, pg_action *out, int *destructive)
+{
+    json_t *list = json_array();
+    size_t i = 0;
+    pg_replace_order order;
+    int rc = -1;
+
+    if (!list)
+        return -1;
+    while (i < len && raw[i] != '[')
+        i++;
+    for (i++; i < len; i++) {
+        const char *q;
+        size_t start;
+        if (raw[i] == ']') {
+            rc = 0;
+            break;
+        }
+        if (raw[i] != '"')
+            continue;
+        start = i + 1;
+        q = memchr(raw + start, '"', len - start);
+        if (!q || memchr(raw + start, '\\', (size_t)(q - raw) - start))
+            break;
+        if (json_array_append_new(list, json_stringn(raw + start, (size_t)(q - raw) - start)) != 0)
+            break;
+        i = (size_t)(q - raw);
+    }
+    if (rc == 0)
+        *out = pg_action_normalise(list, &order, destructive);
+    json_decref(list);
+    return rc;
+}
+
+int pg_plan__skip_decision(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n_keys,
+                           pg_plan_filter_fn filter, void *filter_ctx, pg_action *action_out)
+{
+    member_list top, chg;
+    char type[256] = "";
+    const pg_json_member *actions = NULL;
+    pg_action action = PG_ACTION_UNKNOWN;
+    int destructive = 0;
+    size_t i;
+
+    top.n = 0;
+    chg.n = 0;
+    if (keys) {
+        if (members_by_index(raw, len, keys, n_keys, &top, &chg) != 0)
+            return PG_SKIP_UNDECIDED;
+    } else if (members_by_scan(raw, len, &top, &chg) != 0) {
+        return PG_SKIP_DECODE;
+    }
+    if (has_repeat(&top) || has_repeat(&chg))
+        return PG_SKIP_DECODE;
+    for (i = 0; i < top.n; i++) {
+        const pg_json_member *m = &top.m[i];
+        if (member_is(m, "type")) {
+            if (m->value_len < 2 || m->value[0] != '"' || m->value_len - 2 >= sizeof type ||
+                memchr(m->value, '\\', m->value_len))
+                return PG_SKIP_DECODE;
+            memcpy(type, m->value + 1, m->value_len - 2);
+            type[m->value_len - 2] = '\0';
+        } else if ((member_is(m, "previous_address") || member_is(m, "deposed")) && !is_null(m)) {
+            return PG_SKIP_DECODE; /* reports list moves and deposed objects */
+        }
+    }
+    for (i = 0; i < chg.n; i++) {
+        if (member_is(&chg.m[i], "actions"))
+            actions = &chg.m[i];
+        else if (member_is(&chg.m[i], "importing") && !is_null(&chg.m[i]))
+            return PG_SKIP_DECODE; /* reports list imports */
+    }
+    if (!type[0] || !actions || raw_action(actions->value, actions->value_len, &action, &destructive) != 0)
+        return PG_SKIP_DECODE;
+    if (destructive || action == PG_ACTION_UNKNOWN || filter(filter_ctx, type, action))
+        return PG_SKIP_DECODE;
+    *action_out = action;
+    return PG_SKIP_COUNT_ONLY;
+}
