@@ -94,22 +94,23 @@ test: $(BUILD)/plangate $(BUILD)/tests
 	$(BUILD)/tests --jobs 2
 
 # Every process (the test workers, the forked replays, each CLI a test runs)
-# writes its sanitizer reports to $(ASAN_DIR)/san.<pid> (log_path): a report
+# writes its sanitizer reports to $(ASAN_DIR)/san/report.<pid> (log_path): a report
 # from a child whose stderr a test captured still fails the target, and so
 # does one from a Criterion worker, whose leak alone would not (STYLE traps).
-# (LSan's "thread was not suspended" notes land there too and are not reports.)
+# (LSan's "thread was not suspended" notes land there too and are not reports;
+# the folder is world-writable: a test runs the CLI as nobody.)
 ASAN_DIR ?= build/asan
 # -O1 makes gcc guess at snprintf truncation differently from -O2; the -O2
 # build is the warning gate, the sanitizer build is for runtime errors.
 SAN_NOWARN = -Wno-format-truncation
-ASAN_RUN_OPTIONS = ASAN_OPTIONS=exitcode=86:detect_leaks=1:log_path=$(CURDIR)/$(ASAN_DIR)/san \
-  UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_DIR)/san
+ASAN_RUN_OPTIONS = ASAN_OPTIONS=exitcode=86:detect_leaks=1:log_path=$(CURDIR)/$(ASAN_DIR)/san/report \
+  UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_DIR)/san/report
 asan:
 	$(MAKE) BUILD=$(ASAN_DIR) OPT="$(SAN) $(SAN_NOWARN)" LDFLAGS="$(SAN)" $(ASAN_DIR)/tests $(ASAN_DIR)/plangate
-	rm -f $(ASAN_DIR)/log $(ASAN_DIR)/san.*
+	rm -rf $(ASAN_DIR)/log $(ASAN_DIR)/san && mkdir -p $(ASAN_DIR)/san && chmod 1777 $(ASAN_DIR)/san
 	$(ASAN_RUN_OPTIONS) PG_TEST_BINARY=$(CURDIR)/$(ASAN_DIR)/plangate \
 	  $(ASAN_DIR)/tests --jobs 2 2>$(ASAN_DIR)/log; rc=$$?; tail -n 30 $(ASAN_DIR)/log; \
-	  reports=$$(grep -l -E 'ERROR: |runtime error|SUMMARY: ' $(ASAN_DIR)/san.* 2>/dev/null); \
+	  reports=$$(grep -l -E 'ERROR: |runtime error|SUMMARY: ' $(ASAN_DIR)/san/report.* 2>/dev/null); \
 	  if [ -n "$$reports" ]; then cat $$reports; \
 	    echo "asan: sanitizer reports above, from $$(echo $$reports | wc -w) processes"; exit 86; fi; \
 	  if grep -q -E 'Sanitizer|runtime error' $(ASAN_DIR)/log; then echo "asan: sanitizer report in $(ASAN_DIR)/log"; exit 86; fi; \
@@ -120,7 +121,8 @@ asan:
 # format, stdin, lint, test, explain. Strict: any error or definite/indirect
 # leak in any process, a failing test, or a CLI crash fails the target.
 # valgrind's --error-exitcode does not get out of Criterion's workers, so
-# every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped.
+# every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped
+# (the folder is world-writable: a test runs the CLI as nobody).
 VG_DIR    ?= build/vg
 VG_SUITES ?= @(e2e|io|cli_usage)/*
 VG_FLAGS   = --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
@@ -128,7 +130,7 @@ VG_FLAGS   = --leak-check=full --show-leak-kinds=definite,indirect --errors-for-
 VG_CLI     = valgrind $(VG_FLAGS) --log-file=$(CURDIR)/$(VG_DIR)/logs/cli.%p.log $(VG_DIR)/plangate
 valgrind:
 	$(MAKE) BUILD=$(VG_DIR) OPT="-O0 -g" $(VG_DIR)/tests $(VG_DIR)/plangate
-	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs
+	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
 	PG_TEST_BINARY=$(CURDIR)/$(VG_DIR)/plangate valgrind --trace-children=yes $(VG_FLAGS) \
 	  --log-file=$(CURDIR)/$(VG_DIR)/logs/tests.%p.log $(VG_DIR)/tests --jobs 1 --filter '$(VG_SUITES)' \
 	  >$(VG_DIR)/tests.out 2>&1; rc=$$?; grep -E '^\[(FAIL|====)\]' $(VG_DIR)/tests.out | tail -n 20; \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "plan/pipeline.h"
 #include "plan/skip.h"
@@ -517,6 +518,14 @@ const pg_plan_info *pg_plan_reader_info(const pg_plan_reader *r)
     return &r->info;
 }
 
+/* A regular file under a few MiB is read faster than a thread starts. */
+static int small_file(FILE *f)
+{
+    struct stat st;
+
+    return fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)(4 << 20);
+}
+
 int pg_plan_read_file(const char *path, pg_plan_change_fn fn, void *ctx, const pg_json_limits *limits,
                       pg_plan_info *info_out, pg_error *err)
 {
@@ -550,7 +559,7 @@ int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_f
         pg_plan_reader_set_filter(r, filter, ctx);
     /* Decode on a second thread while this one reads and validates. Without
      * threads it all runs here: same results, only slower. */
-    if (!getenv("PLANGATE_NO_THREADS") && pg_plan_reader_use_thread(r, NULL) != 0)
+    if (!getenv("PLANGATE_NO_THREADS") && !small_file(f) && pg_plan_reader_use_thread(r, NULL) != 0)
         r->pipe = NULL;
     while ((n = fread(buf, 1, READ_CHUNK, f)) > 0) {
         if ((rc = pg_plan_feed(r, buf, n, err)) != 0) {
