@@ -122,17 +122,18 @@ asan:
 # leak in any process, a failing test, or a CLI crash fails the target.
 # valgrind's --error-exitcode does not get out of Criterion's workers, so
 # every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped
-# (the folder is world-writable: a test runs the CLI as nobody).
+# (the folder is world-writable: a test runs the CLI as nobody, and sets
+# PG_VG_TAG so that process does not reopen the log root made at its fork).
 VG_DIR    ?= build/vg
 VG_SUITES ?= @(e2e|io|cli_usage)/*
-VG_FLAGS   = --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+VG_FLAGS   = --vgdb=no --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
              --track-origins=yes --num-callers=30
 VG_CLI     = valgrind $(VG_FLAGS) --log-file=$(CURDIR)/$(VG_DIR)/logs/cli.%p.log $(VG_DIR)/plangate
 valgrind:
 	$(MAKE) BUILD=$(VG_DIR) OPT="-O0 -g" $(VG_DIR)/tests $(VG_DIR)/plangate
 	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
-	PG_TEST_BINARY=$(CURDIR)/$(VG_DIR)/plangate valgrind --trace-children=yes $(VG_FLAGS) \
-	  --log-file=$(CURDIR)/$(VG_DIR)/logs/tests.%p.log $(VG_DIR)/tests --jobs 1 --filter '$(VG_SUITES)' \
+	PG_TEST_BINARY=$(CURDIR)/$(VG_DIR)/plangate PG_VG_TAG= valgrind --trace-children=yes $(VG_FLAGS) \
+	  --log-file=$(CURDIR)/$(VG_DIR)/logs/tests.%p%q{PG_VG_TAG}.log $(VG_DIR)/tests --jobs 1 --filter '$(VG_SUITES)' \
 	  >$(VG_DIR)/tests.out 2>&1; rc=$$?; grep -E '^\[(FAIL|====)\]' $(VG_DIR)/tests.out | tail -n 20; \
 	  if [ $$rc -ne 0 ]; then echo "valgrind: tests failed under memcheck (rc $$rc): $(VG_DIR)/tests.out"; exit 1; fi
 	@fail=0; run() { "$$@" >/dev/null 2>&1; rc=$$?; if [ $$rc -gt 4 ]; then echo "valgrind: exit $$rc: $$*"; fail=1; fi; }; \
