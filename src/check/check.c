@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "plangate/alloc.h"
+#include "util/date.h"
 
 typedef struct check_state {
     const pg_check_options *opts;
@@ -89,18 +90,7 @@ static int build_catalogue(pg_report *rep, const pg_policy *policy)
 
 void pg_check_today(char buf[11])
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            now = (time_t)v;
-    }
-    gmtime_r(&now, &tm);
-    strftime(buf, 11, "%Y-%m-%d", &tm);
+    pg_util__today(buf);
 }
 
 int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)

@@ -97,24 +97,6 @@ static int nomem(decoder *d)
     return fail(d, PG_ENOMEM, OFF(d, d->p), "out of memory while decoding JSON");
 }
 
-static int reserve(char **buf, size_t *cap, size_t need)
-{
-    size_t n;
-    char *nb;
-
-    if (need <= *cap)
-        return 0;
-    n = *cap ? *cap : 256;
-    while (n < need)
-        n = n > SIZE_MAX / 2 ? need : n * 2;
-    nb = pg_realloc(*buf, n);
-    if (!nb)
-        return PG_ENOMEM;
-    *buf = nb;
-    *cap = n;
-    return 0;
-}
-
 /* MARK: strings ----------------------------------------------------------- */
 
 /*
@@ -157,7 +139,7 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
         if (c == '"' || c == '\\') {
             if (escaped || c == '\\') {
                 size_t k = (size_t)(p - seg);
-                if (reserve(buf, cap, n + k + 8))
+                if (pg_json__reserve(buf, cap, n + k + 8))
                     return nomem(d);
                 memcpy(*buf + n, seg, k);
                 n += k;

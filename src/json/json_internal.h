@@ -139,6 +139,12 @@ enum { PG_U16_OK = 0, PG_U16_LONE_LOW, PG_U16_LONE_HIGH };
 size_t pg_json__u16_transcode(pg_json__u16 *s, const unsigned char *in, size_t n,
                               unsigned char *out, int *bad, uint32_t *unit);
 
+/* MARK: buffers (message.c) ----------------------------------------------- */
+
+/* Grow *buf (capacity *cap) to hold `need` bytes; geometric, so appends are
+ * amortised O(1) and the buffer is reused from then on. 0 or PG_ENOMEM. */
+int pg_json__reserve(char **buf, size_t *cap, size_t need);
+
 /* MARK: messages (message.c) ---------------------------------------------- */
 
 /* "'x' (0x78)" for printable ASCII, "byte 0x0a" otherwise, into buf[16]. */

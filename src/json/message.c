@@ -1,8 +1,12 @@
-/* message.c — error messages shared by the reader and the decoder, so one
+/* message.c — error messages (and the buffer growth) shared by the reader and
+ * the decoder, so one
  * mistake reads the same wherever it is found (STYLE 7: quote the byte). */
 #include "json_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "plangate/alloc.h"
 
 const char *pg_json__quote_byte(char buf[16], unsigned char c)
 {
@@ -69,4 +73,22 @@ int pg_json__err_string_limit(pg_error *err, uint64_t off, uint64_t str_start, s
                  (unsigned long long)str_start, max_string, (unsigned long long)off);
     pg_error_at_offset(err, off);
     return PG_ELIMIT;
+}
+
+int pg_json__reserve(char **buf, size_t *cap, size_t need)
+{
+    size_t n;
+    char *nb;
+
+    if (need <= *cap)
+        return 0;
+    n = *cap ? *cap : 256;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    nb = pg_realloc(*buf, n);
+    if (!nb)
+        return PG_ENOMEM;
+    *buf = nb;
+    *cap = n;
+    return 0;
 }

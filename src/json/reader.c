@@ -197,32 +197,12 @@ static int nomem(pg_json_reader *r)
     return pg_error_set(&r->err, PG_ENOMEM, "out of memory in the JSON reader");
 }
 
-/* Grow *buf (capacity *cap) to hold `need` bytes; geometric, so appends
- * are amortised O(1) and the buffer is reused from then on. */
-static int reserve(char **buf, size_t *cap, size_t need)
-{
-    size_t n;
-    char *nb;
-
-    if (need <= *cap)
-        return 0;
-    n = *cap ? *cap : 256;
-    while (n < need)
-        n = n > SIZE_MAX / 2 ? need : n * 2;
-    nb = pg_realloc(*buf, n);
-    if (!nb)
-        return PG_ENOMEM;
-    *buf = nb;
-    *cap = n;
-    return 0;
-}
-
 static int key_put(pg_json_reader *r, const void *src, size_t n)
 {
     if (n == 0)
         return 0;
     /* +1: the key is handed out NUL-terminated. */
-    if (reserve(&r->key, &r->key_cap, r->key_len + n + 1))
+    if (pg_json__reserve(&r->key, &r->key_cap, r->key_len + n + 1))
         return nomem(r);
     memcpy(r->key + r->key_len, src, n);
     r->key_len += n;
@@ -296,7 +276,7 @@ static int on_top_key(pg_json_reader *r, uint64_t off)
 {
     pg_json_capture mode = PG_JSON_SKIP;
 
-    if (reserve(&r->key, &r->key_cap, r->key_len + 1))
+    if (pg_json__reserve(&r->key, &r->key_cap, r->key_len + 1))
         return nomem(r);
     r->key[r->key_len] = '\0';
     if (r->h.top_key)
@@ -377,7 +357,7 @@ static int deliver(pg_json_reader *r, const unsigned char *vend, uint64_t end_of
         raw = (const char *)r->cap_from;
         n = tail;
     } else {
-        if (reserve(&r->cap_buf, &r->cap_cap, r->cap_len + tail))
+        if (pg_json__reserve(&r->cap_buf, &r->cap_cap, r->cap_len + tail))
             return nomem(r);
         memcpy(r->cap_buf + r->cap_len, r->cap_from, tail);
         raw = r->cap_buf;
@@ -987,7 +967,7 @@ suspend:
         CHECK(key_put(r, seg, (size_t)(end - seg)));
     if (r->capturing) {
         size_t n = (size_t)(end - r->cap_from);
-        if (reserve(&r->cap_buf, &r->cap_cap, r->cap_len + n)) {
+        if (pg_json__reserve(&r->cap_buf, &r->cap_cap, r->cap_len + n)) {
             rc = nomem(r);
             goto failed;
         }

@@ -18,24 +18,7 @@
 #include <time.h>
 
 #include "plangate/alloc.h"
-
-/* Today (UTC) as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH when set, so
- * builds and tests can pin it. */
-static void today_utc(char buf[11])
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    time_t now = time(NULL);
-    struct tm tm;
-
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            now = (time_t)v;
-    }
-    if (!gmtime_r(&now, &tm) || strftime(buf, 11, "%Y-%m-%d", &tm) != 10)
-        snprintf(buf, 11, "1970-01-01");
-}
+#include "util/date.h"
 
 static int covers(const pg_waiver *w, const pg_finding *f)
 {
@@ -53,7 +36,7 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
     *out = NULL;
     *count_out = 0;
     if (!today) {
-        today_utc(now);
+        pg_util__today(now);
         today = now;
     }
     if (n == 0)
