@@ -123,7 +123,8 @@ asan:
 # valgrind's --error-exitcode does not get out of Criterion's workers, so
 # every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped
 # (the folder is world-writable: a test runs the CLI as nobody, and sets
-# PG_VG_TAG so that process does not reopen the log root made at its fork).
+# PG_VG_TAG so that process does not reopen the log root made at its fork;
+# that fork's own log is the only one allowed to end without a summary).
 VG_DIR    ?= build/vg
 VG_SUITES ?= @(e2e|io|cli_usage)/*
 VG_FLAGS   = --vgdb=no --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
@@ -150,6 +151,10 @@ valgrind:
 	test $$fail -eq 0
 	@if grep -l 'ERROR SUMMARY: [1-9]' $(VG_DIR)/logs/*.log; then \
 	  echo "valgrind: errors or leaks in the logs above"; exit 1; fi
+	@cut=0; for f in $(VG_DIR)/logs/*.log; do \
+	  grep -q 'ERROR SUMMARY' $$f && continue; \
+	  case $$f in *.nobody.log) ;; *) [ -f $${f%.log}.nobody.log ] && continue;; esac; \
+	  echo "valgrind: no ERROR SUMMARY (killed, or its log cut short): $$f"; cut=1; done; test $$cut -eq 0
 	@echo "valgrind: clean: $$(ls $(VG_DIR)/logs | wc -l) processes, 0 errors, 0 definite or indirect leaks"
 
 checksrc:
