@@ -103,6 +103,18 @@ int pg_fuzz_policy(const uint8_t *data, size_t size)
 
     if (!p)
         return 0;
+    /* PG_FUZZ_SKIP_PLUS=1 lets a long run go on past the known bug F4 of
+     * docs/robustness.md (stacked `+` in a regex blow up regcomp): inputs
+     * with more than 8 '+' are skipped. The replay and the tests are strict. */
+    if (getenv("PG_FUZZ_SKIP_PLUS")) {
+        size_t i, plus = 0;
+        for (i = 0; i < size; i++)
+            plus += data[i] == '+';
+        if (plus > 8) {
+            pg_policy_free(p);
+            return 0;
+        }
+    }
     pg_error_clear(&err);
     rc = pg_policy_load_string(p, "fuzz.yaml", (const char *)data, size, &err);
     if (rc == 0)

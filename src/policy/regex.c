@@ -7,7 +7,10 @@
  * pattern is refused when it is longer than PG_POLICY_MAX_REGEX_BYTES, when
  * a bound exceeds PG_POLICY_MAX_REGEX_REPEAT, or when a bounded repetition
  * applies to something that holds another one (the expansions multiply).
- * `*`, `+` and `?` cost nothing of the kind and are not limited.
+ * `+` is compiled as "xx*", a copy: it weighs like a bound of 2, and the
+ * product of the weights nested around an atom may not pass
+ * PG_POLICY_MAX_REGEX_REPEAT ("x" and 20 stacked `+` took 700 MB; found by
+ * fuzz_policy, docs/robustness.md F4). `*` and `?` copy nothing.
  */
 #include "policy/policy_internal.h"
 
@@ -64,10 +67,24 @@ static size_t parse_bound(const char *p, size_t i, unsigned long *max)
     return j + 1 - i;
 }
 
+/* The expansion `w` of the repetition p[i..i+n) passes the cap: say so. */
+static int heavy(unsigned long w, const char *p, size_t i, size_t n, char *msg, size_t size)
+{
+    if (w <= PG_POLICY_MAX_REGEX_REPEAT)
+        return 0;
+    snprintf(msg, size, "repetitions nested or stacked too deep at '%.*s' in a regular expression "
+                        "(regcomp would make %lu copies; limit PG_POLICY_MAX_REGEX_REPEAT)",
+             (int)n, p + i, w);
+    return 1;
+}
+
 static int check_caps(const char *p, char *msg, size_t size)
 {
-    /* has_bound[d]: the group open at depth d holds a bounded repetition. */
+    /* has_bound[d]: the group open at depth d holds a bounded repetition;
+     * weight[d]: the largest expansion of anything inside it. */
     unsigned char has_bound[PG_POLICY_MAX_REGEX_BYTES + 1];
+    unsigned long weight[PG_POLICY_MAX_REGEX_BYTES + 1];
+    unsigned long last_w = 1; /* how many copies regcomp makes of the atom just before */
     size_t i = 0, depth = 0, len = strlen(p);
     int last_bounded = 0; /* the atom just before holds (or is) a bounded repetition */
 
@@ -77,6 +94,7 @@ static int check_caps(const char *p, char *msg, size_t size)
         return -1;
     }
     has_bound[0] = 0;
+    weight[0] = 1;
     while (p[i]) {
         unsigned long max = 0;
         size_t n;
@@ -85,23 +103,29 @@ static int check_caps(const char *p, char *msg, size_t size)
         case '\\':
             i += p[i + 1] ? 2 : 1;
             last_bounded = 0;
+            last_w = 1;
             break;
         case '[':
             i = skip_bracket(p, i);
             last_bounded = 0;
+            last_w = 1;
             break;
         case '(':
             has_bound[++depth] = 0;
+            weight[depth] = 1;
             i++;
             last_bounded = 0;
+            last_w = 1;
             break;
         case ')':
             if (depth > 0) {
                 last_bounded = has_bound[depth];
+                last_w = weight[depth];
                 depth--;
                 has_bound[depth] |= (unsigned char)last_bounded;
             } else {
                 last_bounded = 0;
+                last_w = 1;
             }
             i++;
             break;
@@ -110,6 +134,7 @@ static int check_caps(const char *p, char *msg, size_t size)
             if (n == 0) {
                 i++;
                 last_bounded = 0;
+                last_w = 1;
                 break;
             }
             if (max > PG_POLICY_MAX_REGEX_REPEAT) {
@@ -126,10 +151,22 @@ static int check_caps(const char *p, char *msg, size_t size)
             }
             has_bound[depth] = 1;
             last_bounded = 1;
+            last_w *= max ? max : 1;
+            if (heavy(last_w, p, i, n, msg, size))
+                return -1;
+            if (last_w > weight[depth])
+                weight[depth] = last_w;
             i += n;
             break;
-        case '*':
         case '+':
+            last_w *= 2;
+            if (heavy(last_w, p, i, 1, msg, size))
+                return -1;
+            if (last_w > weight[depth])
+                weight[depth] = last_w;
+            i++;
+            break;
+        case '*':
         case '?':
             /* keeps last_bounded: "(a{2})*{2}" is still nested */
             i++;
@@ -137,6 +174,7 @@ static int check_caps(const char *p, char *msg, size_t size)
         default:
             i++;
             last_bounded = 0;
+            last_w = 1;
             break;
         }
     }

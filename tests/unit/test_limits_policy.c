@@ -317,3 +317,28 @@ Test(limits_policy, regex_past_the_cap_is_refused)
         free(b.s);
     }
 }
+
+/* Found by fuzz_policy (docs/robustness.md F4): glibc compiles "x+" as
+ * "xx*", so each `+` stacked on another doubles the tree: "x" and 20 `+`
+ * take 2.8 s and 700 MB in regcomp, 24 of them 11 GB. `+` multiplies like a
+ * bound of 2 and needs the same cap. Fails until src/policy/regex.c limits
+ * it (reported to the policy module's owner). */
+Test(limits_policy, regex_stacked_plus_is_refused)
+{
+    static const char *const hostile[] = {
+        "x++++++++++++++++",                                   /* 16 stacked: 0.16 s, 41 MB today */
+        "((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+", /* 16 nested */
+    };
+    lp_buf b;
+    size_t i;
+
+    /* Ordinary patterns with `+`, nested once, still load. */
+    lp_regex(&b, "^([a-z0-9]+-)+[a-z0-9]+$");
+    lp_expect_ok(&b, "a usual pattern");
+    free(b.s);
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        lp_regex(&b, hostile[i]);
+        lp_expect_limit(&b, hostile[i], "limit");
+        free(b.s);
+    }
+}
