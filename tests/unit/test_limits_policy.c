@@ -294,7 +294,6 @@ Test(limits_policy, regex_at_the_cap_loads)
     free(b.s);
 }
 
-/* Fails until src/policy caps patterns (reported to the policy owner). */
 Test(limits_policy, regex_past_the_cap_is_refused)
 {
     static const char *const hostile[] = {
@@ -321,8 +320,7 @@ Test(limits_policy, regex_past_the_cap_is_refused)
 /* Found by fuzz_policy (docs/robustness.md F4): glibc compiles "x+" as
  * "xx*", so each `+` stacked on another doubles the tree: "x" and 20 `+`
  * take 2.8 s and 700 MB in regcomp, 24 of them 11 GB. `+` multiplies like a
- * bound of 2 and needs the same cap. Fails until src/policy/regex.c limits
- * it (reported to the policy module's owner). */
+ * bound of 2 and needs the same cap (fixed in src/policy/regex.c). */
 Test(limits_policy, regex_stacked_plus_is_refused)
 {
     static const char *const hostile[] = {
