@@ -1,6 +1,6 @@
-/* message.c — error messages (and the buffer growth) shared by the reader and
- * the decoder, so one
- * mistake reads the same wherever it is found (STYLE 7: quote the byte). */
+/* message.c — what the reader and the decoder share beyond the tables: the
+ * error messages, so one mistake reads the same wherever it is found (STYLE 7:
+ * quote the byte), and the growth of their buffers. */
 #include "json_internal.h"
 
 #include <stdint.h>
