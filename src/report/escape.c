@@ -558,6 +558,16 @@ void pg_report__jw_value(pg_report__jw *w, json_t *v)
     json_decref(v);
 }
 
+void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, int ok)
+{
+    pg_report__jw_key(w, key);
+    if (!ok) {
+        json_decref(v);
+        v = NULL;
+    }
+    pg_report__jw_value(w, v);
+}
+
 void pg_report__jw_open(pg_report__jw *w, char bracket)
 {
     pg_report__putc(w->o, bracket);

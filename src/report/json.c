@@ -223,17 +223,6 @@ static json_t *totals_object(const pg_report *r, int *ok)
     return totals;
 }
 
-/* A value built whole (small: a list holds at most PG_REPORT_MAX_ITEMS). */
-static void member(pg_report__jw *w, const char *key, json_t *v, int ok)
-{
-    pg_report__jw_key(w, key);
-    if (!ok) {
-        json_decref(v);
-        v = NULL;
-    }
-    pg_report__jw_value(w, v);
-}
-
 static int write_json(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     pg_report__out o;
@@ -244,11 +233,11 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     pg_report__out_stream(&o, out);
     pg_report__jw_init(&w, &o);
     pg_report__jw_open(&w, '{');
-    member(&w, "schema", json_string(PG_REPORT_SCHEMA), 1);
-    member(&w, "plangate_version", str_or_null(style->version), 1);
-    member(&w, "plan", plan_object(&r->plan, &ok), ok);
-    member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), 1);
-    member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), 1);
+    pg_report__jw_member(&w, "schema", json_string(PG_REPORT_SCHEMA), 1);
+    pg_report__jw_member(&w, "plangate_version", str_or_null(style->version), 1);
+    pg_report__jw_member(&w, "plan", plan_object(&r->plan, &ok), ok);
+    pg_report__jw_member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), 1);
+    pg_report__jw_member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), 1);
 
     /* The findings are streamed: one finding's tree at a time. */
     pg_report__jw_key(&w, "findings");
@@ -277,12 +266,12 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     }
     pg_report__jw_close(&w, ']');
 
-    member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), ok);
-    member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), ok);
-    member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), ok);
-    member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), ok);
-    member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), ok);
-    member(&w, "totals", totals_object(r, &ok), ok);
+    pg_report__jw_member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), ok);
+    pg_report__jw_member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), ok);
+    pg_report__jw_member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), ok);
+    pg_report__jw_member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), ok);
+    pg_report__jw_member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), ok);
+    pg_report__jw_member(&w, "totals", totals_object(r, &ok), ok);
 
     pg_report__jw_key(&w, "errors");
     pg_report__jw_open(&w, '[');

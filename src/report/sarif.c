@@ -449,16 +449,6 @@ static json_t *run_properties(const pg_report *r, size_t omitted, int *ok)
     return props;
 }
 
-static void member(pg_report__jw *w, const char *key, json_t *v, int ok)
-{
-    pg_report__jw_key(w, key);
-    if (!ok) {
-        json_decref(v);
-        v = NULL;
-    }
-    pg_report__jw_value(w, v);
-}
-
 /* MARK: the log, streamed: one result's tree at a time */
 
 static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
@@ -478,15 +468,15 @@ static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *o
     pg_report__out_stream(&o, out);
     pg_report__jw_init(&w, &o);
     pg_report__jw_open(&w, '{');
-    member(&w, "$schema", json_string(SARIF_SCHEMA), 1);
-    member(&w, "version", json_string("2.1.0"), 1);
+    pg_report__jw_member(&w, "$schema", json_string(SARIF_SCHEMA), 1);
+    pg_report__jw_member(&w, "version", json_string("2.1.0"), 1);
     pg_report__jw_key(&w, "runs");
     pg_report__jw_open(&w, '[');
     pg_report__jw_elem(&w);
     pg_report__jw_open(&w, '{');
-    member(&w, "tool", tool_object(r, style, &t, &ok), ok);
-    member(&w, "invocations", invocations_array(r, omitted, &ok), ok);
-    member(&w, "artifacts", artifacts_array(uri, &ok), ok);
+    pg_report__jw_member(&w, "tool", tool_object(r, style, &t, &ok), ok);
+    pg_report__jw_member(&w, "invocations", invocations_array(r, omitted, &ok), ok);
+    pg_report__jw_member(&w, "artifacts", artifacts_array(uri, &ok), ok);
     pg_report__jw_key(&w, "results");
     pg_report__jw_open(&w, '[');
     for (i = 0; i < r->findings.count - omitted && ok && !w.oom && !o.failed; i++) {
@@ -499,7 +489,7 @@ static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *o
         pg_report__jw_value(&w, res);
     }
     pg_report__jw_close(&w, ']');
-    member(&w, "properties", run_properties(r, omitted, &ok), ok);
+    pg_report__jw_member(&w, "properties", run_properties(r, omitted, &ok), ok);
     pg_report__jw_close(&w, '}');
     pg_report__jw_close(&w, ']');
     pg_report__jw_close(&w, '}');
