@@ -58,6 +58,13 @@ int pg_error_set(pg_error *err, int code, const char *fmt, ...)
 #endif
     ;
 
+/**
+ * Copy an error found by an inner layer (the JSON reader, the worker thread)
+ * into the caller's record. The caller's source name is kept when `src` names
+ * none: the inner layers see bytes, not files. Accepts dst == NULL.
+ */
+void pg_error_copy(pg_error *dst, const pg_error *src);
+
 /** Record the byte offset of the error. Accepts NULL. */
 void pg_error_at_offset(pg_error *err, uint64_t offset);
 

@@ -177,21 +177,19 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                     if (pg_json__hex[*p] == 0xff) {
                         char q[16];
                         return fail(d, PG_ESYNTAX, OFF(d, p),
-                                    "invalid \\u escape: unexpected %s at byte %llu in the string "
-                                    "started at byte %llu: expected 4 hex digits after \\u",
-                                    pg_json__quote_byte(q, *p), (unsigned long long)OFF(d, p),
-                                    (unsigned long long)str_at);
+                                    "invalid \\u escape: unexpected %s in the string started at "
+                                    "byte %llu: expected 4 hex digits after \\u",
+                                    pg_json__quote_byte(q, *p), (unsigned long long)str_at);
                     }
                     u = u << 4 | pg_json__hex[*p];
                 }
                 LIMIT_BEFORE(p);
                 if (PG_JSON_IS_LOW(u))
                     return fail(d, PG_ESYNTAX, OFF(d, esc),
-                                "invalid string: lone low surrogate \\u%04X at byte %llu in the string "
+                                "invalid string: lone low surrogate \\u%04X in the string "
                                 "started at byte %llu (a high surrogate \\uD800-\\uDBFF must be "
                                 "followed by a low one \\uDC00-\\uDFFF)",
-                                (unsigned)u, (unsigned long long)OFF(d, esc),
-                                (unsigned long long)str_at);
+                                (unsigned)u, (unsigned long long)str_at);
                 if (PG_JSON_IS_HIGH(u)) {
                     /* Must be followed by \uDC00-\uDFFF. */
                     int ok = end - p >= 6 && p[0] == '\\' && p[1] == 'u';
@@ -214,11 +212,10 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                                 if (i < 4 && q < end) {
                                     char qb[16];
                                     return fail(d, PG_ESYNTAX, OFF(d, q),
-                                                "invalid \\u escape: unexpected %s at byte %llu in "
-                                                "the string started at byte %llu: expected 4 hex "
-                                                "digits after \\u",
+                                                "invalid \\u escape: unexpected %s in the string "
+                                                "started at byte %llu: expected 4 hex digits "
+                                                "after \\u",
                                                 pg_json__quote_byte(qb, *q),
-                                                (unsigned long long)OFF(d, q),
                                                 (unsigned long long)str_at);
                                 }
                             }
@@ -228,11 +225,10 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
                             return truncated(d, is_key ? "an object key" : "a string", str_at);
                         return fail(d, PG_ESYNTAX, OFF(d, esc),
                                     "invalid string: high surrogate not followed by a low surrogate: "
-                                    "\\u%04X at byte %llu in the string started at byte %llu (a high "
+                                    "\\u%04X in the string started at byte %llu (a high "
                                     "surrogate \\uD800-\\uDBFF must be followed by a low one "
                                     "\\uDC00-\\uDFFF)",
-                                    (unsigned)u, (unsigned long long)OFF(d, esc),
-                                    (unsigned long long)str_at);
+                                    (unsigned)u, (unsigned long long)str_at);
                     }
                     p += 6;
                     u = 0x10000u + ((u - 0xD800u) << 10) + (lo - 0xDC00u);
@@ -241,11 +237,10 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
             } else {
                 char q[16];
                 return fail(d, PG_ESYNTAX, OFF(d, p),
-                            "invalid escape: unexpected %s after '\\' at byte %llu in the string "
+                            "invalid escape: unexpected %s after '\\' in the string "
                             "started at byte %llu: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t "
                             "\\uXXXX",
-                            pg_json__quote_byte(q, *p), (unsigned long long)OFF(d, p),
-                            (unsigned long long)str_at);
+                            pg_json__quote_byte(q, *p), (unsigned long long)str_at);
             }
             seg = p;
             continue;
@@ -253,10 +248,9 @@ static int parse_string(decoder *d, int is_key, const char **out, size_t *out_le
         if (c < 0x20) {
             char q[16];
             return fail(d, PG_ESYNTAX, OFF(d, p),
-                        "unexpected %s at byte %llu in the string started at byte %llu: control "
+                        "unexpected %s in the string started at byte %llu: control "
                         "characters must be escaped in strings (\\n, \\t, \\u0000, ...)",
-                        pg_json__quote_byte(q, (unsigned char)c), (unsigned long long)OFF(d, p),
-                        (unsigned long long)str_at);
+                        pg_json__quote_byte(q, (unsigned char)c), (unsigned long long)str_at);
         }
         /* c >= 0x80: one UTF-8 character, checked in place. */
         {
@@ -476,9 +470,8 @@ static int attach(decoder *d, json_t *v, json_t **root)
     if (d->reject_dups && json_object_getn(f->container, k, f->key_len)) {
         json_decref(v);
         return fail(d, PG_ESYNTAX, f->key_at,
-                    "duplicate key \"%.*s\" at byte %llu: the object already has a member with this "
-                    "name",
-                    (int)(f->key_len > 80 ? 80 : f->key_len), k, (unsigned long long)f->key_at);
+                    "duplicate key \"%.*s\": the object already has a member with this name",
+                    (int)(f->key_len > 80 ? 80 : f->key_len), k);
     }
     if (json_object_setn_new_nocheck(f->container, k, f->key_len, v))
         return nomem(d);
@@ -568,10 +561,8 @@ value:
             if (s[i] != (unsigned char)lit[i]) {
                 char q[16];
                 return fail(d, PG_ESYNTAX, OFF(d, s + i),
-                            "unexpected %s at byte %llu: expected the literal %s (started at byte "
-                            "%llu)",
-                            pg_json__quote_byte(q, s[i]), (unsigned long long)OFF(d, s + i), lit,
-                            (unsigned long long)OFF(d, s));
+                            "unexpected %s: expected the literal %s (started at byte %llu)",
+                            pg_json__quote_byte(q, s[i]), lit, (unsigned long long)OFF(d, s));
             }
         }
         d->p = s + n;

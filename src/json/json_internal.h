@@ -151,12 +151,12 @@ int pg_json__reserve(char **buf, size_t *cap, size_t need);
 const char *pg_json__quote_byte(char buf[16], unsigned char c);
 
 /*
- * "unexpected 'x' (0x78) at byte 17: expected ..." — PG_ESYNTAX at `off`.
+ * "unexpected 'x' (0x78): expected ..." — PG_ESYNTAX at `off`.
  */
 int pg_json__err_unexpected(pg_error *err, uint64_t off, unsigned char c, const char *expected);
 
 /*
- * "invalid UTF-8: byte 0xc0 at byte 17 <why>" — PG_ESYNTAX at `off`. `lead`
+ * "invalid UTF-8: byte 0xc0 <why>" — PG_ESYNTAX at `off`. `lead`
  * is the sequence's lead byte and `pos` the index of the bad byte in the
  * sequence (0: the lead itself), which together say why.
  */

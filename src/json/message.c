@@ -21,8 +21,7 @@ int pg_json__err_unexpected(pg_error *err, uint64_t off, unsigned char c, const 
 {
     char q[16];
 
-    pg_error_set(err, PG_ESYNTAX, "unexpected %s at byte %llu: %s", pg_json__quote_byte(q, c),
-                 (unsigned long long)off, expected);
+    pg_error_set(err, PG_ESYNTAX, "unexpected %s: %s", pg_json__quote_byte(q, c), expected);
     pg_error_at_offset(err, off);
     return PG_ESYNTAX;
 }
@@ -49,8 +48,7 @@ int pg_json__err_utf8(pg_error *err, uint64_t off, unsigned char lead, unsigned 
     } else {
         why = "is out of place";
     }
-    pg_error_set(err, PG_ESYNTAX, "invalid UTF-8: byte 0x%02x at byte %llu %s", c,
-                 (unsigned long long)off, why);
+    pg_error_set(err, PG_ESYNTAX, "invalid UTF-8: byte 0x%02x %s", c, why);
     pg_error_at_offset(err, off);
     return PG_ESYNTAX;
 }
@@ -58,9 +56,8 @@ int pg_json__err_utf8(pg_error *err, uint64_t off, unsigned char lead, unsigned 
 int pg_json__err_depth(pg_error *err, uint64_t off, unsigned max_depth)
 {
     pg_error_set(err, PG_ELIMIT,
-                 "nesting too deep at byte %llu: more than %u levels of arrays and objects "
-                 "(limit max_depth)",
-                 (unsigned long long)off, max_depth);
+                 "nesting too deep: more than %u levels of arrays and objects (limit max_depth)",
+                 max_depth);
     pg_error_at_offset(err, off);
     return PG_ELIMIT;
 }
@@ -68,9 +65,8 @@ int pg_json__err_depth(pg_error *err, uint64_t off, unsigned max_depth)
 int pg_json__err_string_limit(pg_error *err, uint64_t off, uint64_t str_start, size_t max_string)
 {
     pg_error_set(err, PG_ELIMIT,
-                 "string too long: the string started at byte %llu exceeds %zu bytes at byte %llu "
-                 "(limit max_string)",
-                 (unsigned long long)str_start, max_string, (unsigned long long)off);
+                 "string too long: the string started at byte %llu exceeds %zu bytes (limit max_string)",
+                 (unsigned long long)str_start, max_string);
     pg_error_at_offset(err, off);
     return PG_ELIMIT;
 }

@@ -234,15 +234,14 @@ static int check_limits(pg_json_reader *r, uint64_t upto, int in_string)
     if (r->cap_index >= 0)
         return set_error(r, PG_ELIMIT, c_bad,
                          "value too large: element %ld of \"%.*s\" (started at byte %llu) exceeds "
-                         "%zu bytes at byte %llu (limit max_capture)",
+                         "%zu bytes (limit max_capture)",
                          r->cap_index, (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
-                         (unsigned long long)r->cap_start, r->lim.max_capture,
-                         (unsigned long long)c_bad);
+                         (unsigned long long)r->cap_start, r->lim.max_capture);
     return set_error(r, PG_ELIMIT, c_bad,
                      "value too large: the value of \"%.*s\" (started at byte %llu) exceeds %zu "
-                     "bytes at byte %llu (limit max_capture)",
+                     "bytes (limit max_capture)",
                      (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
-                     (unsigned long long)r->cap_start, r->lim.max_capture, (unsigned long long)c_bad);
+                     (unsigned long long)r->cap_start, r->lim.max_capture);
 }
 
 /* The 513th '[' (by default): grow the stack or fail with the depth limit. */
@@ -438,20 +437,19 @@ static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
 
     pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
-                     "invalid escape: unexpected %s after '\\' at byte %llu in the string started at "
-                     "byte %llu: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
-                     pg_json__quote_byte(q, c), (unsigned long long)off,
-                     (unsigned long long)r->str_start);
+                     "invalid escape: unexpected %s after '\\' in the string started at byte %llu: "
+                     "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                     pg_json__quote_byte(q, c), (unsigned long long)r->str_start);
 }
 
 static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint32_t unit)
 {
     pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
-                     "invalid string: %s \\u%04X at byte %llu in the string started at byte %llu "
+                     "invalid string: %s \\u%04X in the string started at byte %llu "
                      "(a high surrogate \\uD800-\\uDBFF must be followed by a low one "
                      "\\uDC00-\\uDFFF)",
-                     what, (unsigned)unit, (unsigned long long)off, (unsigned long long)r->str_start);
+                     what, (unsigned)unit, (unsigned long long)r->str_start);
 }
 
 /* MARK: the state machine ------------------------------------------------- */
@@ -711,10 +709,9 @@ string_body:
         in_string = 1;
         pg_error_clear(&r->err);
         rc = set_error(r, PG_ESYNTAX, ABS(p),
-                       "unexpected %s at byte %llu in the string started at byte %llu: control "
+                       "unexpected %s in the string started at byte %llu: control "
                        "characters must be escaped in strings (\\n, \\t, \\u0000, ...)",
-                       pg_json__quote_byte(q, (unsigned char)c), (unsigned long long)ABS(p),
-                       (unsigned long long)r->str_start);
+                       pg_json__quote_byte(q, (unsigned char)c), (unsigned long long)r->str_start);
         goto failed;
     }
     /* c >= 0x80: a multi-byte UTF-8 character. */
@@ -772,10 +769,9 @@ hex:
             in_string = 1;
             pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
-                           "invalid \\u escape: unexpected %s at byte %llu in the string started at "
-                           "byte %llu: expected 4 hex digits after \\u",
-                           pg_json__quote_byte(q, *p), (unsigned long long)ABS(p),
-                           (unsigned long long)r->str_start);
+                           "invalid \\u escape: unexpected %s in the string started at byte %llu: "
+                           "expected 4 hex digits after \\u",
+                           pg_json__quote_byte(q, *p), (unsigned long long)r->str_start);
             goto failed;
         }
         r->ucs = r->ucs << 4 | c;
@@ -942,9 +938,8 @@ literal_body:
             char q[16];
             pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
-                           "unexpected %s at byte %llu: expected the literal %s (started at byte "
-                           "%llu)",
-                           pg_json__quote_byte(q, *p), (unsigned long long)ABS(p), r->lit,
+                           "unexpected %s: expected the literal %s (started at byte %llu)",
+                           pg_json__quote_byte(q, *p), r->lit,
                            (unsigned long long)(ABS(p) - r->lit_pos));
             goto failed;
         }
@@ -1004,8 +999,7 @@ failed:
 
 static int copy_error(const pg_json_reader *r, pg_error *err)
 {
-    if (err)
-        *err = r->err;
+    pg_error_copy(err, &r->err);
     return r->err.code;
 }
 
@@ -1016,12 +1010,12 @@ static int fail_u16(pg_json_reader *r, int bad, uint32_t unit)
     if (bad == PG_U16_LONE_LOW)
         return set_error(r, PG_ESYNTAX, r->base,
                          "invalid UTF-16: low surrogate 0x%04X without a high surrogate before it "
-                         "(at byte %llu of the text transcoded to UTF-8)",
-                         (unsigned)unit, (unsigned long long)r->base);
+                         "(the offset counts bytes of the text transcoded to UTF-8)",
+                         (unsigned)unit);
     return set_error(r, PG_ESYNTAX, r->base,
-                     "invalid UTF-16: high surrogate 0x%04X not followed by a low surrogate (at "
-                     "byte %llu of the text transcoded to UTF-8)",
-                     (unsigned)unit, (unsigned long long)r->base);
+                     "invalid UTF-16: high surrogate 0x%04X not followed by a low surrogate (the "
+                     "offset counts bytes of the text transcoded to UTF-8)",
+                     (unsigned)unit);
 }
 
 static int feed_u16(pg_json_reader *r, const unsigned char *in, size_t len)

@@ -109,8 +109,7 @@ int pg_pipeline_start(pg_pipeline **out, pg_pipeline_fn fn, void *ctx, pg_error 
 
 static int worker_error(pg_pipeline *p, pg_error *err)
 {
-    if (err)
-        *err = p->error;
+    pg_error_copy(err, &p->error);
     return p->error.code ? p->error.code : PG_EINTERNAL;
 }
 

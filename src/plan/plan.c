@@ -452,12 +452,7 @@ int pg_plan_finish(pg_plan_reader *r, pg_error *err)
         int wrc;
         pg_error_clear(&werr);
         if ((wrc = drain(r, &werr)) != 0) {
-            if (err) {
-                char source[PG_ERROR_SOURCE_MAX];
-                memcpy(source, err->source, sizeof source);
-                *err = werr;
-                memcpy(err->source, source, sizeof source);
-            }
+            pg_error_copy(err, &werr);
             return wrc;
         }
     }

@@ -24,6 +24,18 @@ int pg_error_set(pg_error *err, int code, const char *fmt, ...)
     return code;
 }
 
+void pg_error_copy(pg_error *dst, const pg_error *src)
+{
+    char source[PG_ERROR_SOURCE_MAX];
+
+    if (!dst || dst == src)
+        return;
+    memcpy(source, dst->source, sizeof source);
+    *dst = *src;
+    if (!src->source[0])
+        memcpy(dst->source, source, sizeof source);
+}
+
 void pg_error_at_offset(pg_error *err, uint64_t offset)
 {
     if (!err)

@@ -407,3 +407,53 @@ Test(io, stdin_closed)
     cr_assert_eq(r.exit_code, 3, "stderr: %s", r.err);
     cr_assert_not_null(strstr(r.err, "<stdin>"), "%s", r.err);
 }
+
+/* ---- what an error line says ---------------------------------------------------------- */
+
+/* The reader's error and the decoder's (handed up through the plan module)
+ * both name the plan file and say the offset once (R4 in docs/robustness.md). */
+Test(io, reader_error_names_the_file_and_the_offset_once)
+{
+    static const char deep_head[] = "{\"format_version\":\"1.2\",\"planned_values\":";
+    static const char dup[] = "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"a.b\","
+                              "\"type\":\"aws_dynamodb_table\",\"address\":\"x\","
+                              "\"change\":{\"actions\":[\"delete\"]}}]}";
+    char dir[256], deep[300], dupp[300], want[600];
+    const char *argv_deep[] = {"check", "--max-depth", "40", deep, NULL};
+    const char *argv_dup[] = {"check", dupp, NULL};
+    io_opts o = {IO_OUT_FILE, 0, 0, 0};
+    io_result r;
+    FILE *f;
+    int i;
+
+    io_mkdtemp(dir, sizeof dir);
+    snprintf(deep, sizeof deep, "%s/deep.json", dir);
+    snprintf(dupp, sizeof dupp, "%s/dup.json", dir);
+    cr_assert_not_null(f = fopen(deep, "w"));
+    fputs(deep_head, f);
+    for (i = 0; i < 45; i++)
+        fputc('[', f);
+    for (i = 0; i < 45; i++)
+        fputc(']', f);
+    fputc('}', f);
+    fclose(f);
+    cr_assert_not_null(f = fopen(dupp, "w"));
+    fputs(dup, f);
+    fclose(f);
+
+    /* The object is level 1, so the 40th '[' (byte 41 + 39) is the 41st level. */
+    io_run(&r, argv_deep, &o);
+    snprintf(want, sizeof want,
+             "plangate: %s: byte %zu: nesting too deep: more than 40 levels of arrays and objects "
+             "(limit max_depth)\n",
+             deep, sizeof deep_head - 1 + 39);
+    io_expect_error(&r, "depth", want);
+
+    io_run(&r, argv_dup, &o);
+    snprintf(want, sizeof want,
+             "plangate: %s: byte %zu: duplicate key \"address\": the object already has a member "
+             "with this name\n",
+             dupp, (size_t)(strstr(dup, "\"address\":\"x\"") - dup));
+    io_expect_error(&r, "duplicate key", want);
+    io_rmdir(dir);
+}

@@ -214,8 +214,8 @@ Test(json_decode, duplicate_keys_rejected_on_request)
     memset(&o, 0, sizeof o);
     o.reject_duplicate_keys = 1;
     decode_err("{\"a\":1,\"b\":2,\"a\":3}", &o, PG_ESYNTAX, 13,
-               "duplicate key \"a\" at byte 13: the object already has a member with this name");
-    decode_err("{\"c\":{\"x\":1,\"x\\u0000\":2,\"x\":[]}}", &o, PG_ESYNTAX, 24, "duplicate key \"x\" at byte 24");
+               "duplicate key \"a\": the object already has a member with this name");
+    decode_err("{\"c\":{\"x\":1,\"x\\u0000\":2,\"x\":[]}}", &o, PG_ESYNTAX, 24, "duplicate key \"x\"");
     o.base_offset = 1000;
     decode_err("{\"k\\u00e9\":1,\"k\xc3\xa9\":2}", &o, PG_ESYNTAX, 1013, "duplicate key \"k\xc3\xa9\"");
     /* Same keys in different objects are fine. */
@@ -235,7 +235,7 @@ Test(json_decode, errors_carry_base_offset)
 
     memset(&o, 0, sizeof o);
     o.base_offset = 100;
-    decode_err("[1,]", &o, PG_ESYNTAX, 103, "unexpected ']' (0x5d) at byte 103: expected a value after ','");
+    decode_err("[1,]", &o, PG_ESYNTAX, 103, "unexpected ']' (0x5d): expected a value after ','");
     decode_err("{\"a\" 1}", &o, PG_ESYNTAX, 105, "expected ':' after an object key");
     decode_err("[1 2]", &o, PG_ESYNTAX, 103, "expected ',' or ']' after an array element");
     decode_err("{\"a\":1", &o, PG_ESYNTAX, 106, "truncated (inside an object started at byte 100)");
@@ -264,7 +264,7 @@ Test(json_decode, limits)
 
     memset(&o, 0, sizeof o);
     o.limits.max_depth = 2;
-    decode_err("[[[]]]", &o, PG_ELIMIT, 2, "nesting too deep at byte 2: more than 2 levels");
+    decode_err("[[[]]]", &o, PG_ELIMIT, 2, "nesting too deep: more than 2 levels");
     memset(&o, 0, sizeof o);
     memset(deep, '[', 512);
     memset(deep + 512, ']', 512);
@@ -276,7 +276,7 @@ Test(json_decode, limits)
     decode_err(deep, NULL, PG_ELIMIT, 512, "(limit max_depth)");
     o.limits.max_string = 3;
     decode_err("[\"abc\",\"abcd\"]", &o, PG_ELIMIT, 11,
-               "string too long: the string started at byte 7 exceeds 3 bytes at byte 11");
+               "string too long: the string started at byte 7 exceeds 3 bytes");
     decode_err("{\"abcd\":1}", &o, PG_ELIMIT, 5, "(limit max_string)");
     o.limits.max_string = 0;
     o.limits.max_capture = 4;
@@ -293,7 +293,7 @@ Test(json_decode, bom_and_utf16)
     is_int(json_object_get(v, "a"), 1);
     json_decref(v);
     /* UTF-16 is the reader's job: the decoder takes UTF-8. */
-    decode_err("\xff\xfe[", NULL, PG_ESYNTAX, 0, "unexpected byte 0xff at byte 0");
+    decode_err("\xff\xfe[", NULL, PG_ESYNTAX, 0, "unexpected byte 0xff");
 }
 
 /* MARK: agreement with jansson -------------------------------------------- */
