@@ -98,7 +98,9 @@ json_t *pg_change_redacted(const pg_change *c, pg_side side, const pg_path_step 
 
 /**
  * Render a redacted value as short text for messages: a string as is, other
- * values as compact JSON, truncated to `size`. Always NUL-terminates.
+ * values as compact JSON, truncated to `size` with "..." at the end. A string
+ * holding a control character (NUL, newline, ESC...) is JSON-quoted, so
+ * "dev\u0000prod" reads as that and not as "dev". Always NUL-terminates.
  */
 void pg_value_text(const json_t *v, char *buf, size_t size);
 

@@ -223,26 +223,57 @@ json_t *pg_change_redacted(const pg_change *c, pg_side side, const pg_path_step 
     return out;
 }
 
+static int has_control(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* pg_value_text's output: at most size - 1 bytes, then cut. */
+typedef struct text_sink {
+    char *buf;
+    size_t size, len;
+    int cut;
+} text_sink;
+
+static int sink_put(const char *s, size_t n, void *ctx)
+{
+    text_sink *t = ctx;
+    size_t room = t->size - 1 - t->len;
+
+    if (n > room) {
+        n = room;
+        t->cut = 1;
+    }
+    memcpy(t->buf + t->len, s, n);
+    t->len += n;
+    return t->cut ? -1 : 0; /* -1 stops json_dump_callback */
+}
+
 void pg_value_text(const json_t *v, char *buf, size_t size)
 {
-    size_t n;
+    text_sink t = {buf, size, 0, 0};
 
     if (size == 0)
         return;
-    if (!v) {
-        snprintf(buf, size, "(absent)");
-        return;
+    if (!v)
+        sink_put("(absent)", 8, &t);
+    else if (json_is_string(v) && !has_control(json_string_value(v), json_string_length(v)))
+        sink_put(json_string_value(v), json_string_length(v), &t);
+    else
+        (void)json_dump_callback(v, sink_put, &t, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    if (t.cut && size > 4) { /* cut on a character boundary and say so */
+        t.len = size - 4;
+        while (t.len > 0 && ((unsigned char)buf[t.len] & 0xC0) == 0x80)
+            t.len--;
+        memcpy(buf + t.len, "...", 3);
+        t.len += 3;
     }
-    if (json_is_string(v)) {
-        snprintf(buf, size, "%s", json_string_value(v));
-        return;
-    }
-    n = json_dumpb(v, buf, size - 1, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-    if (n >= size - 1 && size > 4) {
-        n = size - 1;
-        memcpy(buf + n - 3, "...", 3); /* truncated: say so */
-    }
-    buf[n < size ? n : size - 1] = '\0';
+    buf[t.len] = '\0';
 }
 
 void pg_findings_init(pg_findings *l)

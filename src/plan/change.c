@@ -12,6 +12,24 @@ static const char *str_member(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The fields that name a change are used as C strings (addresses, types,
+ * globs, waivers): one holding a NUL would be read as its prefix. Returns
+ * the first such key, or NULL. */
+static const char *identity_with_nul(const json_t *element)
+{
+    static const char *const keys[] = {"address",       "previous_address", "module_address",
+                                       "mode",          "type",             "name",
+                                       "provider_name", "deposed",          "action_reason"};
+    size_t i;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const json_t *v = json_object_get(element, keys[i]);
+        if (json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v))
+            return keys[i];
+    }
+    return NULL;
+}
+
 /* Terraform 1.0.0 wrote resource_drift entries without "address" (seen in
  * real plans): rebuild it from module_address, mode, type, name and index,
  * the way Terraform prints addresses. Stored in the element, which owns it. */
@@ -49,6 +67,7 @@ static const char *compose_address(json_t *element)
 int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_error *err)
 {
     const json_t *change;
+    const char *nul_key;
 
     memset(out, 0, sizeof *out);
     if (!json_is_object(element)) {
@@ -70,6 +89,15 @@ int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_
     out->deposed = str_member(element, "deposed");
     out->action_reason = str_member(element, "action_reason");
 
+    if ((nul_key = identity_with_nul(element)) != NULL) {
+        pg_error_set(err, PG_EPLAN,
+                     "a resource change has a NUL character (\\u0000) in \"%s\": Terraform never "
+                     "writes one, and every name, glob and waiver match would see only the part "
+                     "before it",
+                     nul_key);
+        pg_change_dispose(out);
+        return PG_EPLAN;
+    }
     change = json_object_get(element, "change");
     if (!out->address || !out->type || !json_is_object(change) ||
         !json_object_get(change, "actions")) {

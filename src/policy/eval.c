@@ -7,6 +7,11 @@
  * where the condition sits: a `require` fails (fail closed), a `where:` or
  * `when:` selects (so the rule or the protection still applies).
  *
+ * A value an operator cannot judge is unknown too: a string holding a NUL
+ * character under a text operator (`matches`, `glob`, `contains` see C
+ * strings, and "prod\u0000x" must not pass as "prod"), and a `matches`
+ * subject longer than PG_POLICY_MAX_MATCH_BYTES (regexec's cost).
+ *
  * Comparisons follow Terraform's own primitive conversions: a tag set to
  * `true` in HCL is the string "true" in the plan, a number in a map(string)
  * is a string too, so a YAML boolean equals the strings "true"/"false" and
@@ -215,6 +220,19 @@ static int compare_order(const json_t *plan, const json_t *want, int greater)
 }
 
 /* One known value against one leaf. */
+/* A string a text operator cannot judge (see the top of this file). */
+static int text_unjudgeable(const pg_cond *cond, const json_t *v)
+{
+    size_t len;
+
+    if (!json_is_string(v) || (cond->op != OP_MATCHES && cond->op != OP_GLOB && cond->op != OP_CONTAINS))
+        return 0;
+    len = json_string_length(v);
+    if (memchr(json_string_value(v), '\0', len))
+        return 1;
+    return cond->op == OP_MATCHES && len > PG_POLICY_MAX_MATCH_BYTES;
+}
+
 static int op_holds(const pg_cond *cond, const json_t *v)
 {
     char buf[64];
@@ -321,6 +339,10 @@ static int eval_leaf(const pg_cond *cond, const pg_change *c, pg_tri *out)
             continue;
         }
         any_known = 1;
+        if (text_unjudgeable(cond, h.items[i].value)) {
+            any_unknown = 1;
+            continue;
+        }
         if (cond->op != OP_EXISTS) {
             if (op_holds(cond, h.items[i].value))
                 any_true = 1;

@@ -28,6 +28,7 @@
  * repetitions, so their bounds and nesting are capped, and their length. */
 #define PG_POLICY_MAX_REGEX_BYTES 512u
 #define PG_POLICY_MAX_REGEX_REPEAT 100u
+/* The text they are matched against: PG_POLICY_MAX_MATCH_BYTES (policy.h). */
 /* Rendered messages are cut here (a template can quote whole blocks). */
 #define PG_POLICY_MAX_MESSAGE 4096u
 

@@ -11,6 +11,9 @@
  * product of the weights nested around an atom may not pass
  * PG_POLICY_MAX_REGEX_REPEAT ("x" and 20 stacked `+` took 700 MB; found by
  * fuzz_policy, docs/robustness.md F4). `*` and `?` copy nothing.
+ * Back-references (`\1`, a glibc extension to ERE) are refused: regexec
+ * backtracks on them ("^(a*)*\1$" takes 19 s on 640 bytes). The cost of
+ * matching the rest is bounded by PG_POLICY_MAX_MATCH_BYTES (eval.c).
  */
 #include "policy/policy_internal.h"
 
@@ -101,6 +104,12 @@ static int check_caps(const char *p, char *msg, size_t size)
 
         switch (p[i]) {
         case '\\':
+            if (p[i + 1] >= '1' && p[i + 1] <= '9') {
+                snprintf(msg, size, "a back-reference \\%c in a regular expression: POSIX extended "
+                                    "expressions have none, and glibc's matcher backtracks on them",
+                         p[i + 1]);
+                return -1;
+            }
             i += p[i + 1] ? 2 : 1;
             last_bounded = 0;
             last_w = 1;

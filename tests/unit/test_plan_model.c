@@ -155,6 +155,27 @@ Test(plan_change, missing_fields_are_named)
     cr_assert_eq(pg_change_init(&c, v, PG_ORIGIN_PLANNED, &err), PG_EPLAN);
 }
 
+/* Names are used as C strings (globs, waivers, detectors): a NUL in one
+ * would make "t\u0000x" read as "t". Terraform never writes one. */
+Test(plan_change, nul_in_a_name_is_refused)
+{
+    static const char *const keys[] = {"address", "type", "name", "module_address", "provider_name"};
+    size_t i;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_pack("{s:s,s:s,s:s,s:{s:[s]}}", "address", "aws_s3_bucket.b", "type", "aws_s3_bucket",
+                              "name", "b", "change", "actions", "delete");
+        pg_change c;
+        pg_error err;
+
+        cr_assert_not_null(v);
+        json_object_set_new(v, keys[i], json_stringn("t\0x", 3));
+        pg_error_clear(&err);
+        cr_assert_eq(pg_change_init(&c, v, PG_ORIGIN_PLANNED, &err), PG_EPLAN, "%s", keys[i]);
+        cr_assert(strstr(err.message, "NUL") && strstr(err.message, keys[i]), "%s", err.message);
+    }
+}
+
 Test(plan_change, masks_cover_prefixes)
 {
     pg_change c;

@@ -55,7 +55,7 @@ static pg_policy *policy_of(const char *yaml)
 static void change_of(pg_change *c, const char *json, pg_change_origin origin)
 {
     json_error_t jerr;
-    json_t *v = json_loads(json, 0, &jerr);
+    json_t *v = json_loads(json, JSON_ALLOW_NUL, &jerr); /* the plan reader keeps \u0000 */
     pg_error err;
 
     cr_assert(v, "bad test JSON: %s\n%s", jerr.text, json);
@@ -595,4 +595,55 @@ Test(policy_eval, evidence_of_unknown)
     cr_assert_str_eq(json_string_value(f.items[0]->evidence[0].after), PG_UNKNOWN_TEXT);
     pg_findings_dispose(&f);
     pg_policy_free(p);
+}
+
+/* ---- values a text operator cannot judge (docs/policies.md "Unknown values") ---------- */
+
+/* matches, glob and contains see C strings: "prod\u0000x" must not pass as
+ * "prod". Such a value counts as unknown: a require fails closed. */
+Test(policy_eval, text_operators_cannot_judge_a_nul)
+{
+    const char *c = upd("{\"name\":\"prod\\u0000x\",\"tags\":{\"Env\":\"prod\\u0000x\"}}");
+
+    FAILS("{ path: after.name, matches: \"^prod$\" }", c);
+    FAILS("{ path: after.name, glob: \"prod\" }", c);
+    FAILS("{ path: after.name, contains: \"x\" }", c);
+    FAILS("{ not: { path: after.name, matches: \"^dev$\" } }", c); /* unknown under not: stays unknown */
+    HOLDS("{ path: after.name, matches: \"^prod$\", if_unknown: pass }", c);
+    /* operators that compare lengths and bytes judge it */
+    FAILS("{ path: after.name, equals: prod }", c);
+    HOLDS("{ path: after.name, length_equals: 6 }", c);
+    HOLDS("{ path: after.tags, contains: Env }", c);
+}
+
+/* glibc's regexec is quadratic on some patterns: a matches subject longer
+ * than PG_POLICY_MAX_MATCH_BYTES is not matched but counts as unknown. */
+Test(policy_eval, matches_on_a_value_past_the_cap_is_unknown)
+{
+    const size_t sizes[] = {PG_POLICY_MAX_MATCH_BYTES, PG_POLICY_MAX_MATCH_BYTES + 1};
+    size_t k;
+
+    for (k = 0; k < 2; k++) {
+        size_t n = sizes[k], len = n + 64;
+        char *json = malloc(len + 1024), *val = malloc(n + 1);
+        const char *head = "{\"address\":\"aws_dynamodb_table.t\",\"mode\":\"managed\","
+                           "\"type\":\"aws_dynamodb_table\",\"name\":\"t\",\"change\":{\"actions\":"
+                           "[\"update\"],\"before\":{},\"after\":{\"policy\":\"";
+
+        cr_assert(json && val);
+        memset(val, 'a', n);
+        val[n] = '\0';
+        snprintf(json, len + 1024, "%s%s\"},\"after_unknown\":{}}}", head, val);
+        if (k == 0) {
+            HOLDS("{ path: after.policy, matches: \"^a+$\" }", json);
+        } else {
+            FAILS("{ path: after.policy, matches: \"^a+$\" }", json);
+            FAILS("{ path: after.policy, matches: \"b\" }", json);
+            HOLDS("{ path: after.policy, matches: \"b\", if_unknown: pass }", json);
+        }
+        HOLDS("{ path: after.policy, glob: \"a*a\" }", json); /* the cap is for regexec only */
+        HOLDS("{ path: after.policy, contains: aaa }", json);
+        free(val);
+        free(json);
+    }
 }
