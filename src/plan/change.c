@@ -12,22 +12,19 @@ static const char *str_member(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* The fields that name a change are used as C strings (addresses, types,
- * globs, waivers): one holding a NUL would be read as its prefix. Returns
- * the first such key, or NULL. */
-static const char *identity_with_nul(const json_t *element)
+/* A field that names the change (address, type, ...): str_member, and the
+ * first such key whose string holds a NUL goes to *nul_key. These fields are
+ * used as C strings (globs, waivers, detectors), which would read "t\0x" as
+ * "t". */
+static const char *name_member(const json_t *obj, const char *key, const char **nul_key)
 {
-    static const char *const keys[] = {"address",       "previous_address", "module_address",
-                                       "mode",          "type",             "name",
-                                       "provider_name", "deposed",          "action_reason"};
-    size_t i;
+    const json_t *v = json_object_get(obj, key);
 
-    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const json_t *v = json_object_get(element, keys[i]);
-        if (json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v))
-            return keys[i];
-    }
-    return NULL;
+    if (!json_is_string(v))
+        return NULL;
+    if (!*nul_key && strlen(json_string_value(v)) != json_string_length(v))
+        *nul_key = key;
+    return json_string_value(v);
 }
 
 /* Terraform 1.0.0 wrote resource_drift entries without "address" (seen in
@@ -67,7 +64,7 @@ static const char *compose_address(json_t *element)
 int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_error *err)
 {
     const json_t *change;
-    const char *nul_key;
+    const char *nul_key = NULL;
 
     memset(out, 0, sizeof *out);
     if (!json_is_object(element)) {
@@ -76,20 +73,20 @@ int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_
     }
     out->root = element;
     out->origin = origin;
-    out->address = str_member(element, "address");
+    out->address = name_member(element, "address", &nul_key);
     if (!out->address && !json_object_get(element, "address"))
         out->address = compose_address(element);
-    out->previous_address = str_member(element, "previous_address");
-    out->module_address = str_member(element, "module_address");
-    out->mode = str_member(element, "mode");
-    out->type = str_member(element, "type");
-    out->name = str_member(element, "name");
+    out->previous_address = name_member(element, "previous_address", &nul_key);
+    out->module_address = name_member(element, "module_address", &nul_key);
+    out->mode = name_member(element, "mode", &nul_key);
+    out->type = name_member(element, "type", &nul_key);
+    out->name = name_member(element, "name", &nul_key);
     out->index = json_object_get(element, "index");
-    out->provider_name = str_member(element, "provider_name");
-    out->deposed = str_member(element, "deposed");
-    out->action_reason = str_member(element, "action_reason");
+    out->provider_name = name_member(element, "provider_name", &nul_key);
+    out->deposed = name_member(element, "deposed", &nul_key);
+    out->action_reason = name_member(element, "action_reason", &nul_key);
 
-    if ((nul_key = identity_with_nul(element)) != NULL) {
+    if (nul_key) {
         pg_error_set(err, PG_EPLAN,
                      "a resource change has a NUL character (\\u0000) in \"%s\": Terraform never "
                      "writes one, and every name, glob and waiver match would see only the part "

@@ -558,14 +558,26 @@ void pg_report__jw_value(pg_report__jw *w, json_t *v)
     json_decref(v);
 }
 
-void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, int ok)
+/* Write `v`, or record the failure its builder reported through `ok`. */
+static void jw_checked_value(pg_report__jw *w, json_t *v, const int *ok)
 {
-    pg_report__jw_key(w, key);
-    if (!ok) {
+    if (ok && !*ok) {
         json_decref(v);
         v = NULL;
     }
     pg_report__jw_value(w, v);
+}
+
+void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, const int *ok)
+{
+    pg_report__jw_key(w, key);
+    jw_checked_value(w, v, ok);
+}
+
+void pg_report__jw_element(pg_report__jw *w, json_t *v, const int *ok)
+{
+    pg_report__jw_elem(w);
+    jw_checked_value(w, v, ok);
 }
 
 void pg_report__jw_open(pg_report__jw *w, char bracket)

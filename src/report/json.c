@@ -233,52 +233,36 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     pg_report__out_stream(&o, out);
     pg_report__jw_init(&w, &o);
     pg_report__jw_open(&w, '{');
-    pg_report__jw_member(&w, "schema", json_string(PG_REPORT_SCHEMA), 1);
-    pg_report__jw_member(&w, "plangate_version", str_or_null(style->version), 1);
-    pg_report__jw_member(&w, "plan", plan_object(&r->plan, &ok), ok);
-    pg_report__jw_member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), 1);
-    pg_report__jw_member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), 1);
+    pg_report__jw_member(&w, "schema", json_string(PG_REPORT_SCHEMA), NULL);
+    pg_report__jw_member(&w, "plangate_version", str_or_null(style->version), NULL);
+    pg_report__jw_member(&w, "plan", plan_object(&r->plan, &ok), &ok);
+    pg_report__jw_member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), NULL);
+    pg_report__jw_member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), NULL);
 
     /* The findings are streamed: one finding's tree at a time. */
     pg_report__jw_key(&w, "findings");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->findings.count && !w.oom && !o.failed; i++) {
-        json_t *f = finding_object(r->findings.items[i], &ok);
-        pg_report__jw_elem(&w);
-        if (!ok) {
-            json_decref(f);
-            f = NULL;
-        }
-        pg_report__jw_value(&w, f);
-    }
+    for (i = 0; i < r->findings.count && !w.oom && !o.failed; i++)
+        pg_report__jw_element(&w, finding_object(r->findings.items[i], &ok), &ok);
     pg_report__jw_close(&w, ']');
 
     pg_report__jw_key(&w, "waivers");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->n_waivers && !w.oom; i++) {
-        json_t *v = waiver_object(&r->waivers[i], &ok);
-        pg_report__jw_elem(&w);
-        if (!ok) {
-            json_decref(v);
-            v = NULL;
-        }
-        pg_report__jw_value(&w, v);
-    }
+    for (i = 0; i < r->n_waivers && !w.oom; i++)
+        pg_report__jw_element(&w, waiver_object(&r->waivers[i], &ok), &ok);
     pg_report__jw_close(&w, ']');
 
-    pg_report__jw_member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), ok);
-    pg_report__jw_member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), ok);
-    pg_report__jw_member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), ok);
-    pg_report__jw_member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), ok);
-    pg_report__jw_member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), ok);
-    pg_report__jw_member(&w, "totals", totals_object(r, &ok), ok);
+    pg_report__jw_member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), &ok);
+    pg_report__jw_member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), &ok);
+    pg_report__jw_member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), &ok);
+    pg_report__jw_member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), &ok);
+    pg_report__jw_member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), &ok);
+    pg_report__jw_member(&w, "totals", totals_object(r, &ok), &ok);
 
     pg_report__jw_key(&w, "errors");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->n_errors && !w.oom; i++) {
-        pg_report__jw_elem(&w);
-        pg_report__jw_value(&w, str_or_null(r->errors[i]));
-    }
+    for (i = 0; i < r->n_errors && !w.oom; i++)
+        pg_report__jw_element(&w, str_or_null(r->errors[i]), NULL);
     pg_report__jw_close(&w, ']');
     pg_report__jw_close(&w, '}');
     pg_report__putc(&o, '\n');

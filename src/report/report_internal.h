@@ -135,9 +135,14 @@ void pg_report__jw_elem(pg_report__jw *w);
 /** Write a value after a key or element start (or at the top); `v` is stolen
  * and may be NULL (out of memory: sets oom). */
 void pg_report__jw_value(pg_report__jw *w, json_t *v);
-/** A whole member: key, then `v` (stolen); `ok` == 0 (building `v` ran out of
- * memory) drops `v` and records the failure. */
-void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, int ok);
+/** A whole member: key, then `v` (stolen). `ok` is the flag the builder of
+ * `v` cleared when it ran out of memory (NULL: nothing can fail), read here,
+ * after `v` was built: an `int` argument could be read before the call that
+ * builds `v` (argument order is unspecified). A cleared flag drops `v` and
+ * records the failure. */
+void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, const int *ok);
+/** A whole array element: jw_elem, then `v` as jw_member takes it. */
+void pg_report__jw_element(pg_report__jw *w, json_t *v, const int *ok);
 /** Open '{' or '[' after a key or element start (or at the top). */
 void pg_report__jw_open(pg_report__jw *w, char bracket);
 /** Close the innermost container with '}' or ']'. */

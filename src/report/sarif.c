@@ -468,28 +468,21 @@ static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *o
     pg_report__out_stream(&o, out);
     pg_report__jw_init(&w, &o);
     pg_report__jw_open(&w, '{');
-    pg_report__jw_member(&w, "$schema", json_string(SARIF_SCHEMA), 1);
-    pg_report__jw_member(&w, "version", json_string("2.1.0"), 1);
+    pg_report__jw_member(&w, "$schema", json_string(SARIF_SCHEMA), NULL);
+    pg_report__jw_member(&w, "version", json_string("2.1.0"), NULL);
     pg_report__jw_key(&w, "runs");
     pg_report__jw_open(&w, '[');
     pg_report__jw_elem(&w);
     pg_report__jw_open(&w, '{');
-    pg_report__jw_member(&w, "tool", tool_object(r, style, &t, &ok), ok);
-    pg_report__jw_member(&w, "invocations", invocations_array(r, omitted, &ok), ok);
-    pg_report__jw_member(&w, "artifacts", artifacts_array(uri, &ok), ok);
+    pg_report__jw_member(&w, "tool", tool_object(r, style, &t, &ok), &ok);
+    pg_report__jw_member(&w, "invocations", invocations_array(r, omitted, &ok), &ok);
+    pg_report__jw_member(&w, "artifacts", artifacts_array(uri, &ok), &ok);
     pg_report__jw_key(&w, "results");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->findings.count - omitted && ok && !w.oom && !o.failed; i++) {
-        json_t *res = result_object(r, &t, uri, r->findings.items[i], &ok);
-        pg_report__jw_elem(&w);
-        if (!ok) {
-            json_decref(res);
-            res = NULL;
-        }
-        pg_report__jw_value(&w, res);
-    }
+    for (i = 0; i < r->findings.count - omitted && ok && !w.oom && !o.failed; i++)
+        pg_report__jw_element(&w, result_object(r, &t, uri, r->findings.items[i], &ok), &ok);
     pg_report__jw_close(&w, ']');
-    pg_report__jw_member(&w, "properties", run_properties(r, omitted, &ok), ok);
+    pg_report__jw_member(&w, "properties", run_properties(r, omitted, &ok), &ok);
     pg_report__jw_close(&w, '}');
     pg_report__jw_close(&w, ']');
     pg_report__jw_close(&w, '}');
