@@ -59,6 +59,12 @@ int pg_error_set(pg_error *err, int code, const char *fmt, ...)
     ;
 
 /**
+ * Record PG_ENOMEM ("out of memory") and return it: the one place that
+ * message is written. Accepts err == NULL.
+ */
+int pg_error_oom(pg_error *err);
+
+/**
  * Copy an error found by an inner layer (the JSON reader, the worker thread)
  * into the caller's record. The caller's source name is kept when `src` names
  * none: the inner layers see bytes, not files. Accepts dst == NULL.

@@ -24,6 +24,11 @@ int pg_error_set(pg_error *err, int code, const char *fmt, ...)
     return code;
 }
 
+int pg_error_oom(pg_error *err)
+{
+    return pg_error_set(err, PG_ENOMEM, "out of memory");
+}
+
 void pg_error_copy(pg_error *dst, const pg_error *src)
 {
     char source[PG_ERROR_SOURCE_MAX];

@@ -1,0 +1,38 @@
+/*
+ * utf8.h — the one UTF-8 module (cmark's utf8.c is the model).
+ *
+ * Decoding follows RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF. An invalid or truncated sequence decodes as U+FFFD and consumes
+ * one byte, so a loop over hostile bytes always advances and never reads
+ * past `n`.
+ */
+#ifndef PG_UTIL_UTF8_H
+#define PG_UTIL_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PG_UTF8_REPLACEMENT 0xFFFDu
+
+/**
+ * Decode the code point at s[0..n) (n >= 1) into *cp; returns the bytes it
+ * took (1..4). *valid_out (may be NULL) says whether the sequence was valid.
+ */
+size_t pg_utf8_decode(const char *s, size_t n, uint32_t *cp, int *valid_out);
+
+/** Encode `cp` (< 0x110000, not a surrogate) into out[0..4); returns 1..4. */
+size_t pg_utf8_encode(uint32_t cp, unsigned char out[4]);
+
+/** Is s[0..n) entirely valid UTF-8? */
+int pg_utf8_valid(const char *s, size_t n);
+
+/** Number of code points in s[0..n) (each invalid byte counts as one). */
+size_t pg_utf8_count(const char *s, size_t n);
+
+/** The longest prefix of s[0..n) of at most `max` bytes that ends on a character boundary. */
+size_t pg_utf8_cut(const char *s, size_t n, size_t max);
+
+/** Length of the sequence a lead byte announces (1..4), 1 for a stray byte. */
+size_t pg_utf8_seq_len(unsigned char lead);
+
+#endif

@@ -1,0 +1,186 @@
+/* test_util.c — the shared helpers of src/util: the capped buffer, array
+ * growth with overflow checks, and the UTF-8 module. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "plangate/alloc.h"
+#include "plangate/error.h"
+#include "util/buf.h"
+#include "util/grow.h"
+#include "util/utf8.h"
+
+Test(util_buf, appends_and_detaches)
+{
+    pg_buf b;
+    pg_error err;
+    char *s;
+    size_t len;
+
+    pg_error_clear(&err);
+    pg_buf_init(&b, 0);
+    cr_assert_str_eq(pg_buf_cstr(&b), "");
+    cr_assert_eq(pg_buf_adds(&b, "plan", &err), 0);
+    cr_assert_eq(pg_buf_addc(&b, '-', &err), 0);
+    cr_assert_eq(pg_buf_addf(&b, &err, "%d:%s", 42, "gate"), 0);
+    for (int i = 0; i < 100; i++)
+        cr_assert_eq(pg_buf_add(&b, "xy", 2, &err), 0);
+    cr_assert_eq(b.len, 12 + 200);
+    cr_assert_eq(strncmp(pg_buf_cstr(&b), "plan-42:gatexy", 14), 0);
+    s = pg_buf_detach(&b, &len);
+    cr_assert_eq(len, 212);
+    cr_assert_eq(strlen(s), 212);
+    cr_assert_null(b.ptr);
+    pg_free(s);
+    s = pg_buf_detach(&b, &len); /* empty: still an allocated "" */
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "");
+    cr_assert_eq(len, 0);
+    pg_free(s);
+}
+
+Test(util_buf, refuses_to_grow_past_its_cap_and_keeps_what_it_had)
+{
+    pg_buf b;
+    pg_error err;
+
+    pg_error_clear(&err);
+    pg_buf_init(&b, 8);
+    cr_assert_eq(pg_buf_adds(&b, "12345678", &err), 0);
+    cr_assert_eq(pg_buf_addc(&b, '9', &err), PG_ELIMIT);
+    cr_assert_eq(err.code, PG_ELIMIT);
+    cr_assert_str_eq(pg_buf_cstr(&b), "12345678");
+    cr_assert_eq(pg_buf_addf(&b, &err, "%s", "x"), PG_ELIMIT);
+    cr_assert_eq(b.len, 8);
+    pg_buf_reset(&b);
+    cr_assert_str_eq(pg_buf_cstr(&b), "");
+    cr_assert_eq(pg_buf_adds(&b, "abc", &err), 0);
+    pg_buf_dispose(&b);
+    pg_buf_dispose(NULL);
+}
+
+Test(util_buf, length_overflow_is_a_limit_not_a_wrap)
+{
+    pg_buf b;
+    pg_error err;
+
+    pg_buf_init(&b, 0);
+    cr_assert_eq(pg_buf_adds(&b, "a", &err), 0);
+    cr_assert_eq(pg_buf_reserve(&b, SIZE_MAX, &err), PG_ELIMIT);
+    cr_assert_eq(pg_buf_reserve(&b, SIZE_MAX - 1, &err), PG_ELIMIT);
+    pg_buf_dispose(&b);
+}
+
+static int fail_all;
+static void *failing_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return fail_all ? NULL : malloc(n);
+}
+static void *failing_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return fail_all ? NULL : realloc(p, n);
+}
+static void plain_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+Test(util_buf, out_of_memory_is_reported_and_leaves_the_buffer_intact)
+{
+    pg_alloc a = {failing_malloc, failing_realloc, plain_free, NULL};
+    pg_buf b;
+    pg_error err;
+
+    pg_alloc_set(&a);
+    pg_buf_init(&b, 0);
+    cr_assert_eq(pg_buf_adds(&b, "ok", &err), 0);
+    fail_all = 1;
+    cr_assert_eq(pg_buf_reserve(&b, 1000, &err), PG_ENOMEM);
+    cr_assert_str_eq(err.message, "out of memory");
+    cr_assert_str_eq(pg_buf_cstr(&b), "ok");
+    fail_all = 0;
+    pg_buf_dispose(&b);
+    pg_alloc_set(NULL);
+}
+
+Test(util_grow, doubles_and_checks_overflow)
+{
+    int *items = NULL;
+    size_t cap = 0;
+    pg_error err;
+    uint64_t *big = NULL;
+    size_t bigcap = 0;
+
+    cr_assert_eq(PG_GROW(items, cap, 1, &err), 0);
+    cr_assert_eq(cap, 8);
+    cr_assert_eq(PG_GROW(items, cap, 8, &err), 0);
+    cr_assert_eq(cap, 8);
+    cr_assert_eq(PG_GROW(items, cap, 9, &err), 0);
+    cr_assert_eq(cap, 16);
+    cr_assert_eq(PG_GROW(items, cap, 100, &err), 0);
+    cr_assert_eq(cap, 128);
+    items[99] = 7;
+    cr_assert_eq(PG_GROW(items, cap, SIZE_MAX / 2, &err), PG_ENOMEM);
+    cr_assert_eq(cap, 128);
+    cr_assert_eq(items[99], 7);
+    pg_free(items);
+    cr_assert_eq(PG_GROW(big, bigcap, SIZE_MAX / 4, &err), PG_ENOMEM);
+    cr_assert_null(big);
+    cr_assert_eq(bigcap, 0);
+}
+
+Test(util_utf8, decodes_valid_and_replaces_invalid)
+{
+    uint32_t cp;
+    int ok;
+
+    cr_assert_eq(pg_utf8_decode("A", 1, &cp, &ok), 1);
+    cr_assert(ok && cp == 'A');
+    cr_assert_eq(pg_utf8_decode("\xc3\xa9", 2, &cp, &ok), 2);
+    cr_assert(ok && cp == 0xE9);
+    cr_assert_eq(pg_utf8_decode("\xe2\x86\x92", 3, &cp, &ok), 3);
+    cr_assert(ok && cp == 0x2192);
+    cr_assert_eq(pg_utf8_decode("\xf0\x9f\x92\xa5", 4, &cp, &ok), 4);
+    cr_assert(ok && cp == 0x1F4A5);
+    /* overlong, surrogate, above U+10FFFF, truncated, stray continuation */
+    const char *bad[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x86", "\x80"};
+    const size_t len[] = {2, 3, 4, 2, 1};
+    for (size_t i = 0; i < 5; i++) {
+        cr_assert_eq(pg_utf8_decode(bad[i], len[i], &cp, &ok), 1, "case %zu", i);
+        cr_assert(!ok && cp == PG_UTF8_REPLACEMENT, "case %zu", i);
+    }
+}
+
+Test(util_utf8, encode_round_trips)
+{
+    const uint32_t cps[] = {0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF};
+    unsigned char out[4];
+    uint32_t back;
+    int ok;
+
+    for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
+        size_t n = pg_utf8_encode(cps[i], out);
+        cr_assert_eq(pg_utf8_decode((const char *)out, n, &back, &ok), n);
+        cr_assert(ok && back == cps[i], "U+%X", (unsigned)cps[i]);
+    }
+}
+
+Test(util_utf8, measures_validates_and_cuts_on_boundaries)
+{
+    const char *s = "a\xc3\xa9\xe2\x86\x92z"; /* a é → z : 7 bytes, 4 characters */
+
+    cr_assert_eq(pg_utf8_count(s, 7), 4);
+    cr_assert(pg_utf8_valid(s, 7));
+    cr_assert(!pg_utf8_valid("a\xff", 2));
+    cr_assert_eq(pg_utf8_count("a\xff", 2), 2);
+    cr_assert_eq(pg_utf8_cut(s, 7, 7), 7);
+    cr_assert_eq(pg_utf8_cut(s, 7, 6), 6);
+    cr_assert_eq(pg_utf8_cut(s, 7, 5), 3); /* never inside the arrow */
+    cr_assert_eq(pg_utf8_cut(s, 7, 2), 1); /* never inside é */
+    cr_assert_eq(pg_utf8_cut(s, 7, 0), 0);
+    cr_assert_eq(pg_utf8_seq_len(0xF0), 4);
+    cr_assert_eq(pg_utf8_seq_len(0x80), 1);
+}
