@@ -184,3 +184,57 @@ Test(util_utf8, measures_validates_and_cuts_on_boundaries)
     cr_assert_eq(pg_utf8_seq_len(0xF0), 4);
     cr_assert_eq(pg_utf8_seq_len(0x80), 1);
 }
+
+#include "util/quote.h"
+
+static void expect_quote(const char *in, size_t len, size_t max, const char *want)
+{
+    pg_buf b;
+    pg_error err;
+
+    pg_buf_init(&b, 0);
+    cr_assert_eq(pg_quote(&b, in, len, max, &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&b), want);
+    pg_buf_dispose(&b);
+}
+
+Test(util_quote, plain_text_is_a_json_string)
+{
+    expect_quote("aws_dynamodb_table.orders", 25, 0, "\"aws_dynamodb_table.orders\"");
+    expect_quote("x[\"eu\"]", 7, 0, "\"x[\\\"eu\\\"]\"");
+    expect_quote("caf\xc3\xa9", 5, 0, "\"caf\xc3\xa9\"");
+}
+
+/* The classes of hostile text: terminal control, line breaks, NUL, C1,
+ * bidirectional overrides, invalid UTF-8, and workflow commands. */
+Test(util_quote, hostile_text_is_escaped)
+{
+    expect_quote("a\nb\r\tc", 6, 0, "\"a\\nb\\r\\tc\"");
+    expect_quote("\x1b]0;title\x07", 10, 0, "\"\\u001B]0;title\\u0007\"");
+    expect_quote("dev\0prod", 8, 0, "\"dev\\u0000prod\"");
+    expect_quote("\xc2\x9b" "31m", 5, 0, "\"\\u009B31m\"");
+    expect_quote("\xe2\x80\xaetxt", 6, 0, "\"\\u202Etxt\"");
+    expect_quote("\xff\xfe", 2, 0, "\"\\uFFFD\\uFFFD\"");
+    expect_quote("x##[error]forged", 16, 0, "\"x\\u0023#[error]forged\"");
+    expect_quote("###[", 4, 0, "\"#\\u0023#[\"");
+}
+
+Test(util_quote, long_input_is_cut_on_a_character_boundary)
+{
+    expect_quote("abcdef", 6, 4, "\"abcd\xe2\x80\xa6\"");
+    expect_quote("ab\xc3\xa9z", 5, 3, "\"ab\xe2\x80\xa6\"");
+    expect_quote("abc", 3, 3, "\"abc\"");
+}
+
+Test(util_quote, fixed_buffer_always_holds_a_whole_literal)
+{
+    char buf[12];
+
+    cr_assert_str_eq(pg_quote_str(buf, sizeof buf, "short"), "\"short\"");
+    cr_assert_str_eq(pg_quote_str(buf, sizeof buf, "0123456789abc"), "\"012345\xe2\x80\xa6\"");
+    cr_assert_eq(strlen(buf), 11);
+    cr_assert_str_eq(pg_quote_str(buf, sizeof buf, "\n\n\n\n"), "\"\\n\\n\\n\\n\"");
+    cr_assert_str_eq(pg_quote_str(buf, sizeof buf, "\n\n\n\n\n"), "\"\\n\\n\\n\xe2\x80\xa6\"");
+    cr_assert_str_eq(pg_quote_str(buf, sizeof buf, NULL), "\"(null)\"");
+    cr_assert_str_eq(pg_quote_str(buf, 5, "abc"), "");
+}

@@ -1,0 +1,45 @@
+/*
+ * quote.h — how any message quotes untrusted text (a plan address, a policy
+ * key, a file name): one function, used by every module's error messages
+ * and by the report writers, so that stderr and every format show hostile
+ * input the same way.
+ *
+ * The result is a JSON string literal ("..."), so it reads unambiguously
+ * and can be pasted into jq. Escaped: " and \, every C0 control and DEL,
+ * C1 controls, the invisible and bidirectional format characters
+ * (U+061C, U+200B-U+200F, U+2028-U+202E, U+2060-U+206F, U+FEFF), and the
+ * '#' that starts "##[" (the legacy GitHub Actions workflow-command marker,
+ * which the runner executes anywhere in a line). Invalid UTF-8 shows as
+ * \uFFFD. Nothing in the result can move a terminal's cursor, recolour it,
+ * reorder what the reader sees, or run a CI command.
+ */
+#ifndef PG_UTIL_QUOTE_H
+#define PG_UTIL_QUOTE_H
+
+#include <stddef.h>
+
+#include "plangate/error.h"
+#include "util/buf.h"
+
+/** The longest input a message quotes, in bytes: longer input is cut (on a
+ * character boundary) and ends in "…". */
+#define PG_QUOTE_DEFAULT_MAX 120u
+
+/**
+ * Append s[0..len) quoted to `out`, cut after `max` input bytes with "…"
+ * inside the quotes (0 = no cap). 0, PG_ENOMEM or PG_ELIMIT (the buffer's cap).
+ */
+int pg_quote(pg_buf *out, const char *s, size_t len, size_t max, pg_error *err);
+
+/**
+ * The same into a fixed buffer (always NUL-terminated, always a complete
+ * literal with both quotes when size >= 6): cut to fit, with "…" before the
+ * closing quote. Returns dst. For building pg_error messages, which are
+ * fixed-size.
+ */
+char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len);
+
+/** pg_quote_fixed of a NUL-terminated string (NULL quotes as "(null)"). */
+char *pg_quote_str(char *dst, size_t size, const char *s);
+
+#endif
