@@ -17,7 +17,7 @@ static int needs_escape(uint32_t cp)
 
 /* The escaped form of the character at s[i] (n bytes left) into out; returns
  * its length and sets *used to the input bytes it covers. */
-static size_t quote_char(char out[16], const char *s, size_t n, size_t *used)
+static size_t quote_char(char out[16], const char *s, size_t n, size_t *used, int bare)
 {
     uint32_t cp;
     int valid;
@@ -25,8 +25,13 @@ static size_t quote_char(char out[16], const char *s, size_t n, size_t *used)
 
     *used = k;
     switch (cp) {
-    case '"': memcpy(out, "\\\"", 2); return 2;
-    case '\\': memcpy(out, "\\\\", 2); return 2;
+    case '"':
+    case '\\':
+        if (bare)
+            break;
+        out[0] = '\\';
+        out[1] = (char)cp;
+        return 2;
     case '\n': memcpy(out, "\\n", 2); return 2;
     case '\r': memcpy(out, "\\r", 2); return 2;
     case '\t': memcpy(out, "\\t", 2); return 2;
@@ -58,7 +63,7 @@ int pg_quote(pg_buf *out, const char *s, size_t len, size_t max, pg_error *err)
     if ((rc = pg_buf_addc(out, '"', err)) < 0)
         return rc;
     while (i < limit) {
-        k = quote_char(piece, s + i, len - i, &used);
+        k = quote_char(piece, s + i, len - i, &used, 0);
         if ((rc = pg_buf_add(out, piece, k, err)) < 0)
             return rc;
         i += used;
@@ -83,7 +88,7 @@ char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len)
     }
     dst[o++] = '"';
     while (i < len) {
-        k = quote_char(piece, s + i, len - i, &used);
+        k = quote_char(piece, s + i, len - i, &used, 0);
         /* the last piece may use the ellipsis room only if it ends the input */
         if (o + k + (i + used < len ? tail : 2) > size) {
             memcpy(dst + o, ELLIPSIS, sizeof ELLIPSIS - 1);
@@ -104,4 +109,19 @@ char *pg_quote_str(char *dst, size_t size, const char *s)
     if (!s)
         s = "(null)";
     return pg_quote_fixed(dst, size, s, strlen(s));
+}
+
+int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err)
+{
+    size_t i = 0, used, k;
+    char piece[16];
+    int rc;
+
+    while (i < len) {
+        k = quote_char(piece, s + i, len - i, &used, 1);
+        if ((rc = pg_buf_add(out, piece, k, err)) < 0)
+            return rc;
+        i += used;
+    }
+    return 0;
 }

@@ -42,4 +42,14 @@ char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len);
 /** pg_quote_fixed of a NUL-terminated string (NULL quotes as "(null)"). */
 char *pg_quote_str(char *dst, size_t size, const char *s);
 
+/**
+ * The same escapes without the quotes, and with " and \ kept as they are:
+ * for a line that is already plangate's own text but may hold input (an
+ * error line on stderr, a title from a policy file in `explain`). It is
+ * idempotent on text that pg_quote produced, so it is the last line of
+ * defence before a terminal or a CI log: everything printed to stderr goes
+ * through it. 0, PG_ENOMEM or PG_ELIMIT.
+ */
+int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err);
+
 #endif

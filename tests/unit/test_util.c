@@ -238,3 +238,25 @@ Test(util_quote, fixed_buffer_always_holds_a_whole_literal)
     cr_assert_str_eq(pg_quote_str(buf, sizeof buf, NULL), "\"(null)\"");
     cr_assert_str_eq(pg_quote_str(buf, 5, "abc"), "");
 }
+
+Test(util_quote, bare_text_escapes_the_same_and_is_idempotent)
+{
+    const char *in = "plangate: x[\"a\\b\"] \x1b[2J\n##[error]x";
+    pg_buf once, twice, quoted;
+    pg_error err;
+
+    pg_buf_init(&once, 0);
+    pg_buf_init(&twice, 0);
+    pg_buf_init(&quoted, 0);
+    cr_assert_eq(pg_escape_text(&once, in, strlen(in), &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&once), "plangate: x[\"a\\b\"] \\u001B[2J\\n\\u0023#[error]x");
+    cr_assert_eq(pg_escape_text(&twice, once.ptr, once.len, &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&twice), pg_buf_cstr(&once));
+    cr_assert_eq(pg_quote(&quoted, in, strlen(in), 0, &err), 0);
+    pg_buf_reset(&twice);
+    cr_assert_eq(pg_escape_text(&twice, quoted.ptr, quoted.len, &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&twice), pg_buf_cstr(&quoted));
+    pg_buf_dispose(&once);
+    pg_buf_dispose(&twice);
+    pg_buf_dispose(&quoted);
+}
