@@ -1,11 +1,19 @@
 /**
  * plangate/detect.h — the built-in detectors (SPEC §3) behind one interface.
  *
- * Each detector is a small module (src/detect/<name>.c) exposing one const
- * pg_detector. A run creates each enabled detector's state, shows it every
- * change (planned and drift) in plan order, then calls `end` once with the
- * plan-level facts. State across changes is kept to what is necessary
- * (e.g. names of deleted and created tables), never the whole plan.
+ * Each detector is one file, src/detect/<name>.c, that exports one
+ * `const pg_detector pg_detector_<name>`: its id, title, default severity,
+ * the checks / why / fix texts, and its callbacks. src/detect/registry.c is
+ * the table of pointers to them (adding a detector is its file and one line
+ * there), and nothing inside a detector looks itself up by id.
+ *
+ * A run (src/detect/engine.c) creates each enabled detector's state, shows
+ * it every change it wants (planned and drift) in plan order, then calls
+ * `end` once with the plan-level facts. What the policy's protect:
+ * selectors say about a change is computed once, by the caller, and handed
+ * to every detector (pg_detect_protection). State across changes is kept to
+ * what is necessary (e.g. names of deleted and created tables), never the
+ * whole plan.
  */
 #ifndef PLANGATE_DETECT_H
 #define PLANGATE_DETECT_H
@@ -44,6 +52,40 @@ typedef struct pg_detect_env {
     const pg_backend *backend;  /**< NULL without --backend */
 } pg_detect_env;
 
+/**
+ * What the policy's protect: selectors say about one change. The caller
+ * asks the policy (pg_policy_protects) once per planned change that
+ * destroys something, and the same answer goes to the report's destroy
+ * list and to every detector.
+ */
+typedef struct pg_detect_protection {
+    int is_protected;  /**< a protect: selector matches the change */
+    const char *why;   /**< that selector's description (borrowed from the policy), or NULL */
+} pg_detect_protection;
+
+/*
+ * The callbacks of a detector, as function types, so that a detector file
+ * declares its own in one line each (`static pg_detect_change_fn on_change;`).
+ */
+/** Create the state (*state_out may stay NULL when there is none). */
+typedef int pg_detect_begin_fn(void **state_out, const pg_detect_env *env, pg_error *err);
+/**
+ * One change (planned or drift: look at c->origin), with what the protect:
+ * selectors say about it (never NULL).
+ */
+typedef int pg_detect_change_fn(void *state, const pg_detect_env *env, const pg_change *c,
+                                const pg_detect_protection *prot, pg_findings *out, pg_error *err);
+/** After the last change, with the plan-level facts. */
+typedef int pg_detect_end_fn(void *state, const pg_detect_env *env, const pg_plan_info *info,
+                             pg_findings *out, pg_error *err);
+typedef void pg_detect_free_fn(void *state);
+/**
+ * Does this detector need to see a change of this type and action? The
+ * reader skips decoding changes that nobody wants.
+ */
+typedef int pg_detect_wants_fn(const char *type, pg_action action);
+
+/** A detector's descriptor: what it is and its callbacks (NULL: none). */
 typedef struct pg_detector {
     const char *id;
     const char *title;
@@ -51,26 +93,17 @@ typedef struct pg_detector {
     const char *checks;       /**< what it checks (explain, SARIF full description) */
     const char *why;          /**< why it matters */
     const char *fix;          /**< how to fix it */
-    /** Create the state (*state_out may stay NULL when there is none). */
-    int (*begin)(void **state_out, const pg_detect_env *env, pg_error *err);
-    /** One change (planned or drift: look at c->origin). May be NULL. */
-    int (*on_change)(void *state, const pg_detect_env *env, const pg_change *c,
-                     pg_findings *out, pg_error *err);
-    /** After the last change. May be NULL. */
-    int (*end)(void *state, const pg_detect_env *env, const pg_plan_info *info,
-               pg_findings *out, pg_error *err);
-    void (*free_state)(void *state);
-    /**
-     * Does this detector need to see a change of this type and action? The
-     * reader skips decoding changes that nobody wants. NULL means "all".
-     */
-    int (*wants)(const char *type, pg_action action);
+    pg_detect_begin_fn *begin;
+    pg_detect_change_fn *on_change;
+    pg_detect_end_fn *end;
+    pg_detect_free_fn *free_state;
+    pg_detect_wants_fn *wants; /**< NULL: every change (when on_change is set) */
 } pg_detector;
 
 /** Every built-in detector, in a stable order. */
 size_t pg_detector_count(void);
 const pg_detector *pg_detector_at(size_t i);
-/** By id; NULL when unknown. */
+/** By id; NULL when unknown (for `explain` and the policy checker: no detector calls it). */
 const pg_detector *pg_detector_find(const char *id);
 
 /**
@@ -80,7 +113,14 @@ const pg_detector *pg_detector_find(const char *id);
 typedef struct pg_detect_run pg_detect_run;
 
 int pg_detect_run_new(pg_detect_run **out, const pg_detect_env *env, pg_error *err);
-int pg_detect_run_change(pg_detect_run *run, const pg_change *c, pg_findings *out, pg_error *err);
+/**
+ * Show one change to every enabled detector that wants it. `prot` is what
+ * the protect: selectors say about it: required for a planned change that
+ * destroys something (c->destructive; without it PG_EINTERNAL, since a
+ * destroy must never go unchecked), NULL otherwise (not protected).
+ */
+int pg_detect_run_change(pg_detect_run *run, const pg_change *c, const pg_detect_protection *prot,
+                         pg_findings *out, pg_error *err);
 int pg_detect_run_end(pg_detect_run *run, const pg_plan_info *info, pg_findings *out, pg_error *err);
 /** Does any enabled detector want this (type, action)? */
 int pg_detect_run_wants(const pg_detect_run *run, const char *type, pg_action action);

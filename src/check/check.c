@@ -17,31 +17,39 @@ typedef struct check_state {
     pg_detect_env env;
 } check_state;
 
+/* A change in one of the report's lists (PG_ENOMEM is the only failure). */
+static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
+{
+    return pg_report_list_add(l, c, is_protected) == 0 ? PG_OK : pg_error_oom(err);
+}
+
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
 {
     check_state *st = ctx;
     pg_report *rep = st->report;
+    pg_detect_protection prot = {0, NULL};
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
-        if ((rc = pg_report_list_add(&rep->drift, c, 0)) != 0)
-            return pg_error_set(err, rc, "out of memory");
+        if ((rc = list_add(&rep->drift, c, 0, err)) != 0)
+            return rc;
     } else {
         if (c->destructive) {
-            int prot = pg_policy_protects(st->opts->policy, c, NULL);
-            if ((rc = pg_report_list_add(&rep->destroys, c, prot)) != 0)
-                return pg_error_set(err, rc, "out of memory");
+            /* The one question to the protect: selectors for this change: the
+             * destroy list and protected-destroy read the same answer. */
+            prot.is_protected = pg_policy_protects(st->opts->policy, c, &prot.why);
+            if ((rc = list_add(&rep->destroys, c, prot.is_protected, err)) != 0)
+                return rc;
         }
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
-            (rc = pg_report_list_add(&rep->moves, c, 0)) != 0)
-            return pg_error_set(err, rc, "out of memory");
-        if (c->deposed && (rc = pg_report_list_add(&rep->deposed, c, 0)) != 0)
-            return pg_error_set(err, rc, "out of memory");
-        if (c->importing && !json_is_null(c->importing) &&
-            (rc = pg_report_list_add(&rep->imports, c, 0)) != 0)
-            return pg_error_set(err, rc, "out of memory");
+            (rc = list_add(&rep->moves, c, 0, err)) != 0)
+            return rc;
+        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, err)) != 0)
+            return rc;
+        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, err)) != 0)
+            return rc;
     }
-    if ((rc = pg_detect_run_change(st->detect, c, &rep->findings, err)) != 0)
+    if ((rc = pg_detect_run_change(st->detect, c, &prot, &rep->findings, err)) != 0)
         return rc;
     if (c->origin == PG_ORIGIN_PLANNED &&
         (rc = pg_policy_eval_change(st->opts->policy, c, &rep->findings, err)) != 0)

@@ -1,134 +1,164 @@
 /* detect_internal.h — what the detector files share (not public).
  *
- * The catalogue (ids, titles, texts, severities) lives in registry.c so that
- * `explain`, SARIF and the policy loader see one table; each detector's
- * behaviour lives in its own file and is declared here. */
+ * Every detector is one file that exports its own descriptor (detect.h);
+ * registry.c lists them. The helpers they call live one job per file:
+ *
+ *   change_read.c  what a detector reads from a change (managed, planned
+ *                  table, string members, unknowns, the attribute list)
+ *   wording.c      plan values and causes in words: redacted value text,
+ *                  quoted names, paths, plain words for destroy causes
+ *   emit.c         a finding built from a detector's descriptor, its
+ *                  message, remediation and evidence, handed to the list
+ *   key_types.c    the type of key attributes before and after
+ *   lock_table.c   what makes a table a state-lock table, and the key
+ *                  schema the S3 backend needs
+ *
+ * Errors: every fallible helper returns 0 or a negative PG_E* code and
+ * takes `pg_error *err` last; out of memory is reported by pg_error_oom. */
 #ifndef PG_DETECT_INTERNAL_H
 #define PG_DETECT_INTERNAL_H
 
 #include <stddef.h>
 
 #include "plangate/detect.h"
+#include "util/buf.h"
 
 #define PG_TYPE_DYNAMODB_TABLE "aws_dynamodb_table"
 #define PG_TYPE_AUTOSCALING_TARGET "aws_appautoscaling_target"
 /* What Terraform's S3 backend keys its lock items by (case-sensitive). */
 #define PG_LOCK_KEY "LockID"
 
-/* Short text of a value in messages (old → new). */
+/* Short text of a value or a quoted name in messages (old → new). */
 #define PG_DET_TEXT 160
+/* How deep detectors compare or scan a plan value: deeper counts as
+ * "different" / "unknown" (fail closed), and no recursion follows input
+ * further than this. Terraform's DynamoDB values are 4 levels deep. */
+#define PG_DET_MAX_DEPTH 64
 
-/* MARK: helpers (util.c) */
+/* MARK: reading a change (change_read.c) */
 
 /** A managed resource (data sources are read, never destroyed). */
 int pg_det__is_managed(const pg_change *c);
 /** A managed aws_dynamodb_table change from resource_changes (never drift). */
 int pg_det__is_planned_table(const pg_change *c);
-/** A string member of before/after, or NULL. */
+/** A string member of before/after (NULL when absent, not a string, or unknown after). */
 const char *pg_det__str(const pg_change *c, pg_side side, const char *key);
 /** Is a top-level attribute of `after` unknown at plan time? */
 int pg_det__unknown(const pg_change *c, const char *key);
-/** The `type` of the entry named `name` in the side's `attribute` list; `*index_out` its position. */
-const char *pg_det__attribute_type(const pg_change *c, pg_side side, const char *name, size_t *index_out);
-/** Redacted text of the value at a one-step path `key` on `side`. */
-void pg_det__text(const pg_change *c, pg_side side, const char *key, char *buf, size_t size);
-/** Redacted text of a whole redacted value. */
-void pg_det__json_text(const json_t *v, char *buf, size_t size);
-/** New finding for detector `d` on change `c` (may be NULL); sets the message. NULL when out of memory. */
-pg_finding *pg_det__finding(const pg_detector *d, const pg_change *c);
-/** Plain words for why a change destroys its object (never NULL). */
-const char *pg_det__reason_words(const pg_change *c);
-/** "destroys it" / "replaces it (destroys it, then creates a new one)" … */
-const char *pg_det__destroy_words(const pg_change *c);
-/** The backend file's name for messages (without its directory; ".terraform/terraform.tfstate" kept whole). */
-const char *pg_det__backend_name(const pg_backend *b);
-/** Evidence `name`: the table's name before → after (redacted; null for a side that does not exist). */
-int pg_det__name_evidence(pg_finding *f, const pg_change *c);
-/** pg_findings_add with an out-of-memory check of `f`. */
-int pg_det__add(pg_findings *out, pg_finding *f, pg_error *err);
-/** Append to a growable array of strings (owned copies). */
-int pg_det__strv_push(char ***v, size_t *n, size_t *cap, const char *s);
-void pg_det__strv_free(char **v, size_t n);
+/** Is the value at `steps` sensitive on either side? (A name is the same secret on both.) */
+int pg_det__sensitive(const pg_change *c, const pg_path_step *steps, size_t n);
+/** Does a mask (after_unknown, *_sensitive) hold `true` anywhere? (Past PG_DET_MAX_DEPTH: yes.) */
+int pg_det__mask_any(const json_t *mask);
+/** json_equal (NULL equals nothing), to PG_DET_MAX_DEPTH levels: deeper values compare as different. */
+int pg_det__equal(const json_t *a, const json_t *b);
+/** The position of the `attribute` entry named `name` on `side`; 0 when absent. */
+int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, size_t *index_out);
 
-/** Append printf-style text to a NUL-terminated buffer (truncates). */
-void pg_det__append(char *buf, size_t size, const char *fmt, ...)
+/* MARK: wording (wording.c) — every plan value reaches text through here */
+
+/**
+ * The value at `steps` on `side` as text for a message, redacted
+ * (pg_change_redacted: "(sensitive)", "(known after apply)") and written by
+ * pg_value_text; an unset value (absent or null) as pg_value_text words
+ * "no value". 0 or PG_ENOMEM.
+ */
+int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n, char *buf, size_t size,
+                       pg_error *err);
+/**
+ * A name from the plan (a table name, a key name) for a message, quoted with
+ * pg_quote ("orders"): `"(sensitive)"` when `sensitive`, pg_value_text's
+ * "no value" (unquoted) when `s` is NULL. Always NUL-terminates.
+ */
+void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size);
+/**
+ * `steps` as an evidence path ("tags.Name", "attribute[0].type"). A step
+ * under a sensitive value (a key of a sensitive map) is a secret too: the
+ * path stops there with ".(sensitive)". Keys that are not plain words are
+ * written ["quoted"].
+ */
+int pg_det__path_text(const pg_change *c, const pg_path_step *steps, size_t n, pg_buf *out, pg_error *err);
+/** Plain words for why a change destroys its object (a future action_reason quoted). */
+const char *pg_det__reason_words(const pg_change *c, char *buf, size_t size);
+/** "destroys it" / "replaces it (destroys the existing one, then creates a new one)" … */
+const char *pg_det__destroy_words(const pg_change *c);
+/** The backend file's name for messages (the operator's argument, not plan
+ * input): without its directory, ".terraform/terraform.tfstate" kept whole. */
+const char *pg_det__backend_name(const pg_backend *b);
+
+/* MARK: building findings (emit.c) */
+
+/** A new finding of `d` for `c` (NULL: plan-level) at d's default severity. */
+int pg_det__finding_new(pg_finding **out, const pg_detector *d, const pg_change *c, pg_error *err);
+typedef enum pg_det_field { PG_DET_MESSAGE, PG_DET_REMEDIATION } pg_det_field;
+/** Set the finding's message or remediation (printf-style). 0 or PG_ENOMEM. */
+int pg_det__text(pg_finding *f, pg_det_field field, pg_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
-/** Does a mask (after_unknown, *_sensitive) hold `true` anywhere? */
-int pg_det__mask_any(const json_t *mask);
+/** Evidence `path`: the redacted values at `steps` (json null for a side the change does not have). */
+int pg_det__evidence(pg_finding *f, const pg_change *c, const char *path, const pg_path_step *steps, size_t n,
+                     pg_error *err);
+/** Evidence with values in hand (stolen, even on failure; NULL is out of memory). */
+int pg_det__evidence_take(pg_finding *f, const char *path, json_t *before, json_t *after, pg_error *err);
+/**
+ * The end of every detector: when rc is 0 and `keep` (something was found),
+ * hand `f` to `out`; otherwise free it and return rc. `f` is taken either way.
+ */
+int pg_det__finish(pg_findings *out, pg_finding *f, int rc, int keep, pg_error *err);
+/** A detector's zeroed state of `size` bytes (for `begin`). */
+int pg_det__state_new(void **state_out, size_t size, pg_error *err);
+/**
+ * What a finding copies from a change, for findings made in `end` when the
+ * change is gone: address, type, action list, normalised action, reason.
+ */
+typedef struct pg_det_origin {
+    char *address;
+    json_t *actions;
+    pg_action action;
+    char *reason;
+} pg_det_origin;
+int pg_det__origin_keep(pg_det_origin *o, const pg_change *c, pg_error *err);
+void pg_det__origin_dispose(pg_det_origin *o);
+/** A finding of `d` for a kept origin (an aws_dynamodb_table change). */
+int pg_det__finding_from(pg_finding **out, const pg_detector *d, const pg_det_origin *o, pg_error *err);
+
+/* MARK: key attribute types (key_types.c) */
+
 /**
  * Key attributes (the hash and range key of the new table) whose `type`
  * differs between before and after, or is unknown after. Adds evidence to
- * `f` (when non-NULL), a description to `desc` (when non-NULL); returns the
- * count, or PG_ENOMEM.
+ * `f` and a description to `desc` (when non-NULL); returns the count, or a
+ * negative PG_E* code.
  */
-int pg_det__key_type_changes(const pg_change *c, pg_finding *f, char *desc, size_t size);
+int pg_det__key_type_changes(const pg_change *c, pg_finding *f, pg_buf *desc, pg_error *err);
 
 /* MARK: lock tables (lock_table.c) */
 
 typedef struct pg_lock_info {
-    int is_lock;          /**< any of the reasons below */
-    int named_backend;    /**< the backend's dynamodb_table */
-    int named_policy;     /**< in the policy's lock_tables */
-    int lockid_key;       /**< hash_key is LockID or a case-variant */
-    const char *name;     /**< the table's `name` on that side, or NULL */
-    const char *hash_key; /**< or NULL */
-    int hash_sensitive;   /**< hash_key is marked sensitive */
+    int is_lock;        /**< any of the reasons below */
+    int named_backend;  /**< the backend's dynamodb_table */
+    int named_policy;   /**< in the policy's lock_tables */
+    int lockid_key;     /**< hash_key is LockID or a case-variant */
+    const char *name;   /**< the table's `name` on that side, or NULL */
+    int name_sensitive; /**< that name is marked sensitive */
 } pg_lock_info;
 
 /** Is the table on `side` of `c` a lock table (SPEC §3)? */
 void pg_det__lock_info(const pg_detect_env *env, const pg_change *c, pg_side side, pg_lock_info *out);
 
-/** Why the table counts as a lock table, in words (into buf, returned). */
-const char *pg_det__lock_why(const pg_detect_env *env, const pg_lock_info *li, char *buf, size_t size);
+/** Why the table counts as a lock table, in words. 0 or PG_ENOMEM. */
+int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side, const pg_lock_info *li, char *buf,
+                     size_t size, pg_error *err);
 
 /**
  * Check a lock table's key schema on `side`; add one evidence entry per
- * problem to `f` when non-NULL and return the number of problems (or a
- * negative PG_ENOMEM). `summary` (may be NULL) receives a one-line summary.
+ * problem to `f` when non-NULL, a one-line summary to `summary` when
+ * non-NULL, and return the number of problems (or a negative PG_E* code).
  */
-int pg_det__lock_schema_problems(const pg_change *c, pg_side side, pg_finding *f, char *summary,
-                                 size_t size);
+int pg_det__lock_schema_problems(const pg_change *c, pg_side side, pg_finding *f, pg_buf *summary, pg_error *err);
 
-/* MARK: detector callbacks, one file each */
-
-int pg_det__key_replacement_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__key_replacement_wants(const char *type, pg_action a);
-
-int pg_det__key_type_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__key_type_wants(const char *type, pg_action a);
-
-int pg_det__protected_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__protected_wants(const char *type, pg_action a);
-
-int pg_det__deletion_protection_change(void *, const pg_detect_env *, const pg_change *, pg_findings *,
-                                       pg_error *);
-int pg_det__deletion_protection_wants(const char *type, pg_action a);
-
-int pg_det__rename_begin(void **, const pg_detect_env *, pg_error *);
-int pg_det__rename_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__rename_end(void *, const pg_detect_env *, const pg_plan_info *, pg_findings *, pg_error *);
-void pg_det__rename_free(void *);
-int pg_det__rename_wants(const char *type, pg_action a);
-
-int pg_det__lock_schema_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__lock_destroy_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__lock_pitr_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__lock_backend_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__lock_deprecated_end(void *, const pg_detect_env *, const pg_plan_info *, pg_findings *,
-                                pg_error *);
+/** The changes the lock-table detectors look at. */
 int pg_det__lock_wants(const char *type, pg_action a);
-int pg_det__lock_pitr_wants(const char *type, pg_action a);
-
-int pg_det__provisioned_begin(void **, const pg_detect_env *, pg_error *);
-int pg_det__provisioned_change(void *, const pg_detect_env *, const pg_change *, pg_findings *, pg_error *);
-int pg_det__provisioned_end(void *, const pg_detect_env *, const pg_plan_info *, pg_findings *, pg_error *);
-void pg_det__provisioned_free(void *);
-int pg_det__provisioned_wants(const char *type, pg_action a);
-
-int pg_det__incomplete_end(void *, const pg_detect_env *, const pg_plan_info *, pg_findings *, pg_error *);
-int pg_det__wants_nothing(const char *type, pg_action a);
 
 #endif

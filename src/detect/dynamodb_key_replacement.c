@@ -15,15 +15,37 @@
 #include <string.h>
 
 #include "detect/detect_internal.h"
+#include "util/quote.h"
 
-enum {
-    LISTED_HASH = 1,
-    LISTED_RANGE = 2,
-    LISTED_LSI = 4,
-    LISTED_ATTR = 8
+static pg_detect_change_fn on_change;
+static pg_detect_wants_fn wants;
+
+const pg_detector pg_detector_dynamodb_key_replacement = {
+    "dynamodb-key-replacement",
+    "DynamoDB table replaced because its key schema changes",
+    PG_SEV_CRITICAL,
+    "An aws_dynamodb_table that the plan replaces (destroys, then creates again) because its hash_key, "
+    "its range_key, the type of a key attribute or a local_secondary_index changes. Terraform's "
+    "replace_paths is used when the plan has it, else before and after are compared; a key whose new "
+    "value is known only after apply is reported as one that may change.",
+    "DynamoDB cannot change a table's key schema or local secondary indexes in place, so the provider "
+    "destroys the table and creates a new, empty one: every item in the table is lost, and nothing in "
+    "the plan output says so in words.",
+    "Revert the key change if the data must survive. To really change the key, create a second table "
+    "under a new name with the new schema, copy the items (export to S3 and import, or a copy job), "
+    "switch readers and writers over, then remove the old table in a later change. Add "
+    "`lifecycle { prevent_destroy = true }` to tables that hold data.",
+    NULL, on_change, NULL, NULL, wants,
 };
 
-#define MSG_MAX 2048
+enum { LISTED_HASH = 1, LISTED_RANGE = 2, LISTED_LSI = 4, LISTED_ATTR = 8 };
+
+/* What the facets found so far: the description, the revert advice, how many. */
+typedef struct facets {
+    pg_finding *f;
+    pg_buf desc, revert;
+    int n;
+} facets;
 
 /* Which key facets replace_paths names (its paths are lists of steps). */
 static unsigned listed_facets(const pg_change *c)
@@ -62,210 +84,234 @@ static int same_set(const json_t *a, const json_t *b)
     if (a_none || b_none)
         return a_none && b_none;
     if (!json_is_array(a) || !json_is_array(b) || json_array_size(a) != json_array_size(b))
-        return json_equal(a, b);
+        return pg_det__equal(a, b);
     for (i = 0; i < json_array_size(a); i++) {
         int found = 0;
         for (j = 0; !found && j < json_array_size(b); j++)
-            found = json_equal(json_array_get(a, i), json_array_get(b, j));
+            found = pg_det__equal(json_array_get(a, i), json_array_get(b, j));
         if (!found)
             return 0;
     }
     return 1;
 }
 
-/* "[by_date, by_status]" from a list of index blocks. */
-static void index_names(const json_t *list, char *buf, size_t size)
+/* "[by_date, by_status]" from a redacted list of index blocks; a list past
+ * PG_DET_TEXT bytes ends in "…". */
+static int index_names(pg_buf *out, const json_t *list, pg_error *err)
 {
+    char text[PG_DET_TEXT];
     size_t i;
+    int rc;
 
-    buf[0] = '\0';
     if (!json_is_array(list)) {
-        pg_det__json_text(list, buf, size);
-        return;
+        pg_value_text(json_is_null(list) ? NULL : list, text, sizeof text);
+        return pg_buf_adds(out, text, err);
     }
-    pg_det__append(buf, size, "[");
-    for (i = 0; i < json_array_size(list); i++) {
+    rc = pg_buf_addc(out, '[', err);
+    for (i = 0; rc == PG_OK && i < json_array_size(list); i++) {
         const json_t *n = json_object_get(json_array_get(list, i), "name");
-        pg_det__append(buf, size, "%s%s", i ? ", " : "", json_is_string(n) ? json_string_value(n) : "?");
+
+        if (out->len > PG_DET_TEXT) {
+            rc = pg_buf_adds(out, ", \xe2\x80\xa6", err);
+            break;
+        }
+        if (json_is_string(n))
+            pg_value_text(n, text, sizeof text);
+        rc = pg_buf_addf(out, err, "%s%s", i ? ", " : "", json_is_string(n) ? text : "?");
     }
-    pg_det__append(buf, size, "]");
+    return rc == PG_OK ? pg_buf_addc(out, ']', err) : rc;
 }
 
 /* One of hash_key/range_key: changed, may change (unknown), or listed. */
-static int key_facet(const pg_change *c, const char *key, int listed, pg_finding *f, char *desc,
-                     char *revert, int *n)
+static int key_facet(const pg_change *c, const char *key, int listed, facets *fx, pg_error *err)
 {
     pg_path_step s = {key, 0};
     const json_t *b = pg_change_get(c, PG_BEFORE, &s, 1);
     const json_t *a = pg_change_get(c, PG_AFTER, &s, 1);
     int unknown = pg_change_is_unknown(c, &s, 1);
-    char bt[PG_DET_TEXT], at[PG_DET_TEXT];
-    json_t *bv, *av;
-    int sensitive;
+    const char *sep = fx->n ? "; " : "";
+    char bt[PG_DET_TEXT], at[PG_DET_TEXT], old[PG_DET_TEXT];
+    int rc;
 
     /* An absent range_key and a null one are the same thing: no range key. */
-    if (!unknown && !listed && (json_equal(b, a) || ((!b || json_is_null(b)) && (!a || json_is_null(a)))))
-        return 0;
-    bv = pg_change_redacted(c, PG_BEFORE, &s, 1);
-    av = pg_change_redacted(c, PG_AFTER, &s, 1);
-    if (!bv || !av) {
-        json_decref(bv);
-        json_decref(av);
-        return PG_ENOMEM;
-    }
-    pg_det__json_text(bv, bt, sizeof bt);
-    pg_det__json_text(av, at, sizeof at);
-    sensitive = pg_change_is_sensitive(c, PG_BEFORE, &s, 1);
+    if (!unknown && !listed && (pg_det__equal(b, a) || ((!b || json_is_null(b)) && (!a || json_is_null(a)))))
+        return PG_OK;
+    if ((rc = pg_det__value_text(c, PG_BEFORE, &s, 1, bt, sizeof bt, err)) != PG_OK ||
+        (rc = pg_det__value_text(c, PG_AFTER, &s, 1, at, sizeof at, err)) != PG_OK)
+        return rc;
     if (unknown)
-        pg_det__append(desc, MSG_MAX, "%s%s may change (%s → known only after apply)", *n ? "; " : "", key, bt);
+        rc = pg_buf_addf(&fx->desc, err, "%s%s may change (%s → known only after apply)", sep, key, bt);
     else
-        pg_det__append(desc, MSG_MAX, "%s%s changes %s → %s", *n ? "; " : "", key, bt, at);
-    if (sensitive)
-        pg_det__append(revert, MSG_MAX, "%srestore %s to its current value", *n ? "; " : "", key);
-    else if (!b || json_is_null(b))
-        pg_det__append(revert, MSG_MAX, "%sremove %s", *n ? "; " : "", key);
-    else
-        pg_det__append(revert, MSG_MAX, "%s%s = \"%s\"", *n ? "; " : "", key, bt);
-    (*n)++;
-    return pg_finding_add_evidence(f, key, bv, av);
+        rc = pg_buf_addf(&fx->desc, err, "%s%s changes %s → %s", sep, key, bt, at);
+    if (rc != PG_OK)
+        return rc;
+    if (pg_change_is_sensitive(c, PG_BEFORE, &s, 1)) {
+        rc = pg_buf_addf(&fx->revert, err, "%srestore %s to its current value", sep, key);
+    } else if (!b || json_is_null(b)) {
+        rc = pg_buf_addf(&fx->revert, err, "%sremove %s", sep, key);
+    } else {
+        /* The HCL to write back: the old value as a quoted string. */
+        pg_det__name_text(json_is_string(b) ? json_string_value(b) : bt, 0, old, sizeof old);
+        rc = pg_buf_addf(&fx->revert, err, "%s%s = %s", sep, key, old);
+    }
+    fx->n++;
+    return rc == PG_OK ? pg_det__evidence(fx->f, c, key, &s, 1, err) : rc;
 }
 
-static int lsi_facet(const pg_change *c, int listed, pg_finding *f, char *desc, char *revert, int *n)
+/* The type of the key attributes. */
+static int type_facet(const pg_change *c, facets *fx, pg_error *err)
+{
+    pg_buf types;
+    int t, rc;
+
+    pg_buf_init(&types, 0);
+    t = pg_det__key_type_changes(c, fx->f, &types, err);
+    rc = t < 0 ? t : PG_OK;
+    if (t > 0 && (rc = pg_buf_addf(&fx->desc, err, "%s%s", fx->n ? "; " : "", pg_buf_cstr(&types))) == PG_OK &&
+        (rc = pg_buf_addf(&fx->revert, err, "%srestore the key attribute's type", fx->n ? "; " : "")) == PG_OK)
+        fx->n += t;
+    pg_buf_dispose(&types);
+    return rc;
+}
+
+static int lsi_facet(const pg_change *c, int listed, facets *fx, pg_error *err)
 {
     pg_path_step s = {"local_secondary_index", 0};
     const json_t *b = pg_change_get(c, PG_BEFORE, &s, 1);
     const json_t *a = pg_change_get(c, PG_AFTER, &s, 1);
     const json_t *umask = c->after_unknown ? json_object_get(c->after_unknown, "local_secondary_index") : NULL;
     int unknown = pg_det__mask_any(umask);
-    char bt[PG_DET_TEXT], at[PG_DET_TEXT];
-    json_t *bv, *av;
+    const char *sep = fx->n ? "; " : "";
+    json_t *bv = NULL, *av = NULL;
+    pg_buf bt, at;
+    int rc;
 
     if (!unknown && !listed && same_set(b, a))
-        return 0;
+        return PG_OK;
+    pg_buf_init(&bt, 0);
+    pg_buf_init(&at, 0);
     bv = pg_change_redacted(c, PG_BEFORE, &s, 1);
     av = pg_change_redacted(c, PG_AFTER, &s, 1);
-    if (!bv || !av) {
+    if (!bv || !av)
+        rc = pg_error_oom(err);
+    else if ((rc = index_names(&bt, bv, err)) == PG_OK)
+        rc = pg_change_is_unknown(c, &s, 1) ? pg_buf_adds(&at, "known only after apply", err)
+                                            : index_names(&at, av, err);
+    if (rc == PG_OK) {
+        if (unknown)
+            rc = pg_buf_addf(&fx->desc, err,
+                             "%sthe local secondary indexes may change (%s → %s, partly known only after apply)", sep,
+                             pg_buf_cstr(&bt), pg_buf_cstr(&at));
+        else if (same_set(b, a))
+            rc = pg_buf_addf(&fx->desc, err, "%sTerraform says the local secondary indexes %s force the replacement",
+                             sep, pg_buf_cstr(&bt));
+        else
+            rc = pg_buf_addf(&fx->desc, err, "%sthe local secondary indexes change %s → %s", sep, pg_buf_cstr(&bt),
+                             pg_buf_cstr(&at));
+    }
+    if (rc == PG_OK)
+        rc = !json_is_array(b) || json_array_size(b) == 0
+                 ? pg_buf_addf(&fx->revert, err, "%sremove the local_secondary_index blocks (the table has none today)",
+                               sep)
+                 : pg_buf_addf(&fx->revert, err, "%srestore the local_secondary_index blocks as they are now (%s)", sep,
+                               pg_buf_cstr(&bt));
+    pg_buf_dispose(&bt);
+    pg_buf_dispose(&at);
+    fx->n++;
+    if (rc != PG_OK) {
         json_decref(bv);
         json_decref(av);
-        return PG_ENOMEM;
+        return rc;
     }
-    index_names(bv, bt, sizeof bt);
-    if (pg_change_is_unknown(c, &s, 1))
-        snprintf(at, sizeof at, "known only after apply");
-    else
-        index_names(av, at, sizeof at);
-    if (unknown)
-        pg_det__append(desc, MSG_MAX, "%sthe local secondary indexes may change (%s → %s, partly known only after apply)",
-                       *n ? "; " : "", bt, at);
-    else if (same_set(b, a))
-        pg_det__append(desc, MSG_MAX, "%sTerraform says the local secondary indexes %s force the replacement",
-                       *n ? "; " : "", bt);
-    else
-        pg_det__append(desc, MSG_MAX, "%sthe local secondary indexes change %s → %s", *n ? "; " : "", bt, at);
-    if (!json_is_array(b) || json_array_size(b) == 0)
-        pg_det__append(revert, MSG_MAX, "%sremove the local_secondary_index blocks (the table has none today)",
-                       *n ? "; " : "");
-    else
-        pg_det__append(revert, MSG_MAX, "%srestore the local_secondary_index blocks as they are now (%s)",
-                       *n ? "; " : "", bt);
-    (*n)++;
-    return pg_finding_add_evidence(f, "local_secondary_index", bv, av);
+    return pg_det__evidence_take(fx->f, "local_secondary_index", bv, av, err);
 }
 
-int pg_det__key_replacement_change(void *state, const pg_detect_env *env, const pg_change *c, pg_findings *out,
-                                   pg_error *err)
+/* Terraform names `attribute` but no key type differs that we can see. */
+static int attribute_facet(const pg_change *c, unsigned listed, facets *fx, pg_error *err)
 {
-    const pg_detector *d = pg_detector_find("dynamodb-key-replacement");
-    char desc[MSG_MAX] = "", revert[MSG_MAX] = "", types[MSG_MAX] = "", tbl[PG_DET_TEXT];
-    const char *bname, *aname;
-    pg_finding *f;
-    unsigned listed;
-    int n = 0, rc, t, definite;
+    pg_path_step s = {"attribute", 0};
+    int rc;
+
+    if (fx->n > 0 || !(listed & LISTED_ATTR))
+        return PG_OK;
+    fx->n++;
+    if ((rc = pg_buf_adds(&fx->desc, "Terraform says the attribute definitions force the replacement", err)) != PG_OK ||
+        (rc = pg_buf_adds(&fx->revert, "restore the attribute blocks as they are now", err)) != PG_OK)
+        return rc;
+    return pg_det__evidence(fx->f, c, "attribute", &s, 1, err);
+}
+
+/* The message and remediation, once the facets are known. */
+static int say(const pg_change *c, const facets *fx, pg_error *err)
+{
+    pg_path_step name = {"name", 0};
+    const char *bname = pg_det__str(c, PG_BEFORE, "name"), *aname = pg_det__str(c, PG_AFTER, "name");
+    char tbl[PG_DET_TEXT + 8], quoted[PG_DET_TEXT];
+    int definite = 0, rc;
     size_t i;
 
-    (void)state;
-    (void)env;
-    if (!pg_det__is_planned_table(c) || c->action != PG_ACTION_REPLACE)
-        return PG_OK;
-    listed = listed_facets(c);
-    if (!(f = pg_det__finding(d, c)))
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
-    if ((rc = key_facet(c, "hash_key", (listed & LISTED_HASH) != 0, f, desc, revert, &n)) < 0 ||
-        (rc = key_facet(c, "range_key", (listed & LISTED_RANGE) != 0, f, desc, revert, &n)) < 0)
-        goto nomem;
-    if ((t = pg_det__key_type_changes(c, f, types, sizeof types)) < 0)
-        goto nomem;
-    if (t > 0) {
-        pg_det__append(desc, sizeof desc, "%s%s", n ? "; " : "", types);
-        pg_det__append(revert, sizeof revert, "%srestore the key attribute's type", n ? "; " : "");
-        n += t;
-    }
-    if ((rc = lsi_facet(c, (listed & LISTED_LSI) != 0, f, desc, revert, &n)) < 0)
-        goto nomem;
-    if (n == 0 && (listed & LISTED_ATTR)) {
-        /* Terraform names `attribute` but no key type differs that we can see. */
-        pg_path_step s = {"attribute", 0};
-        json_t *bv = pg_change_redacted(c, PG_BEFORE, &s, 1), *av = pg_change_redacted(c, PG_AFTER, &s, 1);
-        pg_det__append(desc, sizeof desc, "Terraform says the attribute definitions force the replacement");
-        pg_det__append(revert, sizeof revert, "restore the attribute blocks as they are now");
-        n++;
-        if (!bv || !av) {
-            json_decref(bv);
-            json_decref(av);
-            goto nomem;
-        }
-        if (pg_finding_add_evidence(f, "attribute", bv, av) != 0)
-            goto nomem;
-    }
-    if (n == 0) {
-        pg_finding_free(f);
-        return PG_OK;
-    }
-
-    definite = 0;
-    for (i = 0; i < f->n_evidence; i++) {
-        const json_t *a = f->evidence[i].after;
+    for (i = 0; i < fx->f->n_evidence; i++) {
+        const json_t *a = fx->f->evidence[i].after;
         if (!json_is_string(a) || strcmp(json_string_value(a), PG_UNKNOWN_TEXT) != 0)
             definite = 1;
     }
-    bname = pg_det__str(c, PG_BEFORE, "name");
-    aname = pg_det__str(c, PG_AFTER, "name");
-    if (bname && !pg_change_is_sensitive(c, PG_BEFORE, &(pg_path_step){"name", 0}, 1))
-        snprintf(tbl, sizeof tbl, "table \"%s\"", bname);
+    if (bname && !pg_det__sensitive(c, &name, 1))
+        snprintf(tbl, sizeof tbl, "table %s", pg_quote_str(quoted, sizeof quoted, bname));
     else
         snprintf(tbl, sizeof tbl, "the table");
-    rc = pg_finding_set_message(
-        f,
+    rc = pg_det__text(
+        fx->f, PG_DET_MESSAGE, err,
         "%s (%s) is REPLACED %s: %s. DynamoDB cannot change a key or a local secondary index in place, so "
         "Terraform destroys the table and creates a new, empty one: every item in the table is lost.%s",
         c->address, tbl,
         definite ? "because its key schema changes" : "and its key schema may change (known only after apply)",
-        desc,
+        pg_buf_cstr(&fx->desc),
         c->replace_order != PG_REPLACE_CREATE_BEFORE_DESTROY ? ""
         : (bname && aname && strcmp(bname, aname) == 0)
             ? " (create_before_destroy: the new table is created first, which fails while the old table "
               "still holds the name.)"
             : " (create_before_destroy: the new table is created first, then the old one and its items are "
               "destroyed.)");
-    if (rc == 0)
-        rc = pg_finding_set_remediation(
-            f,
+    if (rc == PG_OK)
+        rc = pg_det__text(
+            fx->f, PG_DET_REMEDIATION, err,
             "If the items must survive, revert the change (%s) and plan again: %s must show no replace. To "
             "change the key for real, create a new table under a new name with the new key, copy the items "
             "(export to S3 and import, or a copy job), switch the application over, then remove the old "
             "table. Keep `lifecycle { prevent_destroy = true }` on tables that hold data. If losing every "
             "item is intended, waive dynamodb-key-replacement for %s with a reason.",
-            revert, c->address, c->address);
-    if (rc != 0)
-        goto nomem;
-    return pg_findings_add(out, f, err);
-
-nomem:
-    pg_finding_free(f);
-    return pg_error_set(err, PG_ENOMEM, "out of memory");
+            pg_buf_cstr(&fx->revert), c->address, c->address);
+    return rc;
 }
 
-int pg_det__key_replacement_wants(const char *type, pg_action a)
+static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
+                     pg_findings *out, pg_error *err)
+{
+    facets fx;
+    unsigned listed;
+    int rc;
+
+    (void)state;
+    (void)env;
+    (void)prot;
+    if (!pg_det__is_planned_table(c) || c->action != PG_ACTION_REPLACE)
+        return PG_OK;
+    listed = listed_facets(c);
+    memset(&fx, 0, sizeof fx);
+    pg_buf_init(&fx.desc, 0);
+    pg_buf_init(&fx.revert, 0);
+    if ((rc = pg_det__finding_new(&fx.f, &pg_detector_dynamodb_key_replacement, c, err)) == PG_OK &&
+        (rc = key_facet(c, "hash_key", (listed & LISTED_HASH) != 0, &fx, err)) == PG_OK &&
+        (rc = key_facet(c, "range_key", (listed & LISTED_RANGE) != 0, &fx, err)) == PG_OK &&
+        (rc = type_facet(c, &fx, err)) == PG_OK && (rc = lsi_facet(c, (listed & LISTED_LSI) != 0, &fx, err)) == PG_OK &&
+        (rc = attribute_facet(c, listed, &fx, err)) == PG_OK && fx.n > 0)
+        rc = say(c, &fx, err);
+    pg_buf_dispose(&fx.desc);
+    pg_buf_dispose(&fx.revert);
+    return pg_det__finish(out, fx.f, rc, fx.n > 0, err);
+}
+
+static int wants(const char *type, pg_action a)
 {
     return a == PG_ACTION_REPLACE && strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
 }

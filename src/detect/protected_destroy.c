@@ -3,11 +3,34 @@
  * Any planned change that destroys an object (delete, replace in either
  * order and for any cause, an unknown action list holding "delete") of a
  * resource that a `protect:` selector of the policy matches. Forget destroys
- * nothing and drift already happened: neither is a planned destroy. */
-#include <stdio.h>
+ * nothing and drift already happened: neither is a planned destroy.
+ *
+ * Whether a selector matches is asked once per change by the caller
+ * (check.c) and handed over in `prot`: the report's destroy list and this
+ * detector read the same answer. */
 #include <string.h>
 
 #include "detect/detect_internal.h"
+
+static pg_detect_change_fn on_change;
+static pg_detect_wants_fn wants;
+
+const pg_detector pg_detector_protected_destroy = {
+    "protected-destroy",
+    "A protected resource is destroyed",
+    PG_SEV_CRITICAL,
+    "A delete or replace (for any reason: a changed argument, a taint, -replace, a removed resource "
+    "block or module, a shifted count index or for_each key) of a resource that matches a `protect:` "
+    "selector of the policy. Drift and forget (removed blocks with destroy = false) never count.",
+    "`lifecycle { prevent_destroy = true }` cannot take a variable, so reusable modules cannot set it "
+    "per environment; a rename without a `moved` block, a removed module or a shifted count index then "
+    "destroys production data without a second look.",
+    "If the resource was renamed or moved, add a `moved` block; if its block was removed by mistake, "
+    "restore it; to stop managing it without destroying it, use a `removed` block with "
+    "`lifecycle { destroy = false }`. If the destroy is intended, waive the finding for this address "
+    "with a reason.",
+    NULL, on_change, NULL, NULL, wants,
+};
 
 /* Evidence: what forces a replacement, at most this many paths. */
 #define MAX_PATH_EVIDENCE 8
@@ -46,74 +69,63 @@ static const char *advice(const pg_change *c)
            "it only changed address.";
 }
 
-int pg_det__protected_change(void *state, const pg_detect_env *env, const pg_change *c, pg_findings *out,
-                             pg_error *err)
+/* Evidence: what forces a replacement (replace_paths), redacted; the path
+ * itself stops at a sensitive value (a key of a sensitive map is secret). */
+static int path_evidence(const pg_change *c, const json_t *p, pg_finding *f, pg_error *err)
 {
-    const pg_detector *d = pg_detector_find("protected-destroy");
-    const char *why = NULL;
-    pg_finding *f;
-    size_t i;
+    pg_path_step steps[PG_POLICY_MAX_PATH_STEPS];
+    size_t n = 0, j;
+    pg_buf path;
+    int rc;
 
-    (void)state;
-    if (c->origin != PG_ORIGIN_PLANNED || !c->destructive || !pg_det__is_managed(c))
-        return PG_OK;
-    if (!pg_policy_protects(env->policy, c, &why))
-        return PG_OK;
-    if (!(f = pg_det__finding(d, c)))
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
-    if (pg_finding_set_message(f, "%s%s is protected by the policy (%s) and this plan %s, because %s.%s",
-                               c->address, c->deposed ? " (a deposed object)" : "",
-                               why && *why ? why : "a protect: selector", pg_det__destroy_words(c),
-                               pg_det__reason_words(c),
-                               strcmp(c->type, PG_TYPE_DYNAMODB_TABLE) == 0
-                                   ? " Every item in the table is lost."
-                                   : "") != 0 ||
-        pg_finding_set_remediation(f, "%s If the destroy is intended, waive protected-destroy for %s with a reason.",
-                                   advice(c), c->address) != 0)
-        goto nomem;
-    /* Show what forces a replacement (replace_paths), redacted. */
-    for (i = 0; json_is_array(c->replace_paths) && i < json_array_size(c->replace_paths) && i < MAX_PATH_EVIDENCE;
-         i++) {
-        const json_t *p = json_array_get(c->replace_paths, i);
-        pg_path_step steps[PG_POLICY_MAX_PATH_STEPS];
-        char path[256] = "";
-        size_t n = 0, j;
-        json_t *bv, *av;
-
-        for (j = 0; json_is_array(p) && j < json_array_size(p) && n < PG_POLICY_MAX_PATH_STEPS; j++, n++) {
-            const json_t *s = json_array_get(p, j);
-            if (json_is_string(s)) {
-                steps[n].key = json_string_value(s);
-                steps[n].index = 0;
-                pg_det__append(path, sizeof path, "%s%s", n ? "." : "", json_string_value(s));
-            } else if (json_is_integer(s) && json_integer_value(s) >= 0) {
-                steps[n].key = NULL;
-                steps[n].index = (size_t)json_integer_value(s);
-                pg_det__append(path, sizeof path, "[%zu]", steps[n].index);
-            } else {
-                break;
-            }
-        }
-        if (n == 0)
-            continue;
-        bv = pg_change_redacted(c, PG_BEFORE, steps, n);
-        av = pg_change_redacted(c, PG_AFTER, steps, n);
-        if (!bv || !av) {
-            json_decref(bv);
-            json_decref(av);
-            goto nomem;
-        }
-        if (pg_finding_add_evidence(f, path, bv, av) != 0)
-            goto nomem;
+    for (j = 0; json_is_array(p) && j < json_array_size(p) && n < PG_POLICY_MAX_PATH_STEPS; j++, n++) {
+        const json_t *s = json_array_get(p, j);
+        if (json_is_string(s))
+            steps[n] = (pg_path_step){json_string_value(s), 0};
+        else if (json_is_integer(s) && json_integer_value(s) >= 0)
+            steps[n] = (pg_path_step){NULL, (size_t)json_integer_value(s)};
+        else
+            break;
     }
-    return pg_findings_add(out, f, err);
-
-nomem:
-    pg_finding_free(f);
-    return pg_error_set(err, PG_ENOMEM, "out of memory");
+    if (n == 0)
+        return PG_OK;
+    pg_buf_init(&path, 0);
+    if ((rc = pg_det__path_text(c, steps, n, &path, err)) == PG_OK)
+        rc = pg_det__evidence_take(f, pg_buf_cstr(&path), pg_change_redacted(c, PG_BEFORE, steps, n),
+                                   pg_change_redacted(c, PG_AFTER, steps, n), err);
+    pg_buf_dispose(&path);
+    return rc;
 }
 
-int pg_det__protected_wants(const char *type, pg_action a)
+static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
+                     pg_findings *out, pg_error *err)
+{
+    char reason[PG_DET_TEXT + 32];
+    pg_finding *f = NULL;
+    size_t i;
+    int rc;
+
+    (void)state;
+    (void)env;
+    if (c->origin != PG_ORIGIN_PLANNED || !c->destructive || !pg_det__is_managed(c) || !prot->is_protected)
+        return PG_OK;
+    if ((rc = pg_det__finding_new(&f, &pg_detector_protected_destroy, c, err)) == PG_OK &&
+        (rc = pg_det__text(
+             f, PG_DET_MESSAGE, err, "%s%s is protected by the policy (%s) and this plan %s, because %s.%s", c->address,
+             c->deposed ? " (a deposed object)" : "", prot->why && *prot->why ? prot->why : "a protect: selector",
+             pg_det__destroy_words(c), pg_det__reason_words(c, reason, sizeof reason),
+             strcmp(c->type, PG_TYPE_DYNAMODB_TABLE) == 0 ? " Every item in the table is lost." : "")) == PG_OK)
+        rc = pg_det__text(f, PG_DET_REMEDIATION, err,
+                          "%s If the destroy is intended, waive protected-destroy for %s with a reason.", advice(c),
+                          c->address);
+    for (i = 0; rc == PG_OK && json_is_array(c->replace_paths) && i < json_array_size(c->replace_paths) &&
+                i < MAX_PATH_EVIDENCE;
+         i++)
+        rc = path_evidence(c, json_array_get(c->replace_paths, i), f, err);
+    return pg_det__finish(out, f, rc, 1, err);
+}
+
+static int wants(const char *type, pg_action a)
 {
     (void)type;
     return a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE || a == PG_ACTION_UNKNOWN;

@@ -2,10 +2,12 @@
  * overrides, enable/disable), plan-incomplete, and pg_backend_load. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
+#include "detect/detect_internal.h"
 #include "test_detect_support.h"
 
 static const char *const spec_ids[] = {
@@ -277,8 +279,10 @@ Test(detect_engine, allocation_failures_are_enomem)
         calls = 0;
         pg_alloc_set(&failing);
         rc = pg_detect_run_new(&run, &env, &err);
-        for (i = 0; rc == 0 && i < sizeof changes / sizeof changes[0]; i++)
-            rc = pg_detect_run_change(run, &cs[i], &f, &err);
+        for (i = 0; rc == 0 && i < sizeof changes / sizeof changes[0]; i++) {
+            pg_detect_protection prot = det_protection(p, &cs[i]);
+            rc = pg_detect_run_change(run, &cs[i], &prot, &f, &err);
+        }
         if (rc == 0)
             rc = pg_detect_run_end(run, &info, &f, &err);
         pg_detect_run_free(run);
@@ -299,4 +303,156 @@ Test(detect_engine, allocation_failures_are_enomem)
     for (i = 0; i < sizeof changes / sizeof changes[0]; i++)
         pg_change_dispose(&cs[i]);
     pg_policy_free(p);
+}
+
+/* MARK: self-describing detectors (issue 12) */
+
+/* Each file exports its own descriptor; the catalogue holds exactly those. */
+extern const pg_detector pg_detector_dynamodb_key_replacement, pg_detector_protected_destroy,
+    pg_detector_dynamodb_deletion_protection, pg_detector_dynamodb_rename_without_moved,
+    pg_detector_lock_table_key_schema, pg_detector_lock_table_destroy, pg_detector_lock_table_pitr,
+    pg_detector_lock_table_backend_mismatch, pg_detector_dynamodb_key_type_change,
+    pg_detector_dynamodb_provisioned_without_autoscaling, pg_detector_lock_table_deprecated,
+    pg_detector_plan_incomplete;
+
+Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
+{
+    const pg_detector *const own[] = {
+        &pg_detector_dynamodb_key_replacement,    &pg_detector_protected_destroy,
+        &pg_detector_dynamodb_deletion_protection, &pg_detector_dynamodb_rename_without_moved,
+        &pg_detector_lock_table_key_schema,        &pg_detector_lock_table_destroy,
+        &pg_detector_lock_table_pitr,              &pg_detector_lock_table_backend_mismatch,
+        &pg_detector_dynamodb_key_type_change,     &pg_detector_dynamodb_provisioned_without_autoscaling,
+        &pg_detector_lock_table_deprecated,        &pg_detector_plan_incomplete,
+    };
+    size_t i;
+
+    cr_assert_eq(pg_detector_count(), sizeof own / sizeof own[0]);
+    for (i = 0; i < sizeof own / sizeof own[0]; i++) {
+        cr_assert_eq(pg_detector_at(i), own[i], "catalogue entry %zu", i);
+        cr_assert_eq(pg_detector_find(own[i]->id), own[i], "%s", own[i]->id);
+    }
+}
+
+/* No detector finds its metadata by id string: a typo there gave NULL at run
+ * time. Only registry.c (the lookup itself) and the policy checker may call
+ * pg_detector_find in src/detect. */
+Test(detect_engine, no_detector_looks_itself_up_by_id)
+{
+    static const char *const allowed[] = {"registry.c", "policy_check.c"};
+    char cmd[512], line[1024];
+    size_t i, hits = 0;
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd, "grep -l 'pg_detector_find *(' %s/src/detect/*.c", PG_SRCDIR);
+    p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    while (fgets(line, sizeof line, p)) {
+        const char *base = strrchr(line, '/');
+        int ok = 0;
+
+        line[strcspn(line, "\n")] = '\0';
+        base = base ? base + 1 : line;
+        for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+            ok |= strcmp(base, allowed[i]) == 0;
+        cr_assert(ok, "%s looks a detector up by its id", line);
+        hits++;
+    }
+    pclose(p);
+    cr_assert_geq(hits, 1, "the grep found not even registry.c: is PG_SRCDIR right?");
+}
+
+/* MARK: the protect: answer, asked once by the caller (issue 12) */
+
+#define PROTECTABLE                                                                                             \
+    "{'address':'aws_dynamodb_table.t','mode':'managed','type':'aws_dynamodb_table','name':'t',"                \
+    "'action_reason':'delete_because_no_resource_config','change':{'actions':['delete'],"                       \
+    "'before':{'name':'t','hash_key':'id','tags':{'Environment':'production'}},'after':null}}"
+
+static size_t protected_findings(const char *policy_yaml, const pg_detect_protection *prot, int *rc_out)
+{
+    pg_policy *p = pg_policy_new();
+    pg_detect_env env = {p, NULL};
+    pg_detect_run *run = NULL;
+    pg_findings f;
+    pg_change c;
+    pg_error err;
+    size_t n;
+
+    cr_assert_not_null(p);
+    pg_error_clear(&err);
+    if (policy_yaml)
+        cr_assert_eq(pg_policy_load_string(p, "t.yaml", policy_yaml, strlen(policy_yaml), &err), 0, "%s",
+                     err.message);
+    det_change_from(&c, PROTECTABLE, PG_ORIGIN_PLANNED);
+    pg_findings_init(&f);
+    cr_assert_eq(pg_detect_run_new(&run, &env, &err), 0);
+    *rc_out = pg_detect_run_change(run, &c, prot, &f, &err);
+    n = det_count(&f, "protected-destroy", NULL);
+    if (n)
+        cr_assert(det_has(det_find(&f, "protected-destroy", NULL)->message, prot->why), "%s",
+                  det_find(&f, "protected-destroy", NULL)->message);
+    pg_findings_dispose(&f);
+    pg_change_dispose(&c);
+    pg_detect_run_free(run);
+    pg_policy_free(p);
+    return n;
+}
+
+Test(detect_engine, protected_destroy_reads_the_callers_answer)
+{
+    static const char protects_all[] = "version: 1\nprotect:\n  - type: aws_dynamodb_table\n";
+    pg_detect_protection yes = {1, "the answer the caller computed"}, no = {0, NULL};
+    int rc;
+
+    /* The policy protects nothing, but the caller says protected: reported, with its words. */
+    cr_assert_eq(protected_findings(NULL, &yes, &rc), 1);
+    cr_assert_eq(rc, 0);
+    /* The policy protects everything, but the caller says no: the detector does not ask again. */
+    cr_assert_eq(protected_findings(protects_all, &no, &rc), 0);
+    cr_assert_eq(rc, 0);
+}
+
+Test(detect_engine, a_destroy_without_an_answer_is_an_internal_error)
+{
+    int rc;
+
+    cr_assert_eq(protected_findings(NULL, NULL, &rc), 0);
+    cr_assert_eq(rc, PG_EINTERNAL, "a destroy nobody asked the protect: selectors about must not pass");
+}
+
+/* MARK: input depth — no recursion follows a plan value past PG_DET_MAX_DEPTH */
+
+static json_t *deep_array(size_t depth)
+{
+    json_t *v = json_string("leaf");
+    size_t i;
+
+    for (i = 0; v && i < depth; i++) {
+        json_t *a = json_array();
+        cr_assert_not_null(a);
+        cr_assert_eq(json_array_append_new(a, v), 0);
+        v = a;
+    }
+    cr_assert_not_null(v);
+    return v;
+}
+
+Test(detect_engine, deep_values_compare_as_different_and_masks_as_holding_true)
+{
+    json_t *shallow = deep_array(10), *shallow2 = deep_array(10);
+    json_t *deep = deep_array(5000), *deep2 = deep_array(5000);
+
+    cr_assert_eq(pg_det__equal(shallow, shallow2), 1);
+    cr_assert_eq(pg_det__equal(shallow, deep), 0);
+    /* Equal, but past PG_DET_MAX_DEPTH: a change as far as a detector knows (fail closed). */
+    cr_assert_eq(pg_det__equal(deep, deep2), 0);
+    cr_assert_eq(pg_det__equal(NULL, NULL), 0, "as json_equal: an absent value equals nothing");
+    /* A mask with no true in it, but too deep to look through: assume one is there. */
+    cr_assert_eq(pg_det__mask_any(shallow), 0);
+    cr_assert_eq(pg_det__mask_any(deep), 1);
+    json_decref(shallow);
+    json_decref(shallow2);
+    json_decref(deep);
+    json_decref(deep2);
 }

@@ -25,6 +25,16 @@ void det_change_from(pg_change *c, const char *json, pg_change_origin origin)
     cr_assert_eq(rc, 0, "pg_change_init: %s", err.message);
 }
 
+pg_detect_protection det_protection(const pg_policy *policy, const pg_change *c)
+{
+    pg_detect_protection prot = {0, NULL};
+
+    /* What check.c asks the policy, for the same changes. */
+    if (c->origin == PG_ORIGIN_PLANNED && c->destructive)
+        prot.is_protected = pg_policy_protects(policy, c, &prot.why);
+    return prot;
+}
+
 void det_run(pg_findings *out, const det_opts *opts, const det_change *changes)
 {
     static const det_opts none;
@@ -58,8 +68,10 @@ void det_run(pg_findings *out, const det_opts *opts, const det_change *changes)
 
         det_change_from(&c, changes[i].json, changes[i].origin);
         c.index_in_plan = (long)i;
-        if (pg_detect_run_wants(run, c.type, c.action))
-            rc = pg_detect_run_change(run, &c, out, &err);
+        if (pg_detect_run_wants(run, c.type, c.action)) {
+            pg_detect_protection prot = det_protection(policy, &c);
+            rc = pg_detect_run_change(run, &c, &prot, out, &err);
+        }
         pg_change_dispose(&c);
         cr_assert_eq(rc, 0, "run_change: %s", err.message);
     }

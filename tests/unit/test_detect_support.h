@@ -28,6 +28,9 @@ typedef struct det_opts {
 /* Parse `json` (' → ") into a change; asserts on failure. Dispose with pg_change_dispose. */
 void det_change_from(pg_change *c, const char *json, pg_change_origin origin);
 
+/* What the protect: selectors say about `c`, asked as check.c asks them. */
+pg_detect_protection det_protection(const pg_policy *policy, const pg_change *c);
+
 /* Run the engine over `changes` (terminated by DET_END) and collect the findings; asserts rc 0. */
 void det_run(pg_findings *out, const det_opts *opts, const det_change *changes);
 

@@ -1,0 +1,72 @@
+/* lock_table_pitr.c — lock-table-pitr (SPEC §3): a lock table created,
+ * updated, replaced or kept (no-op) without point_in_time_recovery
+ * { enabled = true }.
+ *
+ * A PITR block that is not configured shows as known-after-apply in a plan
+ * (the provider computes it) and comes out disabled: unknown counts as
+ * "not enabled", and the message says so. */
+#include <string.h>
+
+#include "detect/detect_internal.h"
+
+static pg_detect_change_fn on_change;
+static pg_detect_wants_fn wants;
+
+const pg_detector pg_detector_lock_table_pitr = {
+    "lock-table-pitr",
+    "Terraform state-lock table without point-in-time recovery",
+    PG_SEV_MEDIUM,
+    "A state-lock table that is created, updated or kept (no-op) without "
+    "point_in_time_recovery { enabled = true }.",
+    "The lock table also holds the S3 backend's state digests; without point-in-time recovery an "
+    "accidental delete or overwrite of its items cannot be undone.",
+    "Add point_in_time_recovery { enabled = true } to the table.",
+    NULL, on_change, NULL, NULL, wants,
+};
+
+/* What the plan says about PITR, in words that do not show a sensitive value. */
+static const char *pitr_words(const pg_change *c, const pg_path_step *p)
+{
+    if (pg_change_is_unknown(c, p, 3))
+        return "not configured: known only after apply, and DynamoDB's default is off";
+    if (pg_change_is_sensitive(c, PG_AFTER, p, 3))
+        return "enabled is not true";
+    if (!pg_change_get(c, PG_AFTER, p, 3) || json_is_null(pg_change_get(c, PG_AFTER, p, 3)))
+        return "not configured";
+    return "enabled is false";
+}
+
+static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
+                     pg_findings *out, pg_error *err)
+{
+    pg_path_step p[3] = {{"point_in_time_recovery", 0}, {NULL, 0}, {"enabled", 0}};
+    char why[PG_DET_TEXT + 64];
+    pg_finding *f = NULL;
+    pg_lock_info li;
+    int rc;
+
+    (void)state;
+    (void)prot;
+    if (!pg_det__is_planned_table(c) || !wants(c->type, c->action))
+        return PG_OK;
+    pg_det__lock_info(env, c, PG_AFTER, &li);
+    if (!li.is_lock || json_is_true(pg_change_get(c, PG_AFTER, p, 3)))
+        return PG_OK;
+    if ((rc = pg_det__finding_new(&f, &pg_detector_lock_table_pitr, c, err)) == PG_OK &&
+        (rc = pg_det__evidence(f, c, "point_in_time_recovery[0].enabled", p, 3, err)) == PG_OK &&
+        (rc = pg_det__lock_why(env, c, PG_AFTER, &li, why, sizeof why, err)) == PG_OK &&
+        (rc = pg_det__text(f, PG_DET_MESSAGE, err,
+                           "%s is a Terraform state-lock table (%s) without point-in-time recovery (%s). The "
+                           "table also holds the S3 backend's state digests: without PITR an accidental "
+                           "delete or overwrite of its items cannot be undone.",
+                           c->address, why, pitr_words(c, p))) == PG_OK)
+        rc = pg_det__text(f, PG_DET_REMEDIATION, err, "Add point_in_time_recovery { enabled = true } to %s.",
+                          c->address);
+    return pg_det__finish(out, f, rc, 1, err);
+}
+
+static int wants(const char *type, pg_action a)
+{
+    return (a == PG_ACTION_NOOP || a == PG_ACTION_CREATE || a == PG_ACTION_UPDATE || a == PG_ACTION_REPLACE) &&
+           strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+}

@@ -1,0 +1,123 @@
+/* wording.c — how detectors put plan values and causes into words. Every
+ * plan value a message shows passes through here: values are redacted
+ * (pg_change_redacted) and written by pg_value_text; names from the plan
+ * are quoted with util/quote; paths stop at a sensitive value. */
+#include <stdio.h>
+#include <string.h>
+
+#include "detect/detect_internal.h"
+#include "util/quote.h"
+
+int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n, char *buf, size_t size,
+                       pg_error *err)
+{
+    json_t *v = pg_change_redacted(c, side, steps, n);
+
+    if (!v)
+        return pg_error_oom(err);
+    if (json_is_null(v))
+        snprintf(buf, size, "(none)"); /* TEMPORARY: the next commit hands this to pg_value_text */
+    else
+        pg_value_text(v, buf, size);
+    json_decref(v);
+    return PG_OK;
+}
+
+void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size)
+{
+    if (sensitive)
+        pg_quote_str(buf, size, PG_SENSITIVE_TEXT);
+    else if (s)
+        pg_quote_str(buf, size, s);
+    else
+        pg_value_text(NULL, buf, size);
+}
+
+/* A key that reads unambiguously after a dot (and is short: a longer one is
+ * quoted, which cuts it). */
+static int plain_key(const char *k)
+{
+    size_t i;
+
+    for (i = 0; k[i]; i++) {
+        char ch = k[i];
+        if (i >= PG_QUOTE_DEFAULT_MAX || !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return 0;
+    }
+    return i > 0;
+}
+
+int pg_det__path_text(const pg_change *c, const pg_path_step *steps, size_t n, pg_buf *out, pg_error *err)
+{
+    size_t j;
+    int rc = PG_OK;
+
+    for (j = 0; j < n && rc == PG_OK; j++) {
+        if (pg_det__sensitive(c, steps, j)) {
+            /* The keys of a sensitive map are part of its secret. */
+            rc = pg_buf_adds(out, j ? "." PG_SENSITIVE_TEXT : PG_SENSITIVE_TEXT, err);
+            break;
+        }
+        if (!steps[j].key)
+            rc = pg_buf_addf(out, err, "[%zu]", steps[j].index);
+        else if (plain_key(steps[j].key))
+            rc = pg_buf_addf(out, err, "%s%s", j ? "." : "", steps[j].key);
+        else if ((rc = pg_buf_addc(out, '[', err)) == PG_OK &&
+                 (rc = pg_quote(out, steps[j].key, strlen(steps[j].key), PG_QUOTE_DEFAULT_MAX, err)) == PG_OK)
+            rc = pg_buf_addc(out, ']', err);
+    }
+    return rc;
+}
+
+const char *pg_det__reason_words(const pg_change *c, char *buf, size_t size)
+{
+    const char *w = pg_action_reason_words(c->action_reason);
+    char quoted[PG_DET_TEXT];
+
+    if (w)
+        return w;
+    if (c->action_reason) {
+        /* A future value, shown as Terraform wrote it (SPEC §2): it is input, so quoted. */
+        snprintf(buf, size, "Terraform gives the reason %s", pg_quote_str(quoted, sizeof quoted, c->action_reason));
+        return buf;
+    }
+    if (c->deposed)
+        return "it is a deposed object left over from an earlier create-before-destroy replacement";
+    if (c->action == PG_ACTION_REPLACE)
+        return "the plan does not say why (no action_reason): usually an argument that cannot change in place";
+    if (c->action == PG_ACTION_DELETE)
+        return "the plan does not say why (no action_reason): usually its block, module or count/for_each "
+               "instance is gone from the configuration";
+    return "the plan does not say why";
+}
+
+const char *pg_det__destroy_words(const pg_change *c)
+{
+    if (c->action == PG_ACTION_REPLACE)
+        return c->replace_order == PG_REPLACE_CREATE_BEFORE_DESTROY
+                   ? "replaces it (creates a new one first, then destroys the existing one)"
+                   : "replaces it (destroys the existing one, then creates a new one)";
+    if (c->action == PG_ACTION_DELETE)
+        return "destroys it";
+    return "destroys it (action list holds \"delete\")";
+}
+
+const char *pg_det__backend_name(const pg_backend *b)
+{
+    static const char dotdir[] = ".terraform/terraform.tfstate";
+    const char *src = b && b->source ? b->source : NULL, *slash;
+    size_t n;
+
+    /* Messages name the file without the directory it was found in: the
+     * operator knows which file they passed, and reports stay the same
+     * wherever the check runs. */
+    if (!src || !*src)
+        return "the --backend file";
+    n = strlen(src);
+    if (n >= sizeof dotdir - 1 && strcmp(src + n - (sizeof dotdir - 1), dotdir) == 0 &&
+        (n == sizeof dotdir - 1 || src[n - sizeof dotdir] == '/'))
+        return src + n - (sizeof dotdir - 1);
+    slash = strrchr(src, '/');
+    return slash ? slash + 1 : src;
+}
