@@ -15,10 +15,8 @@ int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *ste
 
     if (!v)
         return pg_error_oom(err);
-    if (json_is_null(v))
-        snprintf(buf, size, "(none)"); /* TEMPORARY: the next commit hands this to pg_value_text */
-    else
-        pg_value_text(v, buf, size);
+    /* Absent and null both mean "not set": pg_value_text has the one wording for no value. */
+    pg_value_text(json_is_null(v) ? NULL : v, buf, size);
     json_decref(v);
     return PG_OK;
 }

@@ -132,3 +132,13 @@ const char *det_json(const json_t *v)
     free(s);
     return buf;
 }
+
+const char *det_words(const char *before, const json_t *v, const char *after)
+{
+    static char buf[1024];
+    char text[256];
+
+    pg_value_text(v, text, sizeof text);
+    snprintf(buf, sizeof buf, "%s%s%s", before, text, after);
+    return buf;
+}

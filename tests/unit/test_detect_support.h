@@ -41,6 +41,9 @@ const pg_finding *det_find(const pg_findings *f, const char *rule, const char *a
 const pg_evidence *det_evidence(const pg_finding *f, const char *path);
 /* Does `hay` contain `needle`? (NULL hay: no) */
 int det_has(const char *hay, const char *needle);
+/* before + pg_value_text(v) + after (static buffer): the expected wording
+ * whatever the library's value-to-text convention is. */
+const char *det_words(const char *before, const json_t *v, const char *after);
 /* A JSON value as compact text (static buffer), "(null)" for NULL. */
 const char *det_json(const json_t *v);
 
