@@ -34,9 +34,14 @@ int pg_det__unknown(const pg_change *c, const char *key)
     return pg_change_is_unknown(c, &s, 1);
 }
 
+int pg_det__sensitive_pair(const pg_change *c, const pg_path_step *before, const pg_path_step *after, size_t n)
+{
+    return pg_change_is_sensitive(c, PG_BEFORE, before, n) || pg_change_is_sensitive(c, PG_AFTER, after, n);
+}
+
 int pg_det__sensitive(const pg_change *c, const pg_path_step *steps, size_t n)
 {
-    return pg_change_is_sensitive(c, PG_BEFORE, steps, n) || pg_change_is_sensitive(c, PG_AFTER, steps, n);
+    return pg_det__sensitive_pair(c, steps, steps, n);
 }
 
 static int mask_any_at(const json_t *mask, int depth)

@@ -45,7 +45,14 @@ int pg_det__is_planned_table(const pg_change *c);
 const char *pg_det__str(const pg_change *c, pg_side side, const char *key);
 /** Is a top-level attribute of `after` unknown at plan time? */
 int pg_det__unknown(const pg_change *c, const char *key);
-/** Is the value at `steps` sensitive on either side? (A name is the same secret on both.) */
+/**
+ * Is the value sensitive on either side: before at `before` or after at
+ * `after` (the same attribute, which may sit at another index in a list)?
+ * One secret on one side is a secret on both: the old value of a key that is
+ * now sensitive, next to "it changed", tells what the new one is.
+ */
+int pg_det__sensitive_pair(const pg_change *c, const pg_path_step *before, const pg_path_step *after, size_t n);
+/** pg_det__sensitive_pair at the same path on both sides. */
 int pg_det__sensitive(const pg_change *c, const pg_path_step *steps, size_t n);
 /** Does a mask (after_unknown, *_sensitive) hold `true` anywhere? (Past PG_DET_MAX_DEPTH: yes.) */
 int pg_det__mask_any(const json_t *mask);
@@ -57,13 +64,20 @@ int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, 
 /* MARK: wording (wording.c) — every plan value reaches text through here */
 
 /**
- * The value at `steps` on `side` as text for a message, redacted
- * (pg_change_redacted: "(sensitive)", "(known after apply)") and written by
- * pg_value_text; an unset value (absent or null) as pg_value_text words
- * "no value". 0 or PG_ENOMEM.
+ * The value at `steps` on `side` as text for a message, redacted: written
+ * by pg_value_text from pg_change_redacted ("(known after apply)"…), an
+ * unset value (absent or null) as pg_value_text words "no value", and
+ * "(sensitive)" when either side is sensitive there. 0 or PG_ENOMEM.
  */
 int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n, char *buf, size_t size,
                        pg_error *err);
+/**
+ * The old value (before at `bsteps`) and the new one (after at `asteps`) of
+ * one attribute, as pg_det__value_text writes them; both "(sensitive)" when
+ * either side is (pg_det__sensitive_pair).
+ */
+int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n, char *btext,
+                      char *atext, size_t size, pg_error *err);
 /**
  * A name from the plan (a table name, a key name) for a message, quoted with
  * pg_quote ("orders"): `"(sensitive)"` when `sensitive`, pg_value_text's
@@ -96,7 +110,21 @@ int pg_det__text(pg_finding *f, pg_det_field field, pg_error *err, const char *f
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-/** Evidence `path`: the redacted values at `steps` (json null for a side the change does not have). */
+/**
+ * The redacted values before at `bsteps` and after at `asteps`, as new
+ * json values: json null for a side the change does not have, both
+ * "(sensitive)" when either side is (pg_det__sensitive_pair).
+ */
+int pg_det__redacted_pair(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n,
+                          json_t **before, json_t **after, pg_error *err);
+/**
+ * Evidence `path`: the redacted values before at `bsteps` and after at
+ * `asteps` (json null for a side the change does not have); both
+ * "(sensitive)" when either side is (pg_det__sensitive_pair).
+ */
+int pg_det__evidence_pair(pg_finding *f, const pg_change *c, const char *path, const pg_path_step *bsteps,
+                          const pg_path_step *asteps, size_t n, pg_error *err);
+/** pg_det__evidence_pair at the same path on both sides. */
 int pg_det__evidence(pg_finding *f, const pg_change *c, const char *path, const pg_path_step *steps, size_t n,
                      pg_error *err);
 /** Evidence with values in hand (stolen, even on failure; NULL is out of memory). */

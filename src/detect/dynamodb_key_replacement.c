@@ -136,8 +136,7 @@ static int key_facet(const pg_change *c, const char *key, int listed, facets *fx
     /* An absent range_key and a null one are the same thing: no range key. */
     if (!unknown && !listed && (pg_det__equal(b, a) || ((!b || json_is_null(b)) && (!a || json_is_null(a)))))
         return PG_OK;
-    if ((rc = pg_det__value_text(c, PG_BEFORE, &s, 1, bt, sizeof bt, err)) != PG_OK ||
-        (rc = pg_det__value_text(c, PG_AFTER, &s, 1, at, sizeof at, err)) != PG_OK)
+    if ((rc = pg_det__pair_text(c, &s, &s, 1, bt, at, sizeof bt, err)) != PG_OK)
         return rc;
     if (unknown)
         rc = pg_buf_addf(&fx->desc, err, "%s%s may change (%s → known only after apply)", sep, key, bt);
@@ -145,7 +144,7 @@ static int key_facet(const pg_change *c, const char *key, int listed, facets *fx
         rc = pg_buf_addf(&fx->desc, err, "%s%s changes %s → %s", sep, key, bt, at);
     if (rc != PG_OK)
         return rc;
-    if (pg_change_is_sensitive(c, PG_BEFORE, &s, 1)) {
+    if (pg_det__sensitive(c, &s, 1)) {
         rc = pg_buf_addf(&fx->revert, err, "%srestore %s to its current value", sep, key);
     } else if (!b || json_is_null(b)) {
         rc = pg_buf_addf(&fx->revert, err, "%sremove %s", sep, key);

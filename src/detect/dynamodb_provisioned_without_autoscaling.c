@@ -103,12 +103,8 @@ static int add_table(prov_state *st, const pg_change *c, const char *name, pg_er
     t = &st->tables[st->n_tables];
     memset(t, 0, sizeof *t);
     t->sensitive = pg_det__sensitive(c, &s, 1);
-    t->mode_before = c->before && !json_is_null(c->before) ? pg_change_redacted(c, PG_BEFORE, &bm, 1) : json_null();
-    t->mode_after = pg_change_redacted(c, PG_AFTER, &bm, 1);
-    if (!(t->name = pg_strdup(name)) || !t->mode_before || !t->mode_after)
-        rc = pg_error_oom(err);
-    else
-        rc = pg_det__origin_keep(&t->origin, c, err);
+    if ((rc = pg_det__redacted_pair(c, &bm, &bm, 1, &t->mode_before, &t->mode_after, err)) == PG_OK)
+        rc = !(t->name = pg_strdup(name)) ? pg_error_oom(err) : pg_det__origin_keep(&t->origin, c, err);
     if (rc != PG_OK) {
         table_dispose(t);
         return rc;

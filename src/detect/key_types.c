@@ -41,8 +41,7 @@ static int describe(const pg_change *c, const char *name, const key_at *b, const
 
     if (desc) {
         pg_det__name_text(name, name_sensitive(c, b, a), quoted, sizeof quoted);
-        if ((rc = pg_det__value_text(c, PG_BEFORE, b->type, 3, btext, sizeof btext, err)) != PG_OK ||
-            (!unknown && (rc = pg_det__value_text(c, PG_AFTER, a->type, 3, atext, sizeof atext, err)) != PG_OK))
+        if ((rc = pg_det__pair_text(c, b->type, a->type, 3, btext, atext, sizeof btext, err)) != PG_OK)
             return rc;
         rc = unknown ? pg_buf_addf(desc, err, "%sthe type of key attribute %s may change (%s → known only after apply)",
                                    first ? "" : "; ", quoted, btext)
@@ -54,9 +53,8 @@ static int describe(const pg_change *c, const char *name, const key_at *b, const
     if (!f)
         return PG_OK;
     snprintf(path, sizeof path, "attribute[%zu].type", unknown ? b->type[1].index : a->type[1].index);
-    return pg_det__evidence_take(f, path, pg_change_redacted(c, PG_BEFORE, b->type, 3),
-                                 unknown ? json_string(PG_UNKNOWN_TEXT) : pg_change_redacted(c, PG_AFTER, a->type, 3),
-                                 err);
+    /* An unknown new type is "(known after apply)" there (pg_change_redacted). */
+    return pg_det__evidence_pair(f, c, path, b->type, a->type, 3, err);
 }
 
 int pg_det__key_type_changes(const pg_change *c, pg_finding *f, pg_buf *desc, pg_error *err)

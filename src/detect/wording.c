@@ -8,16 +8,39 @@
 #include "detect/detect_internal.h"
 #include "util/quote.h"
 
+/* The text of a redacted value: unset (absent or null) as NULL, so that
+ * pg_value_text's one wording for "no value" says it. */
+static void redacted_text(json_t *v, char *buf, size_t size)
+{
+    pg_value_text(json_is_null(v) ? NULL : v, buf, size);
+    json_decref(v);
+}
+
 int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n, char *buf, size_t size,
                        pg_error *err)
 {
-    json_t *v = pg_change_redacted(c, side, steps, n);
+    json_t *v = pg_det__sensitive(c, steps, n) ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, side, steps, n);
 
     if (!v)
         return pg_error_oom(err);
-    /* Absent and null both mean "not set": pg_value_text has the one wording for no value. */
-    pg_value_text(json_is_null(v) ? NULL : v, buf, size);
-    json_decref(v);
+    redacted_text(v, buf, size);
+    return PG_OK;
+}
+
+int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n, char *btext,
+                      char *atext, size_t size, pg_error *err)
+{
+    int secret = pg_det__sensitive_pair(c, bsteps, asteps, n);
+    json_t *b = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_BEFORE, bsteps, n);
+    json_t *a = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_AFTER, asteps, n);
+
+    if (!b || !a) {
+        json_decref(b);
+        json_decref(a);
+        return pg_error_oom(err);
+    }
+    redacted_text(b, btext, size);
+    redacted_text(a, atext, size);
     return PG_OK;
 }
 
