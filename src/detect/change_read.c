@@ -44,6 +44,15 @@ int pg_det__sensitive(const pg_change *c, const pg_path_step *steps, size_t n)
     return pg_det__sensitive_pair(c, steps, steps, n);
 }
 
+int pg_det__block_sensitive(const pg_change *c, const char *key)
+{
+    pg_path_step s = {key, 0};
+
+    return pg_det__sensitive(c, &s, 1) ||
+           (json_is_object(c->before_sensitive) && pg_det__mask_any(json_object_get(c->before_sensitive, key))) ||
+           (json_is_object(c->after_sensitive) && pg_det__mask_any(json_object_get(c->after_sensitive, key)));
+}
+
 static int mask_any_at(const json_t *mask, int depth)
 {
     const char *key;

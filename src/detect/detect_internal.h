@@ -54,6 +54,13 @@ int pg_det__unknown(const pg_change *c, const char *key);
 int pg_det__sensitive_pair(const pg_change *c, const pg_path_step *before, const pg_path_step *after, size_t n);
 /** pg_det__sensitive_pair at the same path on both sides. */
 int pg_det__sensitive(const pg_change *c, const pg_path_step *steps, size_t n);
+/**
+ * Is any part of the top-level block `key` (a list of nested blocks, a map)
+ * sensitive on either side? Its elements do not pair up by position between
+ * before and after, so one marked element makes the block a secret when both
+ * sides are shown together.
+ */
+int pg_det__block_sensitive(const pg_change *c, const char *key);
 /** Does a mask (after_unknown, *_sensitive) hold `true` anywhere? (Past PG_DET_MAX_DEPTH: yes.) */
 int pg_det__mask_any(const json_t *mask);
 /** json_equal (NULL equals nothing), to PG_DET_MAX_DEPTH levels: deeper values compare as different. */

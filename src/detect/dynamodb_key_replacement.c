@@ -189,8 +189,13 @@ static int lsi_facet(const pg_change *c, int listed, facets *fx, pg_error *err)
         return PG_OK;
     pg_buf_init(&bt, 0);
     pg_buf_init(&at, 0);
-    bv = pg_change_redacted(c, PG_BEFORE, &s, 1);
-    av = pg_change_redacted(c, PG_AFTER, &s, 1);
+    if (pg_det__block_sensitive(c, s.key)) {
+        bv = json_string(PG_SENSITIVE_TEXT);
+        av = json_string(PG_SENSITIVE_TEXT);
+    } else {
+        bv = pg_change_redacted(c, PG_BEFORE, &s, 1);
+        av = pg_change_redacted(c, PG_AFTER, &s, 1);
+    }
     if (!bv || !av)
         rc = pg_error_oom(err);
     else if ((rc = index_names(&bt, bv, err)) == PG_OK)
@@ -237,6 +242,9 @@ static int attribute_facet(const pg_change *c, unsigned listed, facets *fx, pg_e
     if ((rc = pg_buf_adds(&fx->desc, "Terraform says the attribute definitions force the replacement", err)) != PG_OK ||
         (rc = pg_buf_adds(&fx->revert, "restore the attribute blocks as they are now", err)) != PG_OK)
         return rc;
+    if (pg_det__block_sensitive(c, s.key))
+        return pg_det__evidence_take(fx->f, "attribute", json_string(PG_SENSITIVE_TEXT), json_string(PG_SENSITIVE_TEXT),
+                                     err);
     return pg_det__evidence(fx->f, c, "attribute", &s, 1, err);
 }
 

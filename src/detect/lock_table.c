@@ -138,7 +138,7 @@ int pg_det__lock_schema_problems(const pg_change *c, pg_side side, pg_finding *f
         rc = problem(c, f, summary, &n, "range_key", &rk, 1, err,
                      "its range_key is known only after apply (a lock table has none)");
     else if (rc == PG_OK && json_is_string(rv) && json_string_length(rv) > 0) {
-        pg_det__name_text(json_string_value(rv), pg_change_is_sensitive(c, side, &rk, 1), name, sizeof name);
+        pg_det__name_text(json_string_value(rv), pg_det__sensitive(c, &rk, 1), name, sizeof name);
         rc = problem(c, f, summary, &n, "range_key", &rk, 1, err,
                      "it has a range_key (%s), which the backend never writes", name);
     }

@@ -29,7 +29,7 @@ static const char *pitr_words(const pg_change *c, const pg_path_step *p)
 {
     if (pg_change_is_unknown(c, p, 3))
         return "not configured: known only after apply, and DynamoDB's default is off";
-    if (pg_change_is_sensitive(c, PG_AFTER, p, 3))
+    if (pg_det__sensitive(c, p, 3))
         return "enabled is not true";
     if (!pg_change_get(c, PG_AFTER, p, 3) || json_is_null(pg_change_get(c, PG_AFTER, p, 3)))
         return "not configured";

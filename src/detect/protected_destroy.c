@@ -91,8 +91,7 @@ static int path_evidence(const pg_change *c, const json_t *p, pg_finding *f, pg_
         return PG_OK;
     pg_buf_init(&path, 0);
     if ((rc = pg_det__path_text(c, steps, n, &path, err)) == PG_OK)
-        rc = pg_det__evidence_take(f, pg_buf_cstr(&path), pg_change_redacted(c, PG_BEFORE, steps, n),
-                                   pg_change_redacted(c, PG_AFTER, steps, n), err);
+        rc = pg_det__evidence(f, c, pg_buf_cstr(&path), steps, n, err);
     pg_buf_dispose(&path);
     return rc;
 }

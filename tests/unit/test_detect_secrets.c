@@ -607,3 +607,37 @@ Test(detect_secrets, the_report_check_can_fail)
     free(out);
     pg_report_dispose(&r);
 }
+
+/* MARK: one side, one element — a secret on one side is a secret on both */
+
+Test(detect_secrets, one_side_or_one_element_marked_hides_the_pair)
+{
+    det_opts o = {.policy_yaml = "version: 1\nprotect:\n  - type: aws_db_instance\n"};
+    det_change ch[] = {
+        /* only the new hash_key is marked; only one new index's name is marked */
+        PLANNED("{'address':'aws_dynamodb_table.t','mode':'managed','type':'aws_dynamodb_table','name':'t',"
+                "'change':{'actions':['delete','create'],'before':{'name':'t','hash_key':'old-SECRET',"
+                "'local_secondary_index':[{'name':'a-SECRET','range_key':'x'}]},"
+                "'after':{'name':'t','hash_key':'new-SECRET','local_secondary_index':[{'name':'b-SECRET',"
+                "'range_key':'x'}]},'after_unknown':{},'before_sensitive':{},"
+                "'after_sensitive':{'hash_key':true,'local_secondary_index':[{'name':true}]}}}"),
+        /* only the old engine is marked */
+        PLANNED("{'address':'aws_db_instance.main','mode':'managed','type':'aws_db_instance','name':'main',"
+                "'change':{'actions':['delete','create'],'before':{'engine':'pg-SECRET'},'after':{'engine':"
+                "'my-SECRET'},'after_unknown':{},'before_sensitive':{'engine':true},'after_sensitive':{},"
+                "'replace_paths':[['engine']]}}"),
+        DET_END};
+    const pg_finding *x;
+    pg_findings f;
+    size_t i;
+
+    det_run(&f, &o, ch);
+    x = det_find(&f, "dynamodb-key-replacement", NULL);
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "hash_key changes (sensitive) → (sensitive)"), "%s", x->message);
+    cr_assert(det_has(x->message, "local secondary indexes change (sensitive) → (sensitive)"), "%s", x->message);
+    cr_assert_not_null(det_find(&f, "protected-destroy", "aws_db_instance.main"));
+    for (i = 0; i < f.count; i++)
+        assert_clean(f.items[i], "one side marked");
+    pg_findings_dispose(&f);
+}
