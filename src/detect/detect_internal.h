@@ -79,6 +79,13 @@ int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, 
 int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n, char *buf, size_t size,
                        pg_error *err);
 /**
+ * The redacted values before at `bsteps` and after at `asteps`, as new
+ * json values: json null for a side the change does not have, both
+ * "(sensitive)" when either side is (pg_det__sensitive_pair).
+ */
+int pg_det__redacted_pair(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n,
+                          json_t **before, json_t **after, pg_error *err);
+/**
  * The old value (before at `bsteps`) and the new one (after at `asteps`) of
  * one attribute, as pg_det__value_text writes them; both "(sensitive)" when
  * either side is (pg_det__sensitive_pair).
@@ -117,13 +124,6 @@ int pg_det__text(pg_finding *f, pg_det_field field, pg_error *err, const char *f
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-/**
- * The redacted values before at `bsteps` and after at `asteps`, as new
- * json values: json null for a side the change does not have, both
- * "(sensitive)" when either side is (pg_det__sensitive_pair).
- */
-int pg_det__redacted_pair(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n,
-                          json_t **before, json_t **after, pg_error *err);
 /**
  * Evidence `path`: the redacted values before at `bsteps` and after at
  * `asteps` (json null for a side the change does not have); both

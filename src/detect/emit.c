@@ -42,28 +42,6 @@ int pg_det__evidence_take(pg_finding *f, const char *path, json_t *before, json_
     return pg_finding_add_evidence(f, path, before, after) == 0 ? PG_OK : pg_error_oom(err);
 }
 
-int pg_det__redacted_pair(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n,
-                          json_t **before, json_t **after, pg_error *err)
-{
-    int secret = pg_det__sensitive_pair(c, bsteps, asteps, n);
-
-    /* A side the change does not have (the after of a delete) is null, not "absent at this path". */
-    if (!c->before || json_is_null(c->before))
-        *before = json_null();
-    else
-        *before = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_BEFORE, bsteps, n);
-    if (!c->after || json_is_null(c->after))
-        *after = json_null();
-    else
-        *after = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_AFTER, asteps, n);
-    if (*before && *after)
-        return PG_OK;
-    json_decref(*before);
-    json_decref(*after);
-    *before = *after = NULL;
-    return pg_error_oom(err);
-}
-
 int pg_det__evidence_pair(pg_finding *f, const pg_change *c, const char *path, const pg_path_step *bsteps,
                           const pg_path_step *asteps, size_t n, pg_error *err)
 {

@@ -27,18 +27,36 @@ int pg_det__value_text(const pg_change *c, pg_side side, const pg_path_step *ste
     return PG_OK;
 }
 
+int pg_det__redacted_pair(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n,
+                          json_t **before, json_t **after, pg_error *err)
+{
+    int secret = pg_det__sensitive_pair(c, bsteps, asteps, n);
+
+    /* A side the change does not have (the after of a delete) is null, not "absent at this path". */
+    if (!c->before || json_is_null(c->before))
+        *before = json_null();
+    else
+        *before = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_BEFORE, bsteps, n);
+    if (!c->after || json_is_null(c->after))
+        *after = json_null();
+    else
+        *after = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_AFTER, asteps, n);
+    if (*before && *after)
+        return PG_OK;
+    json_decref(*before);
+    json_decref(*after);
+    *before = *after = NULL;
+    return pg_error_oom(err);
+}
+
 int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_path_step *asteps, size_t n, char *btext,
                       char *atext, size_t size, pg_error *err)
 {
-    int secret = pg_det__sensitive_pair(c, bsteps, asteps, n);
-    json_t *b = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_BEFORE, bsteps, n);
-    json_t *a = secret ? json_string(PG_SENSITIVE_TEXT) : pg_change_redacted(c, PG_AFTER, asteps, n);
+    json_t *b, *a;
+    int rc = pg_det__redacted_pair(c, bsteps, asteps, n, &b, &a, err);
 
-    if (!b || !a) {
-        json_decref(b);
-        json_decref(a);
-        return pg_error_oom(err);
-    }
+    if (rc != PG_OK)
+        return rc;
     redacted_text(b, btext, size);
     redacted_text(a, atext, size);
     return PG_OK;
