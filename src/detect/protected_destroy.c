@@ -53,12 +53,13 @@ int pg_det__protected_change(void *state, const pg_detect_env *env, const pg_cha
     const char *why = NULL;
     pg_finding *f;
     size_t i;
+    int prot, rc;
 
     (void)state;
     if (c->origin != PG_ORIGIN_PLANNED || !c->destructive || !pg_det__is_managed(c))
         return PG_OK;
-    if (!pg_policy_protects(env->policy, c, &why))
-        return PG_OK;
+    if ((rc = pg_policy_protects(env->policy, c, &prot, &why, err)) != PG_OK || !prot)
+        return rc;
     if (!(f = pg_det__finding(d, c)))
         return pg_error_set(err, PG_ENOMEM, "out of memory");
     if (pg_finding_set_message(f, "%s%s is protected by the policy (%s) and this plan %s, because %s.%s",

@@ -37,7 +37,7 @@ Test(policy_cli, lint_reports_file_line_col)
 
     cr_assert_eq(r.exit_code, 4);
     cr_assert_str_eq(r.out, POL "/ok-anchors/policy.yaml: ok\n");
-    cr_assert_str_eq(r.err, POL "/err-bad-regex/policy.yaml:6:38: invalid regular expression 'prod-(': Unmatched ( or \\(\n");
+    cr_assert_str_eq(r.err, POL "/err-bad-regex/policy.yaml:6:38: invalid regular expression \"prod-(\": Unmatched ( or \\(\n");
     pg_test_run_free(&r);
 }
 
@@ -107,7 +107,7 @@ Test(policy_cli, test_invalid_policy)
     pg_test_run_result r = run(argv);
 
     cr_assert_eq(r.exit_code, 4);
-    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity 'hgh' "
+    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\" "
                                 "(expected critical, high, medium, low or info)\n");
     pg_test_run_free(&r);
 }
