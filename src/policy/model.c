@@ -213,5 +213,6 @@ size_t pg_policy_example_count(const pg_policy *p)
 
 const pg_policy_example *pg_policy_example_at(const pg_policy *p, size_t i)
 {
-    return p && i < p->n_examples ? &p->examples[i] : NULL;
+    /* a staging policy (what a check hook sees) has no views yet */
+    return p && p->examples && i < p->n_examples ? &p->examples[i] : NULL;
 }

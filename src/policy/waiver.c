@@ -8,7 +8,9 @@
  * waives nothing, and the findings it would have covered carry its date in
  * waiver_expired. A finding whose rule says `waivable: false` is covered by
  * no waiver at all: a waiver aimed only at such findings reports "unused"
- * (docs/policies.md says so).
+ * (docs/policies.md says so). Waivers from the change under review
+ * (--waivers) apply the same way once loaded: their limits are checked at
+ * load time (waiver_load.c), and their status says where they came from.
  */
 #include "policy/policy_internal.h"
 
