@@ -36,6 +36,12 @@ typedef struct lp_buf {
 } lp_buf;
 
 static void lp_add(lp_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void lp_add(lp_buf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
