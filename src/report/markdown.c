@@ -134,6 +134,26 @@ static void heading(md_ctx *m)
     pg_report__puts(o, ".\n");
 }
 
+/* "| STATUS | RULE | ADDRESS | REASON (owner: …) | EXPIRES |" into a reset row. */
+static void waiver_cells(pg_report__out *o, const pg_waiver_status *w, const char *state)
+{
+    pg_report__out_reset(o);
+    pg_report__printf(o, "| %s | ", state);
+    cell_code(o, w->rule, MD_CELL_RULE);
+    pg_report__puts(o, " | ");
+    cell_code(o, w->address, MD_CELL_ADDRESS);
+    pg_report__puts(o, " | ");
+    pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
+    if (w->owner) {
+        pg_report__puts(o, " (owner: ");
+        pg_report__esc_md(o, w->owner, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
+    }
+    pg_report__puts(o, " | ");
+    pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
+    pg_report__puts(o, " |");
+}
+
 /* MARK: the weakened gate (issue 11): right under the verdict, never
  * collapsed — a reviewer must see that the gate was loosened */
 
@@ -176,16 +196,8 @@ static void gate_change_waivers(md_ctx *m)
         pg_report__out *o = &m->row;
         if (!w->from_change)
             continue;
-        pg_report__out_reset(o);
-        pg_report__printf(o, "| %s | ", pg_report__waiver_state_word(w->state));
-        cell_code(o, w->rule, MD_CELL_RULE);
-        pg_report__puts(o, " | ");
-        cell_code(o, w->address, MD_CELL_ADDRESS);
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
-        pg_report__puts(o, " | ");
+        waiver_cells(o, w, pg_report__waiver_state_word(w->state));
+        pg_report__putc(o, ' ');
         cell_code(o, w->source, MD_CELL_ADDRESS);
         pg_report__puts(o, " |\n");
         if (!keep_row(m, MD_BUDGET_FINDINGS))
@@ -374,21 +386,8 @@ static void waivers_section(md_ctx *m)
         const pg_waiver_status *w = &r->waivers[i];
         pg_report__out *o = &m->row;
 
-        pg_report__out_reset(o);
-        pg_report__printf(o, "| %s | ", waiver_state_name(w->state));
-        cell_code(o, w->rule, MD_CELL_RULE);
-        pg_report__puts(o, " | ");
-        cell_code(o, w->address, MD_CELL_ADDRESS);
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
-        if (w->owner) {
-            pg_report__puts(o, " (owner: ");
-            pg_report__esc_md(o, w->owner, MD_CELL_RULE, 0);
-            pg_report__putc(o, ')');
-        }
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
-        pg_report__puts(o, " |\n");
+        waiver_cells(o, w, waiver_state_name(w->state));
+        pg_report__putc(o, '\n');
         if (!keep_row(m, MD_BUDGET_TOTAL))
             break;
         shown++;

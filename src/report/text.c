@@ -592,6 +592,31 @@ static void findings(text_ctx *t)
 
 /* MARK: waivers that need attention */
 
+/* "  STATE    RULE  ADDRESS", then `detail` wrapped under it. */
+static void waiver_row(text_ctx *t, const pg_waiver_status *w, const char *colour, size_t rule_w,
+                       const pg_report__out *detail)
+{
+    size_t col;
+
+    pg_report__puts(t->o, "  ");
+    if (colour)
+        sgr(t, colour);
+    pg_report__printf(t->o, "%-7s", pg_report__waiver_state_word(w->state));
+    if (colour)
+        sgr_off(t);
+    pg_report__puts(t->o, "  ");
+    col = 11 + put_str(t, w->rule);
+    pad_to(t, col, 11 + rule_w);
+    pg_report__puts(t->o, "  ");
+    put_str(t, w->address);
+    pg_report__putc(t->o, '\n');
+    if (detail->failed)
+        t->oom = 1;
+    pg_report__pad(t->o, ' ', DETAIL_INDENT);
+    wrap(t, detail->buf ? detail->buf : "", DETAIL_INDENT, DETAIL_INDENT);
+    pg_report__putc(t->o, '\n');
+}
+
 static void waivers(text_ctx *t)
 {
     const pg_report *r = t->r;
@@ -612,19 +637,8 @@ static void waivers(text_ctx *t)
     pg_report__out_memory(&detail);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
-        size_t col;
         if (w->state == PG_WAIVER_USED)
             continue;
-        pg_report__puts(t->o, "  ");
-        sgr(t, SGR_YELLOW);
-        pg_report__puts(t->o, w->state == PG_WAIVER_EXPIRED ? "expired" : "unused ");
-        sgr_off(t);
-        pg_report__puts(t->o, "  ");
-        col = 11 + put_str(t, w->rule);
-        pad_to(t, col, 11 + rule_w);
-        pg_report__puts(t->o, "  ");
-        put_str(t, w->address);
-        pg_report__putc(t->o, '\n');
         pg_report__out_reset(&detail);
         if (w->state == PG_WAIVER_EXPIRED)
             pg_report__printf(&detail, "expired %s; it would cover %zu finding%s", w->expires ? w->expires : "?",
@@ -633,11 +647,7 @@ static void waivers(text_ctx *t)
             pg_report__puts(&detail, "matches nothing in this plan: remove it, or fix its rule or address");
         if (w->source)
             pg_report__printf(&detail, " (%s)", w->source);
-        if (detail.failed)
-            t->oom = 1;
-        pg_report__pad(t->o, ' ', DETAIL_INDENT);
-        wrap(t, detail.buf ? detail.buf : "", DETAIL_INDENT, DETAIL_INDENT);
-        pg_report__putc(t->o, '\n');
+        waiver_row(t, w, SGR_YELLOW, rule_w, &detail);
     }
     pg_report__out_dispose(&detail);
 }
@@ -678,30 +688,24 @@ static void gate_change_waivers(text_ctx *t)
 {
     const pg_report *r = t->r;
     pg_report__out detail;
-    size_t i, col;
+    size_t i, rule_w = 0;
 
     if (pg_report__change_waiver_count(r) == 0)
         return;
+    for (i = 0; i < r->n_waivers; i++)
+        if (r->waivers[i].from_change && str_width(t, r->waivers[i].rule) > rule_w &&
+            str_width(t, r->waivers[i].rule) <= RULE_COL_MAX)
+            rule_w = str_width(t, r->waivers[i].rule);
     heading(t, SGR_BOLD_YELLOW, "Waivers from the change under review", pg_report__change_waiver_count(r), 1);
     pg_report__out_memory(&detail);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
         if (!w->from_change)
             continue;
-        pg_report__printf(t->o, "  %-7s  ", pg_report__waiver_state_word(w->state));
-        col = 11 + put_str(t, w->rule);
-        pad_to(t, col, 11 + RULE_COL_MAX);
-        pg_report__puts(t->o, "  ");
-        put_str(t, w->address);
-        pg_report__putc(t->o, '\n');
         pg_report__out_reset(&detail);
         pg_report__printf(&detail, "%s (expires %s; %s)", w->reason ? w->reason : "", w->expires ? w->expires : "?",
                           w->source ? w->source : "?");
-        if (detail.failed)
-            t->oom = 1;
-        pg_report__pad(t->o, ' ', DETAIL_INDENT);
-        wrap(t, detail.buf ? detail.buf : "", DETAIL_INDENT, DETAIL_INDENT);
-        pg_report__putc(t->o, '\n');
+        waiver_row(t, w, NULL, rule_w, &detail);
     }
     pg_report__out_dispose(&detail);
 }
