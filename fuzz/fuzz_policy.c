@@ -6,14 +6,18 @@
  * with tags, sensitive and unknown values, a plain create, a drift entry),
  * protect selectors and waivers are applied, and the metadata is walked —
  * so conditions, paths, globs, regexes and templates the fuzzer invents
- * are run, not only parsed. Invariants: a failure is PG_EPOLICY (or
- * PG_ENOMEM) with a message and a line; a success leaves a usable policy. */
+ * are run, not only parsed. The same input is then loaded as a waiver file
+ * from the change (--waivers) into a policy that already holds it, so the
+ * limits on such files run too. Invariants: a failure is PG_EPOLICY (or
+ * PG_ENOMEM) with a message and a line; a success leaves a usable policy.
+ *
+ * The target uses the policy module alone (no detector, no check, no
+ * report): fuzz/Makefile links it without src/detect (issue 12). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "plangate/alloc.h"
-#include "plangate/detect.h"
 #include "plangate/plan.h"
 #include "plangate/policy.h"
 
@@ -55,11 +59,14 @@ static void policy_exercise(const pg_policy *p)
         pg_change c;
         json_t *element = NULL;
         const char *why = NULL;
+        int prot = 0;
         if (pg_json_decode(&element, policy_changes[i], strlen(policy_changes[i]), NULL, &err) != 0)
             continue; /* out of memory */
         if (pg_change_init(&c, element, i == 2 ? PG_ORIGIN_DRIFT : PG_ORIGIN_PLANNED, &err) != 0)
             abort(); /* fixed, valid changes */
-        (void)pg_policy_protects(p, &c, &why);
+        pg_error_clear(&err);
+        if (pg_policy_protects(p, &c, &prot, &why, &err) != 0 ? err.code != PG_ENOMEM : (prot && !why))
+            abort(); /* only memory can fail; a match says why */
         if (why && strlen(why) > 1000000)
             abort();
         pg_error_clear(&err);
@@ -76,14 +83,17 @@ static void policy_exercise(const pg_policy *p)
                 abort();
     }
     pg_free(waivers);
-    for (i = 0, n = pg_detector_count(); i < n; i++) {
-        const pg_detector *d = pg_detector_at(i);
-        (void)pg_policy_detector_enabled(p, d->id);
-        (void)pg_policy_detector_severity(p, d->id, d->default_severity);
+    for (i = 0, n = pg_policy_detector_setting_count(p); i < n; i++) {
+        const pg_policy_detector_setting *s = pg_policy_detector_setting_at(p, i);
+        if (!s || !s->id || !s->at.file || s->at.line < 1)
+            abort();
+        (void)pg_policy_detector_enabled(p, s->id);
+        (void)pg_policy_detector_severity(p, s->id, PG_SEV_HIGH);
     }
     for (i = 0, n = pg_policy_rule_count(p); i < n; i++) {
         const pg_rule_meta *m = pg_policy_rule(p, i);
-        if (!m || !m->id)
+        const pg_policy_position *at = pg_policy_rule_position(p, i);
+        if (!m || !m->id || !at || !at->file || at->line < 1)
             abort();
     }
     for (i = 0, n = pg_policy_lock_table_count(p); i < n; i++)
@@ -121,6 +131,13 @@ int pg_fuzz_policy(const uint8_t *data, size_t size)
         policy_exercise(p);
     else if ((rc != PG_EPOLICY && rc != PG_ENOMEM) || err.code != rc || err.message[0] == '\0')
         abort(); /* a bad policy is PG_EPOLICY, with a message */
+    /* The same text as a waiver file from the change: limited, never a crash. */
+    pg_error_clear(&err);
+    rc = pg_policy_load_waivers_string(p, "change.yaml", (const char *)data, size, "2025-06-01", &err);
+    if (rc == 0)
+        policy_exercise(p);
+    else if ((rc != PG_EPOLICY && rc != PG_ENOMEM) || err.code != rc || err.message[0] == '\0')
+        abort();
     pg_policy_free(p);
     return 0;
 }

@@ -126,6 +126,15 @@ int pg_detect_run_end(pg_detect_run *run, const pg_plan_info *info, pg_findings 
 int pg_detect_run_wants(const pg_detect_run *run, const char *type, pg_action action);
 void pg_detect_run_free(pg_detect_run *run);
 
+/**
+ * Check the detector ids a policy names (src/detect/policy_check.c): every
+ * `detectors:` key must be a built-in detector, and no rule id may be one.
+ * PG_EPOLICY at the file:line:column of the offending id. Its signature is
+ * pg_policy_check_fn: pg_policy_set_check(p, pg_detect_check_policy) runs it
+ * on each file as it loads, so a file with an error changes nothing.
+ */
+int pg_detect_check_policy(const pg_policy *p, pg_error *err);
+
 /** Is this table (by its `name` attribute) a lock table under env (policy lock_tables, backend)? */
 int pg_detect_is_named_lock_table(const pg_detect_env *env, const char *table_name);
 

@@ -4,7 +4,20 @@
  * A pg_policy is the merge of every policy file loaded into it, in load
  * order: the default pack first (unless --no-default-policies), then each
  * --policy PATH in command-line order, a folder's *.yaml and *.yml files in
- * byte order of their names. Errors name file:line:column (PG_EPOLICY).
+ * byte order of their names, then each --waivers FILE. Errors name
+ * file:line:column (PG_EPOLICY).
+ *
+ * Trust model (README "Trust model", docs/policies.md): files loaded with
+ * pg_policy_load_path/_string/_defaults are trusted — they may configure
+ * detectors, protect resources, add rules and waive findings. Files loaded
+ * with pg_policy_load_waivers come from the change under review: they may
+ * hold only `version:` and `waivers:`, and each waiver must give a reason,
+ * an expiry within the trusted `waiver_limits: { max_days }`, and an
+ * address that names resources (docs/policies.md defines the class).
+ *
+ * The policy module knows no detector: it keeps `detectors:` settings as
+ * data with their positions, and the caller validates them
+ * (pg_detect_check_policy in detect.h, installed with pg_policy_set_check).
  */
 #ifndef PLANGATE_POLICY_H
 #define PLANGATE_POLICY_H
@@ -31,22 +44,103 @@ extern "C" {
  * KiB holds every policy document AWS accepts (IAM 10 KB, S3 20 KB, KMS 32 KB).
  */
 #define PG_POLICY_MAX_MATCH_BYTES 65536u
+/**
+ * How far ahead a waiver from the change may expire, in days from today,
+ * when no trusted file sets `waiver_limits: { max_days: N }`; and the
+ * largest N a trusted file may set.
+ */
+#define PG_POLICY_DEFAULT_WAIVER_MAX_DAYS 30
+#define PG_POLICY_MAX_WAIVER_DAYS 3650
 
 typedef struct pg_policy pg_policy;
 
 pg_policy *pg_policy_new(void);
 void pg_policy_free(pg_policy *p);
 
-/** Load and merge one file, or every *.yaml and *.yml of a folder (sorted). */
-int pg_policy_load_path(pg_policy *p, const char *path, pg_error *err);
-/** Load and merge policy text; `name` is used in error positions. */
-int pg_policy_load_string(pg_policy *p, const char *name, const char *text, size_t len, pg_error *err);
-/** Load and merge the default pack compiled into the binary. */
-int pg_policy_load_defaults(pg_policy *p, pg_error *err);
+/**
+ * A check run on every file after it loads and before it merges (so a file
+ * with an error changes nothing, as for any other error). `file` is a
+ * policy holding that file alone. The detector module's
+ * pg_detect_check_policy is the one plangate installs: it rejects unknown
+ * detector ids and rule ids that are detector ids.
+ */
+typedef int (*pg_policy_check_fn)(const pg_policy *file, pg_error *err);
+void pg_policy_set_check(pg_policy *p, pg_policy_check_fn check);
 
-/** Built-in detector settings (`detectors:`). Unknown ids are a load error. */
+/**
+ * Load and merge one trusted file, or every *.yaml and *.yml of a folder
+ * (sorted). In a folder, a symbolic link whose target is outside the folder
+ * is an error (PG_EPOLICY, naming the link, never quoting the target); a
+ * file named directly is followed wherever it points (the operator chose it).
+ */
+int pg_policy_load_path(pg_policy *p, const char *path, pg_error *err);
+/** Load and merge trusted policy text; `name` is used in error positions. */
+int pg_policy_load_string(pg_policy *p, const char *name, const char *text, size_t len, pg_error *err);
+
+/**
+ * Load a waiver file from the change under review (--waivers), after every
+ * trusted file: it is checked against what they set (waivable: false rules,
+ * waiver_limits). `today` ("YYYY-MM-DD") is the day expiry bounds count
+ * from. The file must be a regular file, not a symbolic link. Its waivers
+ * are reported as from the change (pg_waiver_status.from_change).
+ */
+int pg_policy_load_waivers(pg_policy *p, const char *path, const char *today, pg_error *err);
+/** The same from text; `name` is used in error positions. */
+int pg_policy_load_waivers_string(pg_policy *p, const char *name, const char *text, size_t len,
+                                  const char *today, pg_error *err);
+
+/**
+ * The policy files of a folder as `plangate lint` checks them one by one:
+ * "DIR/NAME" strings sorted by name (pg_policy_list_free them). PG_EPOLICY
+ * when the folder cannot be read, holds none, or holds a link that leaves it.
+ */
+int pg_policy_list_folder(const char *dir, char ***out, size_t *count, pg_error *err);
+void pg_policy_list_free(char **list, size_t count);
+
+/** The default pack compiled into the binary: its files, by index. */
+size_t pg_policy_default_count(void);
+/** The file name of pack file i ("detectors.yaml"), or NULL. Its errors and
+ * rules name it PG_POLICY_BUILTIN_PREFIX + that name. */
+const char *pg_policy_default_file(size_t i);
+#define PG_POLICY_BUILTIN_PREFIX "<builtin>/"
+int pg_policy_load_default(pg_policy *p, size_t i, pg_error *err);
+/** Load every file of the pack. Example plans are left unresolved. */
+int pg_policy_load_defaults(pg_policy *p, pg_error *err);
+/** Does `dir` hold the pack's files, byte for byte (the source tree's policies/)? */
+int pg_policy_is_pack_dir(const char *dir);
+/**
+ * Load the pack with its examples' plans resolved relative to `pack_dir`
+ * when pg_policy_is_pack_dir(pack_dir), else unresolved (`plangate test`
+ * skips them). `pack_dir` may be NULL.
+ */
+int pg_policy_load_defaults_with_examples(pg_policy *p, const char *pack_dir, pg_error *err);
+
+/** Where something was written in a policy file. */
+typedef struct pg_policy_position {
+    const char *file;
+    int line;   /**< 1-based */
+    int column; /**< 1-based */
+} pg_policy_position;
+
+/** One `detectors:` entry, merged across files key by key. Borrowed. */
+typedef struct pg_policy_detector_setting {
+    const char *id;
+    int enabled;                 /**< -1 unset, 0 or 1 */
+    int severity;                /**< -1 unset, else a pg_severity */
+    pg_policy_position at;       /**< the id key, where a file first named it */
+    const char *enabled_source;  /**< "file:line" of the `enabled:` in force, or NULL */
+    const char *severity_source; /**< "file:line" of the `severity:` in force, or NULL */
+} pg_policy_detector_setting;
+
+size_t pg_policy_detector_setting_count(const pg_policy *p);
+const pg_policy_detector_setting *pg_policy_detector_setting_at(const pg_policy *p, size_t i);
+
+/** Built-in detector settings (`detectors:`), by id. */
 int pg_policy_detector_enabled(const pg_policy *p, const char *detector_id);
 pg_severity pg_policy_detector_severity(const pg_policy *p, const char *detector_id, pg_severity dflt);
+
+/** `waiver_limits: { max_days }` in force (PG_POLICY_DEFAULT_WAIVER_MAX_DAYS when unset). */
+int pg_policy_waiver_max_days(const pg_policy *p);
 
 /** `lock_tables:` names. Borrowed. */
 size_t pg_policy_lock_table_count(const pg_policy *p);
@@ -55,11 +149,14 @@ const char *pg_policy_lock_table(const pg_policy *p, size_t i);
 /**
  * Does a `protect:` selector match `c`? Selectors test the change's
  * type/address/name globs, tags and conditions against `before` (what is
- * about to be destroyed). On a match, `*why_out` (may be NULL) gets a short
- * borrowed description of the selector ("type aws_dynamodb_table when
- * before.tags.Environment equals production").
+ * about to be destroyed). *protected_out is 1 or 0; on a match, `*why_out`
+ * (may be NULL) gets a short borrowed description of the selector ("type
+ * aws_dynamodb_table when before.tags.Environment equals production"), else
+ * NULL. 0, or PG_ENOMEM (*protected_out is then 1: the caller must stop, but
+ * nothing reads it as "unprotected").
  */
-int pg_policy_protects(const pg_policy *p, const pg_change *c, const char **why_out);
+int pg_policy_protects(const pg_policy *p, const pg_change *c, int *protected_out, const char **why_out,
+                       pg_error *err);
 
 /** Evaluate every rule (`rules:`) on one change, appending findings. */
 int pg_policy_eval_change(const pg_policy *p, const pg_change *c, pg_findings *out, pg_error *err);
@@ -81,6 +178,8 @@ typedef struct pg_rule_meta {
 size_t pg_policy_rule_count(const pg_policy *p);
 /** Borrowed; valid while `p` lives. */
 const pg_rule_meta *pg_policy_rule(const pg_policy *p, size_t i);
+/** Where rule i's id is written. Borrowed; NULL when out of range. */
+const pg_policy_position *pg_policy_rule_position(const pg_policy *p, size_t i);
 
 /** A waiver's state after a run. */
 typedef enum pg_waiver_state { PG_WAIVER_UNUSED = 0, PG_WAIVER_USED, PG_WAIVER_EXPIRED } pg_waiver_state;
@@ -94,14 +193,15 @@ typedef struct pg_waiver_status {
     const char *source;   /**< file:line */
     pg_waiver_state state;
     size_t matched;       /**< findings covered (or that it would have covered, when expired) */
+    int from_change;      /**< 1: from a --waivers file (the change under review), 0: a trusted policy */
 } pg_waiver_status;
 
 /**
- * Apply waivers to `findings` as of `today` ("YYYY-MM-DD"): marks covered
- * findings waived (with reason and owner), notes an expired waiver on the
- * findings it would have covered, honours waivable: false. Writes one
- * status per waiver into a new array (*out, pg_free it; may be NULL when
- * count is 0) — strings in it are borrowed from `p`.
+ * Apply waivers to `findings` as of `today` ("YYYY-MM-DD"; NULL: the system
+ * clock): marks covered findings waived (with reason and owner), notes an
+ * expired waiver on the findings it would have covered, honours waivable:
+ * false. Writes one status per waiver into a new array (*out, pg_free it;
+ * may be NULL when count is 0) — strings in it are borrowed from `p`.
  */
 int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const char *today,
                             pg_waiver_status **out, size_t *count_out, pg_error *err);
@@ -109,7 +209,7 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
 /** One `examples:` entry of a rule, for `plangate test`. */
 typedef struct pg_policy_example {
     const char *rule;       /**< the rule that carries it */
-    const char *plan;       /**< resolved path of the plan fixture */
+    const char *plan;       /**< resolved path of the plan fixture, or NULL (unresolved) */
     const char *source;     /**< file:line of the example */
     json_t *expect;         /**< borrowed: array of { address[, rule] } objects */
 } pg_policy_example;

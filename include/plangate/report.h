@@ -43,6 +43,19 @@ typedef struct pg_report_list {
     size_t total;           /**< items seen */
 } pg_report_list;
 
+/**
+ * A built-in detector the loaded policies switched off, or set below the
+ * fail threshold from a default at or above it: a weakened gate is shown in
+ * the same run (issue 11). Strings are borrowed (detector table, policy).
+ */
+typedef struct pg_report_weakened {
+    const char *detector;         /**< the detector id */
+    int disabled;                 /**< `enabled: false` */
+    pg_severity severity;         /**< the severity in force (meaningful when not disabled) */
+    pg_severity default_severity;
+    const char *source;           /**< "file:line" of the setting in force */
+} pg_report_weakened;
+
 typedef enum pg_verdict {
     PG_VERDICT_PASS = 0,
     PG_VERDICT_FAIL,
@@ -66,6 +79,8 @@ typedef struct pg_report {
     pg_verdict verdict;
     char **errors;                /**< why the plan could not be evaluated (exit 3) */
     size_t n_errors;
+    pg_report_weakened *weakened; /**< detectors the policies weaken, in catalogue order */
+    size_t n_weakened;
 } pg_report;
 
 void pg_report_init(pg_report *r);

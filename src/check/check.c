@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "plangate/alloc.h"
 #include "util/date.h"
+#include "util/grow.h"
 
 typedef struct check_state {
     const pg_check_options *opts;
@@ -37,7 +37,8 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
         if (c->destructive) {
             /* The one question to the protect: selectors for this change: the
              * destroy list and protected-destroy read the same answer. */
-            prot.is_protected = pg_policy_protects(st->opts->policy, c, &prot.why);
+            if ((rc = pg_policy_protects(st->opts->policy, c, &prot.is_protected, &prot.why, err)) != 0)
+                return rc;
             if ((rc = list_add(&rep->destroys, c, prot.is_protected, err)) != 0)
                 return rc;
         }
@@ -96,9 +97,50 @@ static int build_catalogue(pg_report *rep, const pg_policy *policy)
     return PG_OK;
 }
 
-void pg_check_today(char buf[11])
+int pg_check_today(char buf[11], const char *source_date_epoch, pg_error *err)
 {
-    pg_util__today(buf);
+    return pg_date_today(buf, source_date_epoch, err);
+}
+
+/* MARK: the weakened gate (issue 11) */
+
+static const pg_policy_detector_setting *setting_of(const pg_policy *policy, const char *id)
+{
+    size_t i, n = pg_policy_detector_setting_count(policy);
+
+    for (i = 0; i < n; i++) {
+        const pg_policy_detector_setting *s = pg_policy_detector_setting_at(policy, i);
+        if (strcmp(s->id, id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* Every detector the policy switches off, or sets below fail_on from a
+ * default at or above it, with the file:line of the setting in force. */
+static int build_weakened(pg_report *rep, const pg_policy *policy, pg_severity fail_on, pg_error *err)
+{
+    size_t i, n = pg_detector_count(), cap = 0;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        const pg_detector *d = pg_detector_at(i);
+        const pg_policy_detector_setting *s = setting_of(policy, d->id);
+        pg_report_weakened *w;
+        int off = s && s->enabled == 0;
+        int lowered = s && s->severity >= 0 && d->default_severity >= fail_on && (pg_severity)s->severity < fail_on;
+        if (!off && !lowered)
+            continue;
+        if ((rc = PG_GROW(rep->weakened, cap, rep->n_weakened + 1, err)) != PG_OK)
+            return rc;
+        w = &rep->weakened[rep->n_weakened++];
+        w->detector = d->id;
+        w->disabled = off;
+        w->default_severity = d->default_severity;
+        w->severity = s->severity >= 0 ? (pg_severity)s->severity : d->default_severity;
+        w->source = off ? s->enabled_source : s->severity_source;
+    }
+    return PG_OK;
 }
 
 int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
@@ -118,9 +160,21 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
     report->source = pg_strdup(!opts->plan_path || strcmp(opts->plan_path, "-") == 0 ? "<stdin>"
                                                                                        : opts->plan_path);
     if (!report->source || build_catalogue(report, opts->policy) != 0) {
-        rc = pg_error_set(err, PG_ENOMEM, "out of memory");
+        rc = pg_error_oom(err);
         goto out;
     }
+    /* A policy loaded without the check hook is checked here, once. */
+    if ((rc = pg_detect_check_policy(opts->policy, err)) != 0 ||
+        (rc = build_weakened(report, opts->policy, opts->fail_on, err)) != 0)
+        goto out;
+    if (opts->today && !pg_date_valid(opts->today)) {
+        rc = pg_error_set(err, PG_EUSAGE, "the date for waiver expiry is not a YYYY-MM-DD date");
+        goto out;
+    }
+    if (opts->today)
+        snprintf(today, sizeof today, "%s", opts->today);
+    else if ((rc = pg_check_today(today, NULL, err)) != 0)
+        goto out;
     if ((rc = pg_detect_run_new(&st.detect, &st.env, err)) != 0)
         goto out;
 
@@ -138,10 +192,6 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
                 *err = end_err;
         }
     }
-    if (opts->today)
-        snprintf(today, sizeof today, "%s", opts->today);
-    else
-        pg_check_today(today);
     {
         pg_error w_err;
         pg_error_clear(&w_err);

@@ -10,14 +10,19 @@
 #include "cli/opt.h"
 #include "cli/output.h"
 #include "plangate/plangate.h"
+#include "util/buf.h"
+#include "util/quote.h"
 
 #define MAX_POLICIES 64
+#define MAX_WAIVERS 64
 #define MAX_REPORTS 16
 
 typedef struct check_args {
     const char *plan;
     const char *policies[MAX_POLICIES];
     size_t n_policies;
+    const char *waivers[MAX_WAIVERS];
+    size_t n_waivers;
     int no_default;
     const char *format;
     const char *reports[MAX_REPORTS];
@@ -32,6 +37,7 @@ typedef struct check_args {
 
 enum {
     OPT_POLICY = 1,
+    OPT_WAIVERS,
     OPT_NO_DEFAULT,
     OPT_FORMAT,
     OPT_REPORT,
@@ -45,7 +51,8 @@ enum {
 };
 
 static const pg_opt_spec check_opts[] = {
-    {"policy", OPT_POLICY, "PATH", "policy file or folder (repeatable); adds to the default pack"},
+    {"policy", OPT_POLICY, "PATH", "trusted policy file or folder (repeatable); adds to the default pack"},
+    {"waivers", OPT_WAIVERS, "FILE", "waivers from the change under review (repeatable): version: and waivers: only"},
     {"no-default-policies", OPT_NO_DEFAULT, NULL, "do not load the default pack compiled into plangate"},
     {"format", OPT_FORMAT, "FORMAT", "stdout format: text (default), json, sarif, junit, github, markdown"},
     {"report", OPT_REPORT, "FORMAT=PATH", "also write FORMAT to PATH (repeatable)"},
@@ -110,6 +117,13 @@ static int parse_args(check_args *a, int argc, char **argv)
             }
             a->policies[a->n_policies++] = val;
             break;
+        case OPT_WAIVERS:
+            if (a->n_waivers == MAX_WAIVERS) {
+                fprintf(stderr, "plangate check: at most %d --waivers options\n", MAX_WAIVERS);
+                return PG_EXIT_USAGE;
+            }
+            a->waivers[a->n_waivers++] = val;
+            break;
         case OPT_NO_DEFAULT: a->no_default = 1; break;
         case OPT_FORMAT: a->format = val; break;
         case OPT_REPORT:
@@ -151,7 +165,22 @@ static int want_color(const char *when, FILE *out)
     return isatty(fileno(out));
 }
 
-static int load_policy(pg_policy **out, const check_args *a)
+/* "plangate: LINE" on stderr, escaped (the line may quote a policy file). */
+static void print_error_line(const char *line)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_escape_line(&b, line, strlen(line), NULL) == 0)
+        fprintf(stderr, "plangate: %s\n", pg_buf_cstr(&b));
+    pg_buf_dispose(&b);
+}
+
+/* Trusted files first (the default pack, each --policy), then the waiver
+ * files of the change, which are checked against what the trusted ones set
+ * (docs/policies.md "Trust model"). Detector ids are checked as each file
+ * loads. Errors name file:line:col and reach stderr escaped. */
+static int load_policy(pg_policy **out, const check_args *a, const char *today)
 {
     pg_policy *p = pg_policy_new();
     pg_error err;
@@ -164,18 +193,37 @@ static int load_policy(pg_policy **out, const check_args *a)
         fprintf(stderr, "plangate: out of memory\n");
         return PG_EXIT_PLAN;
     }
+    pg_policy_set_check(p, pg_detect_check_policy);
     if (!a->no_default)
         rc = pg_policy_load_defaults(p, &err);
     for (i = 0; rc == 0 && i < a->n_policies; i++)
         rc = pg_policy_load_path(p, a->policies[i], &err);
+    for (i = 0; rc == 0 && i < a->n_waivers; i++)
+        rc = pg_policy_load_waivers(p, a->waivers[i], today, &err);
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);
-        fprintf(stderr, "plangate: %s\n", line);
+        print_error_line(line);
         pg_policy_free(p);
         return pg_exit_for_error(rc);
     }
     *out = p;
     return 0;
+}
+
+/* The day waivers are judged on: SOURCE_DATE_EPOCH when set (the library
+ * reads no environment), else the system clock. An unusable clock fails
+ * closed: exit 2 for a bad SOURCE_DATE_EPOCH, 3 for a broken system clock. */
+static int read_clock(char today[11])
+{
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    pg_error err;
+
+    pg_error_clear(&err);
+    if (pg_check_today(today, getenv("SOURCE_DATE_EPOCH"), &err) == 0)
+        return 0;
+    pg_error_format(&err, line, sizeof line);
+    print_error_line(line);
+    return pg_exit_for_error(err.code);
 }
 
 int pg_cmd_check(int argc, char **argv)
@@ -188,7 +236,7 @@ int pg_cmd_check(int argc, char **argv)
     pg_report report;
     pg_report_style style;
     pg_error err;
-    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], today[11];
     int format = PG_FORMAT_TEXT, sev = PG_SEV_HIGH, rc, code;
     size_t i;
 
@@ -240,7 +288,7 @@ int pg_cmd_check(int argc, char **argv)
         }
     }
 
-    if ((code = load_policy(&policy, &a)) != 0)
+    if ((code = read_clock(today)) != 0 || (code = load_policy(&policy, &a, today)) != 0)
         return code;
     if (a.backend) {
         if ((rc = pg_backend_load(&backend, a.backend, &err)) != 0) {
@@ -256,6 +304,7 @@ int pg_cmd_check(int argc, char **argv)
     opts.policy = policy;
     opts.backend = have_backend ? &backend : NULL;
     opts.fail_on = (pg_severity)sev;
+    opts.today = today;
     rc = pg_check_run(&opts, &report, &err);
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);

@@ -3,7 +3,13 @@
  * What a built-in detector or a policy rule checks, why it matters, how to
  * fix it and how to waive it. Detectors come from the catalogue in
  * src/detect/registry.c; rules from the default pack (unless
- * --no-default-policies) plus every --policy, so custom rules explain too. */
+ * --no-default-policies) plus every --policy, so custom rules explain too.
+ *
+ * A rule's title, description, remediation and source come from a policy
+ * file: every line printed goes through pg_escape_line (util/quote), which
+ * escapes control characters, bidi controls and "##[", and a "::" that
+ * would start a line (a GitHub workflow command), wrapped lines included. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +17,8 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
+#include "util/buf.h"
+#include "util/quote.h"
 
 #define MAX_POLICIES 64
 #define WRAP_COLUMNS 78
@@ -32,48 +40,94 @@ static void explain_usage(FILE *out)
     pg_opt_help(out, explain_opts);
 }
 
-/* Print `text` wrapped at WRAP_COLUMNS, every line indented by two spaces.
- * Newlines in the text are kept (remediations may hold code blocks). */
+/* One output line: `indent` spaces, then `s[0..len)` escaped. */
+static void put_line(FILE *out, const char *indent, const char *s, size_t len)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_escape_line(&b, s, len, NULL) == 0)
+        fprintf(out, "%s%s\n", indent, pg_buf_cstr(&b));
+    pg_buf_dispose(&b);
+}
+
+/* One source line, already escaped (no newline in it), wrapped at
+ * WRAP_COLUMNS with two spaces of indent. */
+static void wrap_line(FILE *out, const char *p, size_t len)
+{
+    while (len > WRAP_COLUMNS - 2) {
+        size_t cut = WRAP_COLUMNS - 2;
+        while (cut > 0 && p[cut] != ' ')
+            cut--;
+        if (cut == 0) { /* one long word: do not break it */
+            cut = WRAP_COLUMNS - 2;
+            while (cut < len && p[cut] != ' ')
+                cut++;
+            if (cut == len)
+                break;
+        }
+        put_line(out, "  ", p, cut);
+        p += cut + 1;
+        len -= cut + 1;
+    }
+    put_line(out, "  ", p, len);
+}
+
+/* Print `text` wrapped, every line indented by two spaces. Newlines in the
+ * text are kept (remediations may hold code blocks); everything else is
+ * escaped before it is wrapped, so a wrap cannot split an escape. */
 static void wrapped(FILE *out, const char *text)
 {
     const char *p = text ? text : "";
+    pg_buf esc;
 
+    pg_buf_init(&esc, 0);
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-
-        while (len > WRAP_COLUMNS - 2) {
-            size_t cut = WRAP_COLUMNS - 2;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut == 0) { /* one long word: do not break it */
-                cut = WRAP_COLUMNS - 2;
-                while (cut < len && p[cut] != ' ')
-                    cut++;
-                if (cut == len)
-                    break;
-            }
-            fprintf(out, "  %.*s\n", (int)cut, p);
-            p += cut + 1;
-            len -= cut + 1;
-        }
-        fprintf(out, "  %.*s\n", (int)len, p);
+        pg_buf_reset(&esc);
+        if (pg_escape_text(&esc, p, len, NULL) == 0)
+            wrap_line(out, pg_buf_cstr(&esc), esc.len);
         p += len;
         if (*p == '\n')
             p++;
     }
+    pg_buf_dispose(&esc);
+}
+
+/* A line made of policy text (a rule's id and title, its source), escaped. */
+static void put_fmt_line(FILE *out, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void put_fmt_line(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    pg_buf line;
+    int rc;
+
+    pg_buf_init(&line, 0);
+    va_start(ap, fmt);
+    rc = pg_buf_vaddf(&line, NULL, fmt, ap);
+    va_end(ap);
+    if (rc == 0)
+        put_line(out, "", pg_buf_cstr(&line), line.len);
+    pg_buf_dispose(&line);
 }
 
 static void waiver_snippet(FILE *out, const char *id)
 {
     fprintf(out,
-            "How to waive it (in a policy file passed with --policy):\n"
+            "How to waive it (in a --policy file, or in a --waivers file from the change, which\n"
+            "must give a reason, an expiry within waiver_limits, and the exact address):\n"
             "  waivers:\n"
             "    - rule: %s\n"
             "      address: \"aws_dynamodb_table.example\"   # glob of the finding's address\n"
             "      reason: \"TICKET-123: why this is acceptable\"\n"
             "      owner: team@example.com                  # optional\n"
-            "      expires: 2026-12-31                      # optional; the waiver is void after it\n",
+            "      expires: 2026-12-31                      # the waiver is void after it\n",
             id);
 }
 
@@ -104,9 +158,9 @@ static void explain_detector(FILE *out, const pg_detector *d, const pg_policy *p
 
 static void explain_rule(FILE *out, const pg_rule_meta *m)
 {
-    fprintf(out, "%s: %s\n", m->id, m->title ? m->title : "");
-    fprintf(out, "policy rule from %s; severity: %s\n", m->source ? m->source : "a policy file",
-            pg_severity_name(m->severity));
+    put_fmt_line(out, "%s: %s", m->id, m->title ? m->title : "");
+    put_fmt_line(out, "policy rule from %s; severity: %s", m->source ? m->source : "a policy file",
+                 pg_severity_name(m->severity));
     fprintf(out, "\nWhat it checks and why:\n");
     wrapped(out, m->description && *m->description ? m->description : "(the rule has no description)");
     fprintf(out, "\nHow to fix it:\n");
@@ -131,7 +185,7 @@ static void list_known(FILE *out, const pg_policy *policy)
     for (i = 0; i < n; i++) {
         const pg_rule_meta *m = pg_policy_rule(policy, i);
         if (m)
-            fprintf(out, "  %s\n", m->id);
+            put_line(out, "  ", m->id, strlen(m->id));
     }
 }
 
@@ -144,7 +198,7 @@ int pg_cmd_explain(int argc, char **argv)
     pg_opt_parser p;
     pg_policy *policy = NULL;
     pg_error err;
-    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], q1[96], q2[96];
     const pg_detector *d;
 
     pg_error_clear(&err);
@@ -166,7 +220,8 @@ int pg_cmd_explain(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (id) {
-                fprintf(stderr, "plangate explain: one RULE_ID only ('%s' and '%s')\n", id, value);
+                fprintf(stderr, "plangate explain: one RULE_ID only (%s and %s)\n", pg_quote_str(q1, sizeof q1, id),
+                        pg_quote_str(q2, sizeof q2, value));
                 return PG_EXIT_USAGE;
             }
             id = value;
@@ -182,6 +237,7 @@ int pg_cmd_explain(int argc, char **argv)
         fprintf(stderr, "plangate explain: out of memory\n");
         return PG_EXIT_PLAN;
     }
+    pg_policy_set_check(policy, pg_detect_check_policy);
     if ((!no_default && pg_policy_load_defaults(policy, &err) != 0)) {
         rc = pg_exit_for_error(err.code);
         goto print_error;
@@ -209,7 +265,7 @@ int pg_cmd_explain(int argc, char **argv)
                 m = r;
         }
         if (!m) {
-            fprintf(stderr, "plangate explain: unknown rule id '%s'; known ids:\n", id);
+            fprintf(stderr, "plangate explain: unknown rule id %s; known ids:\n", pg_quote_str(q1, sizeof q1, id));
             list_known(stderr, policy);
             rc = PG_EXIT_USAGE;
             goto out;
@@ -225,7 +281,8 @@ int pg_cmd_explain(int argc, char **argv)
 
 print_error:
     pg_error_format(&err, line, sizeof line);
-    fprintf(stderr, "plangate explain: %s\n", line);
+    fprintf(stderr, "plangate explain: ");
+    put_line(stderr, "", line, strlen(line));
 out:
     pg_policy_free(policy);
     return rc;

@@ -5,8 +5,13 @@
  * policy of its own (the default pack is not included), file by file, so
  * every file gets its own `PATH: ok` line and a folder's files are checked
  * against each other (a rule id defined twice). With no PATH the default
- * pack compiled into plangate is linted. Exit 0 when everything is valid,
- * 4 when a file is not, 2 on bad usage.
+ * pack compiled into plangate is linted. Detector ids are checked as each
+ * file loads (pg_detect_check_policy). Exit 0 when everything is valid, 4
+ * when a file is not, 2 on bad usage. Uses the public API only.
+ *
+ * Every line it prints names a file (whose name the user or a pull request
+ * chose) and may quote what the file holds: each goes through
+ * pg_escape_line, so no control character or workflow command gets out.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +21,8 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
-#include "policy/default_pack.h"
-#include "policy/policy_internal.h"
+#include "util/buf.h"
+#include "util/quote.h"
 
 enum { OPT_HELP = 1 };
 
@@ -43,43 +48,63 @@ static int worse(int a, int b)
     return a > b ? a : b;
 }
 
+/* One line, escaped (see the top of this file). */
+static void put_line(FILE *out, const char *text, const char *suffix)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_escape_line(&b, text, strlen(text), NULL) == 0)
+        fprintf(out, "%s%s\n", pg_buf_cstr(&b), suffix);
+    else
+        fprintf(out, "(a line plangate could not escape: out of memory)\n");
+    pg_buf_dispose(&b);
+}
+
 static int report(const char *name, int rc, const pg_error *err)
 {
     char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
 
     if (rc == PG_OK) {
-        printf("%s: ok\n", name);
+        put_line(stdout, name, ": ok");
         return PG_EXIT_PASS;
     }
     pg_error_format(err, line, sizeof line);
-    fprintf(stderr, "%s\n", line);
+    put_line(stderr, line, "");
     return pg_exit_for_error(rc);
+}
+
+static pg_policy *new_policy(void)
+{
+    pg_policy *p = pg_policy_new();
+
+    if (!p)
+        fprintf(stderr, "plangate lint: out of memory\n");
+    pg_policy_set_check(p, pg_detect_check_policy);
+    return p;
 }
 
 static int lint_path(const char *path)
 {
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = new_policy();
     pg_error err;
     struct stat st;
     char **files = NULL;
     size_t n = 0, i;
     int exit_code = PG_EXIT_PASS, rc;
 
-    if (!policy) {
-        fprintf(stderr, "plangate lint: out of memory\n");
+    if (!policy)
         return PG_EXIT_PLAN;
-    }
     pg_error_clear(&err);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if ((rc = pg_policy__list_folder(path, &files, &n, &err)) != PG_OK)
+        if ((rc = pg_policy_list_folder(path, &files, &n, &err)) != PG_OK)
             exit_code = report(path, rc, &err);
         for (i = 0; i < n; i++) {
             pg_error_clear(&err);
             rc = pg_policy_load_path(policy, files[i], &err);
             exit_code = worse(exit_code, report(files[i], rc, &err));
-            pg_free(files[i]);
         }
-        pg_free(files);
+        pg_policy_list_free(files, n);
     } else {
         rc = pg_policy_load_path(policy, path, &err);
         exit_code = report(path, rc, &err);
@@ -90,20 +115,18 @@ static int lint_path(const char *path)
 
 static int lint_defaults(void)
 {
-    pg_policy *policy = pg_policy_new();
-    const pg_default_policy *d;
+    pg_policy *policy = new_policy();
     char name[PG_ERROR_SOURCE_MAX];
     pg_error err;
+    size_t i;
     int exit_code = PG_EXIT_PASS;
 
-    if (!policy) {
-        fprintf(stderr, "plangate lint: out of memory\n");
+    if (!policy)
         return PG_EXIT_PLAN;
-    }
-    for (d = pg_default_pack; d->name; d++) {
-        snprintf(name, sizeof name, "<builtin>/%s", d->name);
+    for (i = 0; i < pg_policy_default_count(); i++) {
+        snprintf(name, sizeof name, PG_POLICY_BUILTIN_PREFIX "%s", pg_policy_default_file(i));
         pg_error_clear(&err);
-        exit_code = worse(exit_code, report(name, pg_policy_load_string(policy, name, d->text, d->len, &err), &err));
+        exit_code = worse(exit_code, report(name, pg_policy_load_default(policy, i, &err), &err));
     }
     pg_policy_free(policy);
     return exit_code;

@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
+#include "util/buf.h"
+#include "util/quote.h"
 
 enum { OPT_HELP = 1 };
 
@@ -76,13 +79,27 @@ static int same(const strlist *a, const strlist *b)
     return 1;
 }
 
+/* Addresses (from plans) and labels (plan paths from policy files) are
+ * input: written through pg_escape_text, never raw. */
+static void put_escaped(FILE *out, const char *s)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_escape_text(&b, s, strlen(s), NULL) == 0)
+        fputs(pg_buf_cstr(&b), out);
+    pg_buf_dispose(&b);
+}
+
 static void print_list(FILE *out, const strlist *l)
 {
     size_t i;
 
     fputc('[', out);
-    for (i = 0; i < l->n; i++)
-        fprintf(out, "%s%s", i ? ", " : "", l->items[i]);
+    for (i = 0; i < l->n; i++) {
+        fputs(i ? ", " : "", out);
+        put_escaped(out, l->items[i]);
+    }
     fputc(']', out);
 }
 
@@ -122,9 +139,14 @@ static int compare_rule(const char *rule, const pg_policy_example *ex, const pg_
     normalise(&got);
     ok = same(&want, &got);
     if (!ok) {
-        if (!*printed)
-            printf("FAIL %s:", label);
-        printf(" %s expected ", rule);
+        if (!*printed) {
+            printf("FAIL ");
+            put_escaped(stdout, label);
+            printf(":");
+        }
+        printf(" ");
+        put_escaped(stdout, rule);
+        printf(" expected ");
         print_list(stdout, &want);
         printf(" got ");
         print_list(stdout, &got);
@@ -136,7 +158,7 @@ static int compare_rule(const char *rule, const pg_policy_example *ex, const pg_
 }
 
 /* 1 pass, 0 fail. */
-static int run_example(const pg_policy *policy, const pg_policy_example *ex, const char *label)
+static int run_example(const pg_policy *policy, const pg_policy_example *ex, const char *label, const char *today)
 {
     pg_check_options opts;
     pg_report rep;
@@ -149,12 +171,17 @@ static int run_example(const pg_policy *policy, const pg_policy_example *ex, con
     opts.plan_path = ex->plan;
     opts.policy = policy;
     opts.fail_on = PG_SEV_HIGH;
+    opts.today = today;
     pg_error_clear(&err);
     rc = pg_check_run(&opts, &rep, &err);
     /* An errored plan is still evaluated (SPEC §2): its findings count. */
     if (rc != PG_OK && rc != PG_EERRORED) {
         pg_error_format(&err, line, sizeof line);
-        printf("FAIL %s: the plan could not be evaluated: %s\n", label, line);
+        printf("FAIL ");
+        put_escaped(stdout, label);
+        printf(": the plan could not be evaluated: ");
+        put_escaped(stdout, line);
+        printf("\n");
         pg_report_dispose(&rep);
         return 0;
     }
@@ -168,12 +195,71 @@ static int run_example(const pg_policy *policy, const pg_policy_example *ex, con
         if (!seen && !compare_rule(r, ex, &rep, label, &printed))
             ok = 0;
     }
-    if (ok)
-        printf("PASS %s\n", label);
+    if (ok) {
+        printf("PASS ");
+        put_escaped(stdout, label);
+        printf("\n");
+    }
     else
         printf("\n");
     pg_report_dispose(&rep);
     return ok;
+}
+
+/* The source tree's policies/ folder: ./policies, or policies/ beside one
+ * of the executable's parent folders (build/x/plangate sits two levels
+ * under the tree). NULL when there is none (an installed binary). */
+static const char *find_pack_dir(char *buf, size_t size)
+{
+    char exe[4096];
+    ssize_t n;
+    int level;
+
+    if (pg_policy_is_pack_dir("policies"))
+        return "policies";
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    for (level = 0; level < 4; level++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash || slash == exe)
+            break;
+        *slash = '\0';
+        if ((size_t)snprintf(buf, size, "%s/policies", exe) < size && pg_policy_is_pack_dir(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+/* A line that names files and rules of policy files: escaped for a terminal and a CI log. */
+static void put_line(FILE *out, const char *text)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_escape_line(&b, text, strlen(text), NULL) == 0)
+        fprintf(out, "%s\n", pg_buf_cstr(&b));
+    pg_buf_dispose(&b);
+}
+
+static int load_policies(pg_policy *policy, const char *const *paths, size_t n)
+{
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], dir[4200];
+    pg_error err;
+    size_t i;
+    int rc;
+
+    pg_error_clear(&err);
+    pg_policy_set_check(policy, pg_detect_check_policy);
+    rc = n == 0 ? pg_policy_load_defaults_with_examples(policy, find_pack_dir(dir, sizeof dir), &err) : PG_OK;
+    for (i = 0; i < n && rc == PG_OK; i++)
+        rc = pg_policy_load_path(policy, paths[i], &err);
+    if (rc == PG_OK)
+        return PG_EXIT_PASS;
+    pg_error_format(&err, line, sizeof line);
+    put_line(stderr, line);
+    return pg_exit_for_error(rc);
 }
 
 int pg_cmd_test(int argc, char **argv)
@@ -184,7 +270,7 @@ int pg_cmd_test(int argc, char **argv)
     pg_opt_parser p;
     pg_policy *policy;
     pg_error err;
-    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], today[11];
 
     pg_opt_init(&p, test_opts, argc, argv);
     while ((opt = pg_opt_next(&p, &value)) != PG_OPT_END) {
@@ -205,19 +291,20 @@ int pg_cmd_test(int argc, char **argv)
             return PG_EXIT_USAGE;
         }
     }
+    pg_error_clear(&err);
+    if (pg_check_today(today, getenv("SOURCE_DATE_EPOCH"), &err) != PG_OK) {
+        pg_error_format(&err, line, sizeof line);
+        fprintf(stderr, "plangate test: ");
+        put_line(stderr, line);
+        return pg_exit_for_error(err.code);
+    }
     if (!(policy = pg_policy_new())) {
         fprintf(stderr, "plangate test: out of memory\n");
         return PG_EXIT_PLAN;
     }
-    pg_error_clear(&err);
-    rc = n == 0 ? pg_policy_load_defaults(policy, &err) : PG_OK;
-    for (i = 0; i < n && rc == PG_OK; i++)
-        rc = pg_policy_load_path(policy, paths[i], &err);
-    if (rc != PG_OK) {
-        pg_error_format(&err, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
+    if ((rc = load_policies(policy, paths, n)) != PG_EXIT_PASS) {
         pg_policy_free(policy);
-        return pg_exit_for_error(rc);
+        return rc;
     }
     for (i = 0; i < pg_policy_example_count(policy); i++) {
         const pg_policy_example *ex = pg_policy_example_at(policy, i);
@@ -230,9 +317,11 @@ int pg_cmd_test(int argc, char **argv)
                 nth++;
         snprintf(label, sizeof label, "%s example#%zu (%s)", ex->rule, nth, ex->plan ? ex->plan : ex->source);
         if (!ex->plan) {
-            printf("SKIP %s: its plan fixture is not installed (run plangate test from the source tree)\n", label);
+            printf("SKIP ");
+            put_escaped(stdout, label);
+            printf(": its plan fixture is not installed (run plangate test from the source tree)\n");
             skipped++;
-        } else if (run_example(policy, ex, label)) {
+        } else if (run_example(policy, ex, label, today)) {
             passed++;
         } else {
             failed++;

@@ -10,22 +10,11 @@
 
 #include <stddef.h>
 
+#include "util/utf8.h"
+
 static unsigned char fold(unsigned char c, int icase)
 {
     return icase && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* Length of the UTF-8 sequence that starts with `c` (1 for stray bytes), so
- * `?` matches one character, not one byte. */
-static size_t utf8_len(unsigned char c)
-{
-    if (c >= 0xF0 && c < 0xF8)
-        return 4;
-    if (c >= 0xE0)
-        return c < 0xF0 ? 3 : 1;
-    if (c >= 0xC0)
-        return 2;
-    return 1;
 }
 
 /* Iterative matching with one backtrack point (the last `*`): linear in
@@ -45,7 +34,8 @@ int pg_policy__glob(const char *pattern, const char *s, int icase)
             continue;
         }
         if (*p == '?') {
-            size_t k = utf8_len(*t), i;
+            /* `?` matches one character, not one byte */
+            size_t k = pg_utf8_seq_len(*t), i;
             for (i = 0; i < k && t[i]; i++)
                 ;
             p++;
@@ -72,4 +62,16 @@ int pg_policy__glob(const char *pattern, const char *s, int icase)
     while (*p == '*')
         p++;
     return *p == '\0';
+}
+
+int pg_policy__glob_any(char *const *globs, size_t n, const char *s)
+{
+    size_t i;
+
+    if (!s)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (pg_policy__glob(globs[i], s, 0))
+            return 1;
+    return 0;
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/buf.h"
+#include "util/grow.h"
 
 static const char *const field_names[PF_COUNT_] = {
     "address", "type", "name", "mode", "module_address", "provider_name",
@@ -29,145 +31,107 @@ static int is_simple_key(const char *k)
     return 1;
 }
 
-/* Append the canonical text of the steps to `buf` (a growable string). */
-static int render_steps(char **buf, size_t *len, size_t *cap, const pp_step *steps, size_t n, int lead_dot)
+/* Append the canonical text of the steps to `b`. */
+static int render_steps(pg_buf *b, const pp_step *steps, size_t n, int lead_dot, pg_error *err)
 {
-    size_t i;
+    size_t i, j;
+    int rc = PG_OK;
 
-    for (i = 0; i < n; i++) {
-        char tmp[32];
-        const char *piece = tmp;
-        size_t need;
-        char *quoted = NULL;
-
+    for (i = 0; i < n && rc == PG_OK; i++) {
         if (steps[i].kind == PS_WILD) {
-            piece = "[*]";
+            rc = pg_buf_adds(b, "[*]", err);
         } else if (steps[i].kind == PS_INDEX) {
-            snprintf(tmp, sizeof tmp, "[%zu]", steps[i].index);
+            rc = pg_buf_addf(b, err, "[%zu]", steps[i].index);
         } else if (is_simple_key(steps[i].key)) {
-            size_t kl = strlen(steps[i].key);
-            quoted = pg_malloc(kl + 2);
-            if (!quoted)
-                return PG_ENOMEM;
-            snprintf(quoted, kl + 2, "%s%s", (i > 0 || lead_dot) ? "." : "", steps[i].key);
-            piece = quoted;
+            rc = pg_buf_addf(b, err, "%s%s", (i > 0 || lead_dot) ? "." : "", steps[i].key);
         } else {
             const char *k = steps[i].key;
-            size_t kl = strlen(k), j, o = 0;
-            quoted = pg_malloc(2 * kl + 5);
-            if (!quoted)
-                return PG_ENOMEM;
-            quoted[o++] = '[';
-            quoted[o++] = '"';
-            for (j = 0; j < kl; j++) {
+            rc = pg_buf_adds(b, "[\"", err);
+            for (j = 0; k[j] && rc == PG_OK; j++) {
                 if (k[j] == '"' || k[j] == '\\')
-                    quoted[o++] = '\\';
-                quoted[o++] = k[j];
+                    rc = pg_buf_addc(b, '\\', err);
+                if (rc == PG_OK)
+                    rc = pg_buf_addc(b, k[j], err);
             }
-            quoted[o++] = '"';
-            quoted[o++] = ']';
-            quoted[o] = '\0';
-            piece = quoted;
+            if (rc == PG_OK)
+                rc = pg_buf_adds(b, "\"]", err);
         }
-        need = strlen(piece);
-        if (*len + need + 1 > *cap) {
-            size_t c = (*len + need + 1) * 2;
-            char *g = pg_realloc(*buf, c);
-            if (!g) {
-                pg_free(quoted);
-                return PG_ENOMEM;
-            }
-            *buf = g;
-            *cap = c;
-        }
-        memcpy(*buf + *len, piece, need + 1);
-        *len += need;
-        pg_free(quoted);
     }
-    return PG_OK;
+    return rc == PG_OK ? PG_OK : pg_error_oom(err);
 }
 
-static int add_step(pg_ppath *p, pp_step_kind kind, const char *key, size_t key_len, size_t index,
-                    char *msg, size_t msg_size)
+static int add_step(pg_ppath *p, pp_step_kind kind, const char *key, size_t key_len, size_t index, pg_error *err)
 {
     pp_step *s;
+    int rc;
 
-    if (p->n >= PG_POLICY_MAX_PATH_STEPS) {
-        snprintf(msg, msg_size, "more than %u steps in a path (limit PG_POLICY_MAX_PATH_STEPS)",
-                 PG_POLICY_MAX_PATH_STEPS);
-        return PG_EPOLICY;
-    }
-    s = pg_realloc(p->steps, (p->n + 1) * sizeof *s);
-    if (!s)
-        goto nomem;
-    p->steps = s;
+    if (p->n >= PG_POLICY_MAX_PATH_STEPS)
+        return pg_error_set(err, PG_EPOLICY, "more than %u steps in a path (limit PG_POLICY_MAX_PATH_STEPS)",
+                            PG_POLICY_MAX_PATH_STEPS);
+    if ((rc = PG_GROW(p->steps, p->cap, p->n + 1, err)) != PG_OK)
+        return rc;
     s = &p->steps[p->n];
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->index = index;
     if (kind == PS_KEY && !(s->key = pg_strndup(key, key_len)))
-        goto nomem;
+        return pg_error_oom(err);
     if (kind == PS_WILD)
         p->has_wild = 1;
     p->n++;
-    return 0;
-nomem:
-    snprintf(msg, msg_size, "out of memory");
-    return PG_ENOMEM;
+    return PG_OK;
+}
+
+/* A path error: the path is input, so it is quoted (util/quote). */
+static int bad_path(pg_error *err, const char *what, const char *text)
+{
+    char q[PG_POLICY_QUOTE];
+
+    return pg_error_set(err, PG_EPOLICY, "%s in path %s", what, pg_policy__quote(q, sizeof q, text));
 }
 
 /* One `[...]` segment starting at s[*i] == '['. */
-static int parse_bracket(pg_ppath *p, const char *s, size_t *i, char *msg, size_t msg_size)
+static int parse_bracket(pg_ppath *p, const char *s, size_t *i, pg_error *err)
 {
     size_t j = *i + 1;
 
     if (s[j] == '*' && s[j + 1] == ']') {
         *i = j + 2;
-        return add_step(p, PS_WILD, NULL, 0, 0, msg, msg_size);
+        return add_step(p, PS_WILD, NULL, 0, 0, err);
     }
     if (s[j] >= '0' && s[j] <= '9') {
         size_t v = 0;
         while (s[j] >= '0' && s[j] <= '9') {
-            if (v > (SIZE_MAX - 9) / 10) {
-                snprintf(msg, msg_size, "index too large in path '%s'", s);
-                return PG_EPOLICY;
-            }
+            if (v > (SIZE_MAX - 9) / 10)
+                return bad_path(err, "index too large", s);
             v = v * 10 + (size_t)(s[j] - '0');
             j++;
         }
-        if (s[j] != ']') {
-            snprintf(msg, msg_size, "expected ']' after the index in path '%s'", s);
-            return PG_EPOLICY;
-        }
+        if (s[j] != ']')
+            return bad_path(err, "expected ']' after the index", s);
         *i = j + 1;
-        return add_step(p, PS_INDEX, NULL, 0, v, msg, msg_size);
+        return add_step(p, PS_INDEX, NULL, 0, v, err);
     }
     if (s[j] == '"' || s[j] == '\'') {
         char q = s[j++];
-        char *key = pg_malloc(strlen(s) + 1);
-        size_t o = 0;
-        int rc;
-        if (!key) {
-            snprintf(msg, msg_size, "out of memory");
-            return PG_ENOMEM;
-        }
-        while (s[j] && s[j] != q) {
+        pg_buf key;
+        int rc = PG_OK;
+        pg_buf_init(&key, 0);
+        while (s[j] && s[j] != q && rc == PG_OK) {
             if (s[j] == '\\' && s[j + 1])
                 j++;
-            key[o++] = s[j++];
+            rc = pg_buf_addc(&key, s[j++], err);
         }
-        if (s[j] != q || s[j + 1] != ']') {
-            pg_free(key);
-            snprintf(msg, msg_size, "unterminated [\"...\"] in path '%s'", s);
-            return PG_EPOLICY;
+        if (rc == PG_OK && (s[j] != q || s[j + 1] != ']'))
+            rc = bad_path(err, "unterminated [\"...\"]", s);
+        if (rc == PG_OK) {
+            *i = j + 2;
+            rc = add_step(p, PS_KEY, pg_buf_cstr(&key), key.len, 0, err);
         }
-        *i = j + 2;
-        rc = add_step(p, PS_KEY, key, o, 0, msg, msg_size);
-        pg_free(key);
-        return rc;
+        pg_buf_dispose(&key);
+        return rc == PG_ELIMIT ? pg_error_oom(err) : rc;
     }
-    snprintf(msg, msg_size, "expected [N], [*] or [\"key\"] in path '%s'", s);
-    return PG_EPOLICY;
+    return bad_path(err, "expected [N], [*] or [\"key\"]", s);
 }
 
 static size_t ident_len(const char *s)
@@ -178,108 +142,108 @@ static size_t ident_len(const char *s)
     return n;
 }
 
-int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *msg, size_t msg_size)
+/* The root of an unrooted path (`changed`): a first key, or none. */
+static int parse_unrooted_start(pg_ppath *out, const char *text, size_t *i, pg_error *err)
 {
-    size_t i = 0, n, len = 0, cap = 0;
-    char *rel = NULL;
-    int rc, code = PG_EPOLICY; /* or PG_ENOMEM: how a failure is reported */
+    char q[PG_POLICY_QUOTE];
+    size_t n;
+
+    out->root = PR_NONE;
+    if (strncmp(text, "before.", 7) == 0 || strncmp(text, "after.", 6) == 0 || strcmp(text, "before") == 0 ||
+        strcmp(text, "after") == 0)
+        return pg_error_set(err, PG_EPOLICY,
+                            "changed compares before and after: write the path without its root (%s)",
+                            pg_policy__quote(q, sizeof q, strchr(text, '.') ? strchr(text, '.') + 1 : text));
+    if (text[0] == '[')
+        return PG_OK;
+    if ((n = ident_len(text)) == 0)
+        return pg_error_set(err, PG_EPOLICY, "path %s does not start with a key", pg_policy__quote(q, sizeof q, text));
+    *i = n;
+    return add_step(out, PS_KEY, text, n, 0, err);
+}
+
+static int parse_root(pg_ppath *out, const char *text, size_t *i, pg_error *err)
+{
+    char q[PG_POLICY_QUOTE];
+    size_t n = ident_len(text), f;
+
+    *i = n;
+    if (n == 6 && strncmp(text, "before", 6) == 0) {
+        out->root = PR_BEFORE;
+        return PG_OK;
+    }
+    if (n == 5 && strncmp(text, "after", 5) == 0) {
+        out->root = PR_AFTER;
+        return PG_OK;
+    }
+    if (n == 13 && strncmp(text, "after_unknown", 13) == 0) {
+        out->root = PR_AFTER_UNKNOWN;
+        return PG_OK;
+    }
+    out->root = PR_FIELD;
+    for (f = 0; f < PF_COUNT_; f++)
+        if (strlen(field_names[f]) == n && strncmp(text, field_names[f], n) == 0) {
+            out->field = (pp_field)f;
+            return PG_OK;
+        }
+    return pg_error_set(err, PG_EPOLICY,
+                        "path %s must start with before., after., after_unknown. or a change field "
+                        "(address, type, name, mode, module_address, provider_name, actions, "
+                        "action_reason, replace_paths, index)",
+                        pg_policy__quote(q, sizeof q, text));
+}
+
+/* The canonical text without the root, as evidence names it (SPEC §5:
+ * "path": "hash_key"). Fields and after_unknown keep their root. */
+static int canonical_rel(pg_ppath *out, pg_error *err)
+{
+    pg_buf b;
+    int rc = PG_OK, keep_root = out->root == PR_FIELD || out->root == PR_AFTER_UNKNOWN;
+
+    pg_buf_init(&b, 0);
+    if (keep_root)
+        rc = pg_buf_adds(&b, out->root == PR_FIELD ? field_names[out->field] : "after_unknown", err);
+    if (rc == PG_OK)
+        rc = render_steps(&b, out->steps, out->n, keep_root, err);
+    if (rc != PG_OK || !(out->rel = pg_buf_detach(&b, NULL))) {
+        pg_buf_dispose(&b);
+        return pg_error_oom(err);
+    }
+    return PG_OK;
+}
+
+int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, pg_error *err)
+{
+    char q[PG_POLICY_QUOTE];
+    size_t i = 0, n;
+    int rc;
 
     memset(out, 0, sizeof *out);
-    if (!text || !*text) {
-        snprintf(msg, msg_size, "empty path");
-        return PG_EPOLICY;
-    }
+    if (!text || !*text)
+        return pg_error_set(err, PG_EPOLICY, "empty path");
     if (!(out->text = pg_strdup(text)))
-        goto nomem;
-    if (unrooted) {
-        out->root = PR_NONE;
-        if (strncmp(text, "before.", 7) == 0 || strncmp(text, "after.", 6) == 0 ||
-            strcmp(text, "before") == 0 || strcmp(text, "after") == 0) {
-            snprintf(msg, msg_size,
-                     "changed compares before and after: write the path without its root ('%s')",
-                     strchr(text, '.') ? strchr(text, '.') + 1 : text);
-            goto fail;
-        }
-        if (text[0] != '[') {
-            n = ident_len(text);
-            if (n == 0) {
-                snprintf(msg, msg_size, "path '%s' does not start with a key", text);
-                goto fail;
-            }
-            if ((code = add_step(out, PS_KEY, text, n, 0, msg, msg_size)) != 0)
-                goto fail;
-            i = n;
-        }
-    } else {
-        size_t f;
-        n = ident_len(text);
-        if (n == 6 && strncmp(text, "before", 6) == 0)
-            out->root = PR_BEFORE;
-        else if (n == 5 && strncmp(text, "after", 5) == 0)
-            out->root = PR_AFTER;
-        else if (n == 13 && strncmp(text, "after_unknown", 13) == 0)
-            out->root = PR_AFTER_UNKNOWN;
-        else {
-            out->root = PR_FIELD;
-            for (f = 0; f < PF_COUNT_; f++)
-                if (strlen(field_names[f]) == n && strncmp(text, field_names[f], n) == 0)
-                    break;
-            if (f == PF_COUNT_) {
-                snprintf(msg, msg_size,
-                         "path '%s' must start with before., after., after_unknown. or a change field "
-                         "(address, type, name, mode, module_address, provider_name, actions, "
-                         "action_reason, replace_paths, index)",
-                         text);
-                goto fail;
-            }
-            out->field = (pp_field)f;
-        }
-        i = n;
-    }
-    while (text[i]) {
+        return pg_error_oom(err);
+    rc = unrooted ? parse_unrooted_start(out, text, &i, err) : parse_root(out, text, &i, err);
+    while (rc == PG_OK && text[i]) {
         if (text[i] == '.') {
-            n = ident_len(text + i + 1);
-            if (n == 0) {
-                snprintf(msg, msg_size, "empty key after '.' in path '%s'", text);
-                goto fail;
-            }
-            if ((code = add_step(out, PS_KEY, text + i + 1, n, 0, msg, msg_size)) != 0)
-                goto fail;
+            if ((n = ident_len(text + i + 1)) == 0)
+                rc = bad_path(err, "empty key after '.'", text);
+            else
+                rc = add_step(out, PS_KEY, text + i + 1, n, 0, err);
             i += n + 1;
         } else if (text[i] == '[') {
-            if ((code = parse_bracket(out, text, &i, msg, msg_size)) != 0)
-                goto fail;
+            rc = parse_bracket(out, text, &i, err);
         } else {
-            snprintf(msg, msg_size, "unexpected '%c' in path '%s'", text[i], text);
-            goto fail;
+            char c[2] = {text[i], '\0'}, qc[16];
+            rc = pg_error_set(err, PG_EPOLICY, "unexpected %s in path %s", pg_policy__quote(qc, sizeof qc, c),
+                              pg_policy__quote(q, sizeof q, text));
         }
     }
-    /* The canonical text without the root, as evidence names it (SPEC §5:
-     * "path": "hash_key"). Fields and after_unknown keep their root. */
-    if (out->root == PR_FIELD || out->root == PR_AFTER_UNKNOWN) {
-        const char *r = out->root == PR_FIELD ? field_names[out->field] : "after_unknown";
-        len = strlen(r);
-        cap = len + 1;
-        if (!(rel = pg_malloc(cap)))
-            goto nomem;
-        memcpy(rel, r, cap);
-        rc = render_steps(&rel, &len, &cap, out->steps, out->n, 1);
-    } else {
-        if (!(rel = pg_malloc(cap = 1)))
-            goto nomem;
-        rel[0] = '\0';
-        rc = render_steps(&rel, &len, &cap, out->steps, out->n, 0);
-    }
-    out->rel = rel;
+    if (rc == PG_OK)
+        rc = canonical_rel(out, err);
     if (rc != PG_OK)
-        goto nomem;
-    return 0;
-nomem:
-    snprintf(msg, msg_size, "out of memory");
-    code = PG_ENOMEM;
-fail:
-    pg_policy__path_dispose(out);
-    return code ? code : PG_EPOLICY; /* 0: the step before the error went well */
+        pg_policy__path_dispose(out);
+    return rc;
 }
 
 void pg_policy__path_dispose(pg_ppath *p)
@@ -300,6 +264,7 @@ void pg_policy__path_dispose(pg_ppath *p)
 
 typedef struct walker {
     pp_hits *out;
+    pg_error *err;
     const pg_ppath *p;
     int with_steps;
     pg_path_step cur[PG_POLICY_MAX_PATH_STEPS];
@@ -314,16 +279,17 @@ static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
         h->items = h->small;
         h->cap = sizeof h->small / sizeof h->small[0];
     }
-    if (h->count == h->cap) {
-        size_t cap = h->cap * 2;
-        pp_hit *g = pg_malloc(cap * sizeof *g);
-        if (!g)
+    if (h->count == h->cap && h->items == h->small) {
+        /* Leave the inline array: move to the heap, then grow as usual. */
+        pp_hit *heap = NULL;
+        size_t cap = 0;
+        if (PG_GROW(heap, cap, h->count + 1, w->err) != PG_OK)
             return PG_ENOMEM;
-        memcpy(g, h->items, h->count * sizeof *g);
-        if (h->items != h->small)
-            pg_free(h->items);
-        h->items = g;
+        memcpy(heap, h->small, h->count * sizeof *heap);
+        h->items = heap;
         h->cap = cap;
+    } else if (PG_GROW(h->items, h->cap, h->count + 1, w->err) != PG_OK) {
+        return PG_ENOMEM;
     }
     hit = &h->items[h->count];
     hit->value = v;
@@ -331,9 +297,8 @@ static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
     hit->n = w->with_steps ? depth : 0;
     hit->steps = NULL;
     if (depth && w->with_steps) {
-        hit->steps = pg_malloc(depth * sizeof *hit->steps);
-        if (!hit->steps)
-            return PG_ENOMEM;
+        if (!(hit->steps = pg_calloc(depth, sizeof *hit->steps)))
+            return pg_error_oom(w->err);
         memcpy(hit->steps, w->cur, depth * sizeof *hit->steps);
     }
     h->count++;
@@ -399,10 +364,12 @@ static int walk(walker *w, const json_t *v, const json_t *mask, size_t i)
     return PG_OK;
 }
 
-static json_t *field_value(const pg_change *c, pp_field f)
+/* The value of a change field as JSON (*out NULL when the change has none). */
+static int field_value(const pg_change *c, pp_field f, json_t **out, pg_error *err)
 {
     const char *s = NULL;
 
+    *out = NULL;
     switch (f) {
     case PF_ADDRESS: s = c->address; break;
     case PF_TYPE: s = c->type; break;
@@ -412,14 +379,22 @@ static json_t *field_value(const pg_change *c, pp_field f)
     case PF_PROVIDER_NAME: s = c->provider_name; break;
     case PF_ACTIONS: s = pg_action_name(c->action); break;
     case PF_ACTION_REASON: s = c->action_reason; break;
-    case PF_REPLACE_PATHS: return c->replace_paths ? json_incref((json_t *)(uintptr_t)c->replace_paths) : NULL;
-    case PF_INDEX: return c->index ? json_incref((json_t *)(uintptr_t)c->index) : NULL;
+    case PF_REPLACE_PATHS:
+        *out = c->replace_paths ? json_incref((json_t *)(uintptr_t)c->replace_paths) : NULL;
+        return PG_OK;
+    case PF_INDEX:
+        *out = c->index ? json_incref((json_t *)(uintptr_t)c->index) : NULL;
+        return PG_OK;
     case PF_COUNT_: break;
     }
-    return s ? json_string(s) : NULL;
+    /* names are UTF-8 without NUL (the plan model checks): only memory can fail */
+    if (s && !(*out = json_string(s)))
+        return pg_error_oom(err);
+    return PG_OK;
 }
 
-int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps)
+int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps,
+                         pg_error *err)
 {
     walker w;
     const json_t *start = NULL, *mask = NULL;
@@ -428,6 +403,7 @@ int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg
     out->count = out->cap = 0;
     out->temp = NULL;
     w.out = out;
+    w.err = err;
     w.p = p;
     w.with_steps = with_steps;
     switch (p->root) {
@@ -446,7 +422,8 @@ int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg
         mask = side == PG_BEFORE ? NULL : c->after_unknown;
         break;
     case PR_FIELD:
-        out->temp = field_value(c, p->field);
+        if (field_value(c, p->field, &out->temp, err) != PG_OK)
+            return PG_ENOMEM;
         start = out->temp;
         break;
     }

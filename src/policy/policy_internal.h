@@ -1,10 +1,18 @@
 /* policy_internal.h — what the files of src/policy/ share (not public).
  *
- * Data flow of a load:  text --yaml_adapter.c--> pn_node tree (line:col on
- * every node) --schema.c--> typed pieces in a staging pg_policy --merge.c-->
- * the caller's pg_policy. Evaluation: path.c finds values in a change,
- * eval.c applies operators and combinators, template.c renders messages,
- * waiver.c applies waivers, policy.c holds the public entry points.
+ * Data flow of a load (load.c):  text --yaml_adapter.c--> pn_node tree
+ * (line:col on every node) --document.c, rule_load.c, protect.c,
+ * waiver_load.c, cond_parse.c (typed reading through node.c)--> a staging
+ * pg_policy --the caller's check (pg_policy_set_check)--> merge.c --> the
+ * caller's pg_policy (model.c owns it). Evaluation: path.c finds values in a
+ * change, cond_eval.c applies operators and combinators (compare.c says how
+ * values compare), evidence.c shows why a condition failed, template.c
+ * renders messages, rule_eval.c runs the rules, protect.c the selectors,
+ * waiver.c applies waivers. pack.c holds the default pack.
+ *
+ * The policy module links against json/plan/finding/util only: it knows no
+ * detector. Detector ids are checked by src/detect/policy_check.c, which
+ * reads the settings through the public accessors (issue 12).
  */
 #ifndef PG_POLICY_INTERNAL_H
 #define PG_POLICY_INTERNAL_H
@@ -31,6 +39,19 @@
 /* The text they are matched against: PG_POLICY_MAX_MATCH_BYTES (policy.h). */
 /* Rendered messages are cut here (a template can quote whole blocks). */
 #define PG_POLICY_MAX_MESSAGE 4096u
+/* The room a message gives one quoted piece of input (util/quote cuts it
+ * on a character boundary with "…"): a hostile file cannot fill an error
+ * line, and what it holds reaches stderr escaped. */
+#define PG_POLICY_QUOTE 96u
+
+/* The deepest plan value an operator or a message looks into (issue 11).
+ * The reader refuses deeper documents once its ceiling lands in json.h;
+ * until then the policy defines the same figure. A deeper value is one an
+ * operator cannot judge: unknown, and shown as PG_POLICY_TOO_DEEP_TEXT. */
+#ifndef PG_JSON_MAX_DEPTH_CEILING
+#define PG_JSON_MAX_DEPTH_CEILING 4096u
+#endif
+#define PG_POLICY_TOO_DEEP_TEXT "(a value nested too deep to show)"
 
 /* ==== MARK: YAML node tree (yaml_adapter.c) ============================ */
 
@@ -67,19 +88,56 @@ int pg_policy__yaml_parse(pn_doc *out, const char *name, const char *text, size_
                           pg_error *err);
 void pg_policy__yaml_free(pn_doc *d);
 
+/* ==== MARK: reading nodes (node.c) ===================================== */
+
+/* Where errors about a node go: the file's name and the caller's record. */
+typedef struct pn_ctx {
+    const char *source;
+    pg_error *err;
+} pn_ctx;
+
+/* The one place a position is added: `err` already holds the message (a
+ * sub-parser set it); the source and the node's line:col are added here.
+ * Returns err's code (PG_EPOLICY unless it was out of memory). */
+int pg_policy__at(const pn_ctx *x, const pn_node *at);
+/* PG_EPOLICY with a message at the node's position. Returns PG_EPOLICY. */
+int pg_policy__fail(const pn_ctx *x, const pn_node *at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* `s` quoted for a message (util/quote: a JSON literal, escaped, cut to
+ * fit `size`). Returns buf. */
+const char *pg_policy__quote(char *buf, size_t size, const char *s);
+
 /* The value of key `key` in mapping `map`, or NULL. */
 const pn_node *pg_policy__map_get(const pn_node *map, const char *key);
-/* The node as a jansson value (new reference; NULL when out of memory). */
-json_t *pg_policy__node_json(const pn_node *n);
+/* The node as a jansson value (*out: a new reference). A number that is not
+ * finite (.inf, .nan, 1e999) is PG_EPOLICY at its position: jansson holds
+ * no such number, and no plan value can equal it. */
+int pg_policy__node_json(const pn_ctx *x, const pn_node *n, json_t **out);
 /* "a string", "a mapping", "a list", "a number", "a boolean", "null". */
 const char *pg_policy__node_kind_name(const pn_node *n);
 
-/* PG_EPOLICY at the node's position in `source`. Returns PG_EPOLICY. */
-int pg_policy__fail(pg_error *err, const char *source, const pn_node *at, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+/* Typed getters: each checks the node and fails at its position. */
+int pg_policy__want_map(const pn_ctx *x, const pn_node *n, const char *what);
+int pg_policy__want_seq(const pn_ctx *x, const pn_node *n, const char *what);
+/* A string; numbers are taken as their text (`reason: 2024`). */
+int pg_policy__want_text(const pn_ctx *x, const pn_node *n, const char *what);
+/* The length of a scalar's text without trailing whitespace (a folded
+ * block, `description: >`, ends with a newline that no report wants). */
+size_t pg_policy__trimmed_len(const pn_node *n);
+/* A non-empty string, trailing whitespace removed (*out: pg_free it). */
+int pg_policy__get_text(const pn_ctx *x, const pn_node *n, const char *what, char **out);
+int pg_policy__get_bool(const pn_ctx *x, const pn_node *n, const char *what, int *out);
+int pg_policy__get_severity(const pn_ctx *x, const pn_node *n, pg_severity *out);
+/* `type: x` or `type: [x, y]` (*out: pg_policy__free_text_list it). */
+int pg_policy__get_text_list(const pn_ctx *x, const pn_node *n, const char *what, char ***out, size_t *count);
+void pg_policy__free_text_list(char **list, size_t n);
+/* Every key of `map` is one of `allowed` (NULL-terminated). */
+int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what, const char *const *allowed);
+/* "FILE:LINE" of a node, for sources shown in reports (*out: pg_free it). */
+int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out);
 
 /* ==== MARK: glob (glob.c) ============================================== */
 
@@ -87,12 +145,14 @@ int pg_policy__fail(pg_error *err, const char *source, const pn_node *at, const 
  * character, `\x` a literal x; everything else, `[` included, is literal
  * (Terraform addresses are full of brackets). `icase`: ASCII case folded. */
 int pg_policy__glob(const char *pattern, const char *s, int icase);
+/* Does any of the n globs match s (case-sensitive)? 0 for a NULL s. */
+int pg_policy__glob_any(char *const *globs, size_t n, const char *s);
 
 /* ==== MARK: regular expressions (regex.c) ============================== */
 
 /* Check the caps, then regcomp(REG_EXTENDED | REG_NOSUB [| REG_ICASE]).
- * 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
-int pg_policy__regex_compile(regex_t *re, const char *pattern, int icase, char *msg, size_t size);
+ * 0, PG_EPOLICY (the reason in err, no position yet) or PG_ENOMEM. */
+int pg_policy__regex_compile(regex_t *re, const char *pattern, int icase, pg_error *err);
 
 /* ==== MARK: paths (path.c) ============================================= */
 
@@ -130,15 +190,15 @@ typedef struct pg_ppath {
     pp_root root;
     pp_field field;          /* PR_FIELD */
     pp_step *steps;
-    size_t n;
+    size_t n, cap;
     int has_wild;
     char *text;              /* as written */
     char *rel;               /* canonical text without the before./after. root */
 } pg_ppath;
 
 /* Parse `text`. `unrooted`: the path has no root (for `changed`). Returns
- * 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
-int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, char *msg, size_t msg_size);
+ * 0, PG_EPOLICY (the reason in err, no position yet) or PG_ENOMEM. */
+int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, pg_error *err);
 void pg_policy__path_dispose(pg_ppath *p);
 
 /* One value a path reached. */
@@ -159,11 +219,13 @@ typedef struct pp_hits {
 /* Every value `p` reaches in `c` (JSON nulls are no value). For PR_NONE,
  * `side` says which of before/after to walk. `with_steps`: record each
  * hit's concrete steps (for redaction; evaluation does not need them, and
- * it runs on every change). 0 or PG_ENOMEM. */
-int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps);
+ * it runs on every change). 0 or PG_ENOMEM. Recursion is bounded by the
+ * path's steps (PG_POLICY_MAX_PATH_STEPS), never by the value's depth. */
+int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg_side side, int with_steps,
+                         pg_error *err);
 void pg_policy__hits_dispose(pp_hits *h);
 
-/* ==== MARK: conditions (eval.c) ======================================== */
+/* ==== MARK: conditions (cond_parse.c, cond_eval.c) ===================== */
 
 typedef enum pc_kind { PC_ALL = 0, PC_ANY, PC_NOT, PC_LEAF } pc_kind;
 
@@ -205,17 +267,48 @@ typedef struct pg_cond {
     char *text;              /* "after.x equals 1", for descriptions */
 } pg_cond;
 
+/* Parse a condition (a mapping, or a list meaning all of them) at nesting
+ * `depth` (1 at the top; at most PG_POLICY_MAX_DEPTH). */
+int pg_policy__cond_parse(const pn_ctx *x, const pn_node *n, unsigned depth, pg_cond **out);
+void pg_policy__cond_free(pg_cond *cond);
+
 /* Three-valued logic: a value unknown at plan time is neither true nor false
  * until `if_unknown:` or the place the condition sits in decides. */
 typedef enum pg_tri { PT_FALSE = 0, PT_TRUE = 1, PT_UNKNOWN = 2 } pg_tri;
 
-int pg_policy__cond_eval(const pg_cond *cond, const pg_change *c, pg_tri *out);
+int pg_policy__cond_eval(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_error *err);
+
+/* ==== MARK: comparing values (compare.c) =============================== */
+
+/* After the digits of a number: skip an exponent ("e+5") if there is one.
+ * The end of what was read, or NULL when an exponent has no digit. Shared by
+ * the YAML float grammar and the JSON number grammar, which differ before it. */
+const char *pg_policy__skip_exponent(const char *p);
+
+/* Does a plan value equal a policy value (Terraform-style primitive
+ * conversion)? Recursion follows the policy value, whose depth the YAML
+ * loader bounds. */
+int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase);
+/* Is the plan value `plan` ordered against the number `want`? */
+int pg_policy__values_order(const json_t *plan, const json_t *want, int greater);
+/* Are two plan values equal (json_equal without recursion)? PT_TRUE,
+ * PT_FALSE, or PT_UNKNOWN when either is nested deeper than
+ * PG_JSON_MAX_DEPTH_CEILING. 0 or PG_ENOMEM. */
+int pg_policy__plan_equal(const json_t *a, const json_t *b, pg_tri *out, pg_error *err);
+/* Is `v` nested deeper than PG_JSON_MAX_DEPTH_CEILING? (*out 1 or 0) 0 or PG_ENOMEM. */
+int pg_policy__too_deep(const json_t *v, int *out, pg_error *err);
+
+/* ==== MARK: evidence (evidence.c) ====================================== */
+
 /* Evidence for a condition that did not hold: each leaf's path, with
  * redacted before/after values. */
-int pg_policy__cond_evidence(const pg_cond *cond, const pg_change *c, pg_finding *f);
-void pg_policy__cond_free(pg_cond *cond);
-/* Does a plan value equal a policy value (Terraform-style primitive conversion)? */
-int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase);
+int pg_policy__cond_evidence(const pg_cond *cond, const pg_change *c, pg_finding *f, pg_error *err);
+/* The value a hit of path `p` shows (evidence, messages): redacted when it
+ * comes from before/after (`side` for an unrooted path), shared otherwise,
+ * and PG_POLICY_TOO_DEEP_TEXT for a value no writer could show without
+ * recursing as deep as it goes. *out: a new reference. 0 or PG_ENOMEM. */
+int pg_policy__shown_hit(const pg_change *c, const pg_ppath *p, pg_side side, const pp_hit *hit, json_t **out,
+                         pg_error *err);
 
 /* ==== MARK: templates (template.c) ===================================== */
 
@@ -227,22 +320,24 @@ typedef struct pt_seg {
 
 typedef struct pg_template {
     pt_seg *segs;
-    size_t n;
+    size_t n, cap;
     char *text;              /* as written (explain shows it) */
 } pg_template;
 
-/* Parse: 0, PG_EPOLICY with the reason in `msg`, or PG_ENOMEM. */
-int pg_policy__template_parse(pg_template *out, const char *text, char *msg, size_t msg_size);
+/* Parse: 0, PG_EPOLICY (the reason in err, no position yet) or PG_ENOMEM. */
+int pg_policy__template_parse(pg_template *out, const char *text, pg_error *err);
 /* Render for a change (sensitive and unknown values redacted). */
 int pg_policy__template_render(const pg_template *t, const pg_change *c, const char *rule_id,
-                               char **out);
+                               char **out, pg_error *err);
 void pg_policy__template_dispose(pg_template *t);
 
-/* ==== MARK: the policy ================================================= */
+/* ==== MARK: the policy (model.c) ======================================= */
 
 typedef struct pg_rule {
     pg_rule_meta meta;       /* views of the owned strings below */
     char *id, *title, *description, *source;
+    char *file;              /* the policy file (rule positions) */
+    pg_policy_position at;   /* of the id; at.file is `file` */
     pg_severity severity;
     int waivable;
     char **types;            /* globs; n_types == 0: any type */
@@ -255,7 +350,6 @@ typedef struct pg_rule {
     pg_template message;
     pg_template remediation; /* n == 0 when absent */
     int has_remediation;
-    int line, col;           /* of the id, for duplicate errors */
 } pg_rule;
 
 typedef struct pg_tag_sel {
@@ -276,13 +370,14 @@ typedef struct pg_selector {
 
 typedef struct pg_waiver {
     char *rule, *address, *reason, *owner, *expires, *source;
+    int from_change;         /* loaded from a --waivers file */
 } pg_waiver;
 
-typedef struct pg_detector_setting {
-    char *id;
-    int enabled;             /* -1 unset, 0, 1 */
-    int severity;            /* -1 unset, else pg_severity */
-} pg_detector_setting;
+/* One detector id's settings, merged key by key across files. */
+typedef struct pg_setting {
+    pg_policy_detector_setting pub; /* views of the owned strings below */
+    char *id, *file, *enabled_source, *severity_source;
+} pg_setting;
 
 typedef struct pg_example_own {
     char *rule, *plan, *source;
@@ -290,42 +385,56 @@ typedef struct pg_example_own {
 } pg_example_own;
 
 struct pg_policy {
-    pg_detector_setting *detectors;
-    size_t n_detectors;
+    pg_setting *detectors;
+    size_t n_detectors, cap_detectors;
     char **lock_tables;
-    size_t n_lock_tables;
+    size_t n_lock_tables, cap_lock_tables;
     pg_selector **protect;
-    size_t n_protect;
+    size_t n_protect, cap_protect;
     pg_rule **rules;
-    size_t n_rules;
+    size_t n_rules, cap_rules;
     pg_waiver **waivers;
-    size_t n_waivers;
+    size_t n_waivers, cap_waivers;
     pg_example_own **examples_own;
     pg_policy_example *examples; /* views, rebuilt on merge */
-    size_t n_examples;
+    size_t n_examples, cap_examples, cap_example_views;
+    int waiver_max_days;         /* -1: unset (PG_POLICY_DEFAULT_WAIVER_MAX_DAYS) */
+    char *waiver_max_days_source;
+    pg_policy_check_fn check;    /* run on each file before it merges, or NULL */
 };
-
-/* Load one document into the staging policy `into`, checking rule ids
- * against `existing` too. `base_dir`: where example plans are relative to
- * (NULL: leave them unresolved). */
-int pg_policy__schema_load(pg_policy *into, const pg_policy *existing, const pn_node *root,
-                           const char *source, const char *base_dir, int resolve, pg_error *err);
-
-/* Move everything of `from` into `p` (all or nothing); frees `from`. */
-int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err);
 
 void pg_policy__rule_free(pg_rule *r);
 void pg_policy__selector_free(pg_selector *s);
 void pg_policy__waiver_free(pg_waiver *w);
 void pg_policy__example_free(pg_example_own *e);
+void pg_policy__setting_dispose(pg_setting *s);
+/* The rule with this id, or NULL. */
+const pg_rule *pg_policy__find_rule(const pg_policy *p, const char *id);
 
-/* The *.yaml and *.yml files of a folder (no dotfiles, no subfolders),
- * sorted by name, as "DIR/NAME" strings (pg_free each and the array).
- * PG_EPOLICY when the folder cannot be read or holds none. Shared with
- * `plangate lint`, which reports files one by one. */
-int pg_policy__list_folder(const char *dir, char ***out, size_t *count, pg_error *err);
+/* ==== MARK: loading (document.c and the section files) ================= */
 
-/* Is "YYYY-MM-DD" a real calendar date? */
-int pg_policy__valid_date(const char *s);
+/* What a load is allowed to hold and where it lands. */
+typedef struct pl_ctx {
+    pn_ctx n;                /* source name and error record */
+    pg_policy *into;         /* the staging policy of this file */
+    const pg_policy *existing; /* the policy it will merge into (rule ids, waiver limits) */
+    const char *base_dir;    /* example plans are relative to it */
+    int resolve;             /* resolve example plans (0: leave them unresolved) */
+    int from_change;         /* a --waivers file: version: and waivers: only, limited waivers */
+    const char *today;       /* from_change: "YYYY-MM-DD" the expiry bound counts from */
+} pl_ctx;
+
+/* Load one document into x->into. */
+int pg_policy__load_document(const pl_ctx *x, const pn_node *root);
+/* The sections, each into x->into. */
+int pg_policy__load_rules(const pl_ctx *x, const pn_node *n);
+int pg_policy__load_protect(const pl_ctx *x, const pn_node *n);
+int pg_policy__load_waivers(const pl_ctx *x, const pn_node *n);
+
+/* Move everything of `from` into `p` (all or nothing); frees `from`. */
+int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err);
+
+/* Parse, load into a staging policy, run p's check, merge. */
+int pg_policy__load_text(pg_policy *p, const pl_ctx *how, const char *text, size_t len, pg_error *err);
 
 #endif

@@ -71,17 +71,19 @@ static size_t parse_bound(const char *p, size_t i, unsigned long *max)
 }
 
 /* The expansion `w` of the repetition p[i..i+n) passes the cap: say so. */
-static int heavy(unsigned long w, const char *p, size_t i, size_t n, char *msg, size_t size)
+static int heavy(unsigned long w, const char *p, size_t i, size_t n, pg_error *err)
 {
     if (w <= PG_POLICY_MAX_REGEX_REPEAT)
         return 0;
-    snprintf(msg, size, "repetitions nested or stacked too deep at '%.*s' in a regular expression "
-                        "(regcomp would make %lu copies; limit PG_POLICY_MAX_REGEX_REPEAT)",
-             (int)n, p + i, w);
+    /* the piece is a bound or a '+' that the scan checked: digits and punctuation */
+    pg_error_set(err, PG_EPOLICY,
+                 "repetitions nested or stacked too deep at '%.*s' in a regular expression "
+                 "(regcomp would make %lu copies; limit PG_POLICY_MAX_REGEX_REPEAT)",
+                 (int)n, p + i, w);
     return 1;
 }
 
-static int check_caps(const char *p, char *msg, size_t size)
+static int check_caps(const char *p, pg_error *err)
 {
     /* has_bound[d]: the group open at depth d holds a bounded repetition;
      * weight[d]: the largest expansion of anything inside it. */
@@ -92,8 +94,8 @@ static int check_caps(const char *p, char *msg, size_t size)
     int last_bounded = 0; /* the atom just before holds (or is) a bounded repetition */
 
     if (len > PG_POLICY_MAX_REGEX_BYTES) {
-        snprintf(msg, size, "a regular expression longer than %u bytes (limit PG_POLICY_MAX_REGEX_BYTES)",
-                 PG_POLICY_MAX_REGEX_BYTES);
+        pg_error_set(err, PG_EPOLICY, "a regular expression longer than %u bytes (limit PG_POLICY_MAX_REGEX_BYTES)",
+                     PG_POLICY_MAX_REGEX_BYTES);
         return -1;
     }
     has_bound[0] = 0;
@@ -105,9 +107,10 @@ static int check_caps(const char *p, char *msg, size_t size)
         switch (p[i]) {
         case '\\':
             if (p[i + 1] >= '1' && p[i + 1] <= '9') {
-                snprintf(msg, size, "a back-reference \\%c in a regular expression: POSIX extended "
-                                    "expressions have none, and glibc's matcher backtracks on them",
-                         p[i + 1]);
+                pg_error_set(err, PG_EPOLICY,
+                             "a back-reference \\%c in a regular expression: POSIX extended "
+                             "expressions have none, and glibc's matcher backtracks on them",
+                             p[i + 1]);
                 return -1;
             }
             i += p[i + 1] ? 2 : 1;
@@ -147,21 +150,23 @@ static int check_caps(const char *p, char *msg, size_t size)
                 break;
             }
             if (max > PG_POLICY_MAX_REGEX_REPEAT) {
-                snprintf(msg, size, "a repetition bound %.*s above %u in a regular expression "
-                                    "(limit PG_POLICY_MAX_REGEX_REPEAT)",
-                         (int)n, p + i, PG_POLICY_MAX_REGEX_REPEAT);
+                pg_error_set(err, PG_EPOLICY,
+                             "a repetition bound %.*s above %u in a regular expression "
+                             "(limit PG_POLICY_MAX_REGEX_REPEAT)",
+                             (int)n, p + i, PG_POLICY_MAX_REGEX_REPEAT);
                 return -1;
             }
             if (last_bounded) {
-                snprintf(msg, size, "a bounded repetition %.*s of something that holds another one "
-                                    "(the expansions multiply; limit PG_POLICY_MAX_REGEX_REPEAT)",
-                         (int)n, p + i);
+                pg_error_set(err, PG_EPOLICY,
+                             "a bounded repetition %.*s of something that holds another one "
+                             "(the expansions multiply; limit PG_POLICY_MAX_REGEX_REPEAT)",
+                             (int)n, p + i);
                 return -1;
             }
             has_bound[depth] = 1;
             last_bounded = 1;
             last_w *= max ? max : 1;
-            if (heavy(last_w, p, i, n, msg, size))
+            if (heavy(last_w, p, i, n, err))
                 return -1;
             if (last_w > weight[depth])
                 weight[depth] = last_w;
@@ -169,7 +174,7 @@ static int check_caps(const char *p, char *msg, size_t size)
             break;
         case '+':
             last_w *= 2;
-            if (heavy(last_w, p, i, 1, msg, size))
+            if (heavy(last_w, p, i, 1, err))
                 return -1;
             if (last_w > weight[depth])
                 weight[depth] = last_w;
@@ -190,22 +195,20 @@ static int check_caps(const char *p, char *msg, size_t size)
     return 0;
 }
 
-int pg_policy__regex_compile(regex_t *re, const char *pattern, int icase, char *msg, size_t size)
+int pg_policy__regex_compile(regex_t *re, const char *pattern, int icase, pg_error *err)
 {
+    char why[128], q[PG_POLICY_QUOTE];
     int r;
 
-    if (check_caps(pattern, msg, size) != 0)
+    if (check_caps(pattern, err) != 0)
         return PG_EPOLICY;
     r = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0));
-    if (r == REG_ESPACE) {
-        snprintf(msg, size, "out of memory");
-        return PG_ENOMEM;
-    }
+    if (r == REG_ESPACE)
+        return pg_error_oom(err);
     if (r != 0) {
-        char why[128];
         regerror(r, re, why, sizeof why);
-        snprintf(msg, size, "invalid regular expression '%s': %s", pattern, why);
-        return PG_EPOLICY;
+        return pg_error_set(err, PG_EPOLICY, "invalid regular expression %s: %s",
+                            pg_policy__quote(q, sizeof q, pattern), why);
     }
     return PG_OK;
 }

@@ -15,108 +15,103 @@
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/buf.h"
+#include "util/grow.h"
+#include "util/utf8.h"
 
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static int seg_add(pg_template *t, pt_seg **out)
+static int seg_add(pg_template *t, pt_seg **out, pg_error *err)
 {
-    pt_seg *g = pg_realloc(t->segs, (t->n + 1) * sizeof *g);
+    int rc;
 
-    if (!g)
-        return PG_ENOMEM;
-    t->segs = g;
-    *out = &g[t->n++];
+    if ((rc = PG_GROW(t->segs, t->cap, t->n + 1, err)) != PG_OK)
+        return rc;
+    *out = &t->segs[t->n++];
     memset(*out, 0, sizeof **out);
     return PG_OK;
 }
 
-static int lit_add(pg_template *t, const char *s, size_t len)
+static int lit_add(pg_template *t, const char *s, size_t len, pg_error *err)
 {
     pt_seg *seg;
+    int rc;
 
     if (len == 0)
         return PG_OK;
-    if (seg_add(t, &seg) != PG_OK || !(seg->lit = pg_strndup(s, len)))
-        return PG_ENOMEM;
-    return PG_OK;
+    if ((rc = seg_add(t, &seg, err)) != PG_OK)
+        return rc;
+    return (seg->lit = pg_strndup(s, len)) ? PG_OK : pg_error_oom(err);
 }
 
-int pg_policy__template_parse(pg_template *out, const char *text, char *msg, size_t msg_size)
+/* A placeholder {name}: {rule}, or a path. */
+static int placeholder_add(pg_template *t, const char *name, size_t len, pg_error *err)
 {
-    size_t i = 0, start = 0, len = strlen(text);
-    int code = PG_EPOLICY; /* or PG_ENOMEM */
-    char *buf = NULL;
-    size_t blen = 0;
+    char *copy = pg_strndup(name, len), braced[PG_POLICY_QUOTE], q[PG_POLICY_QUOTE], why[PG_ERROR_MESSAGE_MAX];
+    pt_seg *seg;
+    int rc;
+
+    if (!copy)
+        return pg_error_oom(err);
+    if ((rc = seg_add(t, &seg, err)) == PG_OK) {
+        if (strcmp(copy, "rule") == 0)
+            seg->is_rule = 1;
+        else if ((rc = pg_policy__path_parse(&seg->path, copy, 0, err)) == PG_EPOLICY && err) {
+            snprintf(why, sizeof why, "%s", err->message);
+            snprintf(braced, sizeof braced, "{%s}", copy);
+            pg_error_set(err, PG_EPOLICY, "in template placeholder %s: %s", pg_policy__quote(q, sizeof q, braced),
+                         why);
+        }
+    }
+    pg_free(copy);
+    return rc;
+}
+
+int pg_policy__template_parse(pg_template *out, const char *text, pg_error *err)
+{
+    size_t i = 0, start = 0, len = strlen(text), end;
+    pg_buf lit;
+    int rc = PG_OK;
 
     memset(out, 0, sizeof *out);
-    if (!(out->text = pg_strdup(text)) || !(buf = pg_malloc(len + 1)))
-        goto nomem;
-    /* Literal text accumulates in `buf` (with {{ and }} unescaped). A brace
+    pg_buf_init(&lit, 0);
+    if (!(out->text = pg_strdup(text)))
+        return pg_error_oom(err);
+    /* Literal text accumulates in `lit` (with {{ and }} unescaped). A brace
      * pair is a placeholder only when it holds one token: HCL in a
      * remediation ("point_in_time_recovery { enabled = true }", the SPEC's
      * own example) stays literal, while a misspelt {adress} is an error. */
-    while (i < len) {
-        size_t end;
+    while (i < len && rc == PG_OK) {
         if ((text[i] == '{' && text[i + 1] == '{') || (text[i] == '}' && text[i + 1] == '}')) {
-            buf[blen++] = text[i];
+            rc = pg_buf_addc(&lit, text[i], err);
             i += 2;
             continue;
         }
         if (text[i] != '{') {
-            buf[blen++] = text[i++];
+            rc = pg_buf_addc(&lit, text[i++], err);
             continue;
         }
         start = i + 1;
         for (end = start; end < len && text[end] != '}' && text[end] != '{' && !is_space(text[end]); end++)
             ;
         if (end == start || end == len || text[end] != '}') {
-            buf[blen++] = text[i++];
+            rc = pg_buf_addc(&lit, text[i++], err);
             continue;
         }
-        if (lit_add(out, buf, blen) != PG_OK)
-            goto nomem;
-        blen = 0;
-        {
-            char *name = pg_strndup(text + start, end - start);
-            pt_seg *seg;
-            int rc;
-            if (!name)
-                goto nomem;
-            if (seg_add(out, &seg) != PG_OK) {
-                pg_free(name);
-                goto nomem;
-            }
-            if (strcmp(name, "rule") == 0) {
-                seg->is_rule = 1;
-                rc = 0;
-            } else {
-                char pmsg[PG_ERROR_MESSAGE_MAX - 64];
-                rc = pg_policy__path_parse(&seg->path, name, 0, pmsg, sizeof pmsg);
-                if (rc != 0)
-                    snprintf(msg, msg_size, "in template placeholder {%s}: %s", name, pmsg);
-            }
-            pg_free(name);
-            if (rc == PG_ENOMEM)
-                goto nomem;
-            if (rc != 0)
-                goto fail;
-        }
+        if ((rc = lit_add(out, pg_buf_cstr(&lit), lit.len, err)) == PG_OK)
+            rc = placeholder_add(out, text + start, end - start, err);
+        pg_buf_reset(&lit);
         i = end + 1;
     }
-    if (lit_add(out, buf, blen) != PG_OK)
-        goto nomem;
-    pg_free(buf);
-    return 0;
-nomem:
-    snprintf(msg, msg_size, "out of memory");
-    code = PG_ENOMEM;
-fail:
-    pg_free(buf);
-    pg_policy__template_dispose(out);
-    return code;
+    if (rc == PG_OK)
+        rc = lit_add(out, pg_buf_cstr(&lit), lit.len, err);
+    pg_buf_dispose(&lit);
+    if (rc != PG_OK)
+        pg_policy__template_dispose(out);
+    return rc;
 }
 
 void pg_policy__template_dispose(pg_template *t)
@@ -134,93 +129,67 @@ void pg_policy__template_dispose(pg_template *t)
     memset(t, 0, sizeof *t);
 }
 
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-} sbuf;
-
-/* Append, silently stopping at PG_POLICY_MAX_MESSAGE (a message is for a
- * human; a template quoting a whole block must not make it unbounded). */
-static int sb_put(sbuf *b, const char *s, size_t n)
+/* Append, silently stopping at PG_POLICY_MAX_MESSAGE on a character
+ * boundary (a message is for a human; a template quoting a whole block must
+ * not make it unbounded). */
+static int put(pg_buf *b, const char *s, size_t n, pg_error *err)
 {
-    if (b->len + n > PG_POLICY_MAX_MESSAGE)
-        n = PG_POLICY_MAX_MESSAGE - b->len;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2;
-        char *g = pg_realloc(b->s, cap);
-        if (!g)
-            return PG_ENOMEM;
-        b->s = g;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-    return PG_OK;
+    size_t room = PG_POLICY_MAX_MESSAGE - b->len;
+
+    if (n > room)
+        n = pg_utf8_cut(s, n, room);
+    return pg_buf_add(b, s, n, err) == PG_OK ? PG_OK : pg_error_oom(err);
 }
 
-static int put_value(sbuf *b, const json_t *v)
+static int put_value(pg_buf *b, const json_t *v, pg_error *err)
 {
     char text[256];
 
     pg_value_text(v, text, sizeof text);
-    return sb_put(b, text, strlen(text));
+    return put(b, text, strlen(text), err);
 }
 
-static int render_path(sbuf *b, const pg_ppath *p, const pg_change *c)
+static int render_path(pg_buf *b, const pg_ppath *p, const pg_change *c, pg_error *err)
 {
     pp_hits h;
+    json_t *v;
     size_t i;
-    int rc = PG_OK;
+    int rc;
 
-    if ((rc = pg_policy__path_eval(&h, p, c, PG_AFTER, 1)) != PG_OK)
-        goto out;
-    if (h.count == 0) {
-        rc = sb_put(b, "(absent)", 8);
-        goto out;
-    }
-    for (i = 0; i < h.count && rc == PG_OK; i++) {
-        if (i > 0 && (rc = sb_put(b, ", ", 2)) != PG_OK)
+    if ((rc = pg_policy__path_eval(&h, p, c, PG_AFTER, 1, err)) == PG_OK && h.count == 0)
+        rc = put(b, "(absent)", 8, err);
+    for (i = 0; rc == PG_OK && i < h.count; i++) {
+        if (i > 0 && (rc = put(b, ", ", 2, err)) != PG_OK)
             break;
-        if (p->root == PR_BEFORE || p->root == PR_AFTER) {
-            json_t *v = pg_change_redacted(c, p->root == PR_BEFORE ? PG_BEFORE : PG_AFTER,
-                                           h.items[i].steps, h.items[i].n);
-            if (!v) {
-                rc = PG_ENOMEM;
-                break;
-            }
-            rc = put_value(b, v);
-            json_decref(v);
-        } else {
-            /* change fields and after_unknown hold nothing sensitive */
-            rc = put_value(b, h.items[i].value);
-        }
+        if ((rc = pg_policy__shown_hit(c, p, PG_AFTER, &h.items[i], &v, err)) != PG_OK)
+            break;
+        rc = put_value(b, v, err);
+        json_decref(v);
     }
-out:
     pg_policy__hits_dispose(&h);
     return rc;
 }
 
-int pg_policy__template_render(const pg_template *t, const pg_change *c, const char *rule_id,
-                               char **out)
+int pg_policy__template_render(const pg_template *t, const pg_change *c, const char *rule_id, char **out,
+                               pg_error *err)
 {
-    sbuf b = {NULL, 0, 0};
+    pg_buf b;
     size_t i;
-    int rc = sb_put(&b, "", 0);
+    int rc = PG_OK;
 
+    *out = NULL;
+    pg_buf_init(&b, PG_POLICY_MAX_MESSAGE);
     for (i = 0; rc == PG_OK && i < t->n; i++) {
         const pt_seg *s = &t->segs[i];
         if (s->lit)
-            rc = sb_put(&b, s->lit, strlen(s->lit));
+            rc = put(&b, s->lit, strlen(s->lit), err);
         else if (s->is_rule)
-            rc = sb_put(&b, rule_id, strlen(rule_id));
+            rc = put(&b, rule_id, strlen(rule_id), err);
         else
-            rc = render_path(&b, &s->path, c);
+            rc = render_path(&b, &s->path, c, err);
     }
-    if (rc != PG_OK) {
-        pg_free(b.s);
-        return rc;
-    }
-    *out = b.s;
-    return PG_OK;
+    if (rc == PG_OK && !(*out = pg_buf_detach(&b, NULL)))
+        rc = pg_error_oom(err);
+    pg_buf_dispose(&b);
+    return rc;
 }

@@ -8,14 +8,13 @@
  * waives nothing, and the findings it would have covered carry its date in
  * waiver_expired. A finding whose rule says `waivable: false` is covered by
  * no waiver at all: a waiver aimed only at such findings reports "unused"
- * (docs/policies.md says so).
+ * (docs/policies.md says so). Waivers from the change under review
+ * (--waivers) apply the same way once loaded: their limits are checked at
+ * load time (waiver_load.c), and their status says where they came from.
  */
 #include "policy/policy_internal.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "plangate/alloc.h"
 #include "util/date.h"
@@ -35,12 +34,14 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
 
     *out = NULL;
     *count_out = 0;
-    if (!today) {
-        pg_util__today(now);
-        today = now;
-    }
     if (n == 0)
         return PG_OK;
+    if (!today) {
+        int rc = pg_date_today(now, NULL, err);
+        if (rc != PG_OK)
+            return rc;
+        today = now;
+    }
     st = pg_calloc(n, sizeof *st);
     expired = pg_calloc(n, 1);
     if (!st || !expired)
@@ -53,6 +54,7 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
         st[i].owner = w->owner;
         st[i].expires = w->expires;
         st[i].source = w->source;
+        st[i].from_change = w->from_change;
         /* YYYY-MM-DD compares as text; the waiver still holds on its date. */
         expired[i] = w->expires && strcmp(today, w->expires) > 0;
     }
@@ -94,5 +96,5 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
 nomem:
     pg_free(st);
     pg_free(expired);
-    return pg_error_set(err, PG_ENOMEM, "out of memory");
+    return pg_error_oom(err);
 }

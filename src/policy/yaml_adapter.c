@@ -21,40 +21,29 @@
 #include <yaml.h>
 
 #include "plangate/alloc.h"
+#include "util/grow.h"
 
-int pg_policy__fail(pg_error *err, const char *source, const pn_node *at, const char *fmt, ...)
-{
-    va_list ap;
-    char msg[PG_ERROR_MESSAGE_MAX];
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pg_error_set(err, PG_EPOLICY, "%s", msg);
-    pg_error_set_source(err, source);
-    if (at)
-        pg_error_at_line(err, at->line, at->col);
-    return PG_EPOLICY;
-}
-
-static int fail_mark(pg_error *err, const char *source, yaml_mark_t mark, const char *fmt, ...)
+/* An error at a libyaml mark: made a position like any node's (node.c adds
+ * positions in one place). */
+static int fail_mark(const pn_ctx *x, yaml_mark_t mark, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
-static int fail_mark(pg_error *err, const char *source, yaml_mark_t mark, const char *fmt, ...)
+static int fail_mark(const pn_ctx *x, yaml_mark_t mark, const char *fmt, ...)
 {
     va_list ap;
     char msg[PG_ERROR_MESSAGE_MAX];
+    pn_node at;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    pg_error_set(err, PG_EPOLICY, "%s", msg);
-    pg_error_set_source(err, source);
-    pg_error_at_line(err, (int)mark.line + 1, (int)mark.column + 1);
-    return PG_EPOLICY;
+    memset(&at, 0, sizeof at);
+    at.line = (int)mark.line + 1;
+    at.col = (int)mark.column + 1;
+    return pg_policy__fail(x, &at, "%s", msg);
 }
 
 /* ---- scalars ------------------------------------------------------------ */
@@ -91,17 +80,8 @@ static int is_float_text(const char *s)
             digits++;
         }
     }
-    if (!digits)
+    if (!digits || !(p = pg_policy__skip_exponent(p)))
         return 0;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!(*p >= '0' && *p <= '9'))
-            return 0;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
     return *p == '\0';
 }
 
@@ -183,40 +163,6 @@ static void resolve_plain(pn_node *n)
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
-/* An explicit tag on a scalar. 0, or -1 when the tag or the value is not
- * acceptable (the message goes to `msg`). */
-static int resolve_tagged(pn_node *n, const char *tag, char *msg, size_t size)
-{
-    const char *t;
-
-    if (strcmp(tag, "!") == 0 || strcmp(tag, TAG_PREFIX "str") == 0) {
-        n->stype = PS_STR;
-        return 0;
-    }
-    if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) != 0) {
-        snprintf(msg, size, "unsupported YAML tag '%s'", tag);
-        return -1;
-    }
-    t = tag + strlen(TAG_PREFIX);
-    resolve_plain(n);
-    if ((strcmp(t, "null") == 0 && n->stype == PS_NULL) ||
-        (strcmp(t, "bool") == 0 && n->stype == PS_BOOL) ||
-        (strcmp(t, "int") == 0 && n->stype == PS_INT))
-        return 0;
-    if (strcmp(t, "float") == 0 && (n->stype == PS_FLOAT || n->stype == PS_INT)) {
-        if (n->stype == PS_INT)
-            n->real = n->int_fits ? (double)n->integer : n->real;
-        n->stype = PS_FLOAT;
-        return 0;
-    }
-    if (strcmp(t, "null") == 0 || strcmp(t, "bool") == 0 || strcmp(t, "int") == 0 ||
-        strcmp(t, "float") == 0)
-        snprintf(msg, size, "'%s' is not a valid !!%s", n->text, t);
-    else
-        snprintf(msg, size, "unsupported YAML tag '!!%s'", t);
-    return -1;
-}
-
 /* ---- the builder ---------------------------------------------------------- */
 
 typedef struct anchor {
@@ -225,7 +171,7 @@ typedef struct anchor {
 } anchor;
 
 typedef struct builder {
-    const char *source;
+    pn_ctx x;                /* source name and error record */
     pn_doc *doc;
     pn_node *stack[PG_POLICY_MAX_DEPTH];
     size_t depth;
@@ -235,6 +181,35 @@ typedef struct builder {
     size_t expanded;
     int documents;
 } builder;
+
+/* An explicit tag on a scalar. */
+static int resolve_tagged(builder *b, pn_node *n, const char *tag)
+{
+    char q[PG_POLICY_QUOTE];
+    const char *t;
+
+    if (strcmp(tag, "!") == 0 || strcmp(tag, TAG_PREFIX "str") == 0) {
+        n->stype = PS_STR;
+        return PG_OK;
+    }
+    if (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) != 0)
+        return pg_policy__fail(&b->x, n, "unsupported YAML tag %s", pg_policy__quote(q, sizeof q, tag));
+    t = tag + strlen(TAG_PREFIX);
+    resolve_plain(n);
+    if ((strcmp(t, "null") == 0 && n->stype == PS_NULL) ||
+        (strcmp(t, "bool") == 0 && n->stype == PS_BOOL) ||
+        (strcmp(t, "int") == 0 && n->stype == PS_INT))
+        return PG_OK;
+    if (strcmp(t, "float") == 0 && (n->stype == PS_FLOAT || n->stype == PS_INT)) {
+        if (n->stype == PS_INT)
+            n->real = n->int_fits ? (double)n->integer : n->real;
+        n->stype = PS_FLOAT;
+        return PG_OK;
+    }
+    if (strcmp(t, "null") == 0 || strcmp(t, "bool") == 0 || strcmp(t, "int") == 0 || strcmp(t, "float") == 0)
+        return pg_policy__fail(&b->x, n, "%s is not a valid !!%s", pg_policy__quote(q, sizeof q, n->text), t);
+    return pg_policy__fail(&b->x, n, "unsupported YAML tag %s", pg_policy__quote(q, sizeof q, tag));
+}
 
 static pn_node *node_new(builder *b, pn_kind kind, yaml_mark_t mark)
 {
@@ -251,16 +226,12 @@ static pn_node *node_new(builder *b, pn_kind kind, yaml_mark_t mark)
     return n;
 }
 
-static int kid_add(pn_node *parent, pn_node *kid)
+static int kid_add(builder *b, pn_node *parent, pn_node *kid)
 {
-    if (parent->n == parent->cap) {
-        size_t cap = parent->cap ? parent->cap * 2 : 8;
-        pn_node **k = pg_realloc(parent->kids, cap * sizeof *k);
-        if (!k)
-            return PG_ENOMEM;
-        parent->kids = k;
-        parent->cap = cap;
-    }
+    int rc;
+
+    if ((rc = PG_GROW(parent->kids, parent->cap, parent->n + 1, b->x.err)) != PG_OK)
+        return rc;
     parent->kids[parent->n++] = kid;
     parent->weight += kid->weight;
     return PG_OK;
@@ -270,6 +241,7 @@ static int anchor_set(builder *b, const char *name, pn_node *node)
 {
     size_t i;
     char *copy;
+    int rc;
 
     /* YAML lets a later anchor reuse a name: later aliases see the new node. */
     for (i = 0; i < b->n_anchors; i++)
@@ -277,16 +249,10 @@ static int anchor_set(builder *b, const char *name, pn_node *node)
             b->anchors[i].node = node;
             return PG_OK;
         }
-    if (b->n_anchors == b->cap_anchors) {
-        size_t cap = b->cap_anchors ? b->cap_anchors * 2 : 8;
-        anchor *a = pg_realloc(b->anchors, cap * sizeof *a);
-        if (!a)
-            return PG_ENOMEM;
-        b->anchors = a;
-        b->cap_anchors = cap;
-    }
+    if ((rc = PG_GROW(b->anchors, b->cap_anchors, b->n_anchors + 1, b->x.err)) != PG_OK)
+        return rc;
     if (!(copy = pg_strdup(name)))
-        return PG_ENOMEM;
+        return pg_error_oom(b->x.err);
     b->anchors[b->n_anchors].name = copy;
     b->anchors[b->n_anchors].node = node;
     b->n_anchors++;
@@ -309,24 +275,24 @@ static int cmp_keys(const void *x, const void *y)
  * one silently; a policy that says two things about one key is a mistake).
  * Sorting a copy of the keys keeps a 4 MiB one-mapping file from taking
  * quadratic time. */
-static int check_duplicate_keys(builder *b, const pn_node *map, pg_error *err)
+static int check_duplicate_keys(builder *b, const pn_node *map)
 {
     size_t pairs = map->n / 2, i;
     const pn_node **keys;
+    char q[PG_POLICY_QUOTE];
     int rc = PG_OK;
 
     if (pairs < 2)
         return PG_OK;
-    keys = pg_malloc(pairs * sizeof *keys);
-    if (!keys)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+    if (!(keys = pg_calloc(pairs, sizeof *keys)))
+        return pg_error_oom(b->x.err);
     for (i = 0; i < pairs; i++)
         keys[i] = map->kids[2 * i];
     qsort(keys, pairs, sizeof *keys, cmp_keys);
     for (i = 1; i < pairs; i++)
         if (strcmp(keys[i - 1]->text, keys[i]->text) == 0) {
-            rc = pg_policy__fail(err, b->source, keys[i], "duplicate key '%s' (first at line %d)",
-                                 keys[i]->text, keys[i - 1]->line);
+            rc = pg_policy__fail(&b->x, keys[i], "duplicate key %s (first at line %d)",
+                                 pg_policy__quote(q, sizeof q, keys[i]->text), keys[i - 1]->line);
             break;
         }
     pg_free(keys);
@@ -334,7 +300,7 @@ static int check_duplicate_keys(builder *b, const pn_node *map, pg_error *err)
 }
 
 /* Attach a finished node to the open collection (or make it the root). */
-static int attach(builder *b, pn_node *n, pg_error *err)
+static int attach(builder *b, pn_node *n)
 {
     pn_node *parent;
 
@@ -344,83 +310,86 @@ static int attach(builder *b, pn_node *n, pg_error *err)
     }
     parent = b->stack[b->depth - 1];
     if (parent->kind == PN_MAP && parent->n % 2 == 0 && n->kind != PN_SCALAR)
-        return pg_policy__fail(err, b->source, n, "a mapping key must be a scalar, not %s",
-                               pg_policy__node_kind_name(n));
-    if (kid_add(parent, n) != PG_OK)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
-    return PG_OK;
+        return pg_policy__fail(&b->x, n, "a mapping key must be a scalar, not %s", pg_policy__node_kind_name(n));
+    return kid_add(b, parent, n);
 }
 
-static int on_scalar(builder *b, const yaml_event_t *ev, pg_error *err)
+static int on_scalar(builder *b, const yaml_event_t *ev)
 {
     pn_node *n = node_new(b, PN_SCALAR, ev->start_mark);
     const char *value = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     const char *tag = (const char *)ev->data.scalar.tag;
-    char msg[PG_ERROR_MESSAGE_MAX];
     int rc;
 
     if (!n)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+        return pg_error_oom(b->x.err);
     if (memchr(value, '\0', len))
-        return pg_policy__fail(err, b->source, n, "a NUL character in a scalar is not supported");
+        return pg_policy__fail(&b->x, n, "a NUL character in a scalar is not supported");
     if (!(n->text = pg_strndup(value, len)))
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+        return pg_error_oom(b->x.err);
     n->len = len;
     if (tag) {
-        if (resolve_tagged(n, tag, msg, sizeof msg) != 0)
-            return pg_policy__fail(err, b->source, n, "%s", msg);
+        if ((rc = resolve_tagged(b, n, tag)) != PG_OK)
+            return rc;
     } else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
         resolve_plain(n);
     } else {
         n->stype = PS_STR;
     }
-    if ((rc = attach(b, n, err)) != PG_OK)
+    if ((rc = attach(b, n)) != PG_OK)
         return rc;
-    if (ev->data.scalar.anchor && anchor_set(b, (const char *)ev->data.scalar.anchor, n) != PG_OK)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+    if (ev->data.scalar.anchor)
+        return anchor_set(b, (const char *)ev->data.scalar.anchor, n);
     return PG_OK;
 }
 
-static int on_start(builder *b, const yaml_event_t *ev, pn_kind kind, pg_error *err)
+static int on_start(builder *b, const yaml_event_t *ev, pn_kind kind)
 {
-    const char *tag = (const char *)(kind == PN_MAP ? ev->data.mapping_start.tag
-                                                    : ev->data.sequence_start.tag);
+    const char *tag = (const char *)(kind == PN_MAP ? ev->data.mapping_start.tag : ev->data.sequence_start.tag);
+    const char *anchor_name =
+        (const char *)(kind == PN_MAP ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
+    char q[PG_POLICY_QUOTE];
     pn_node *n;
 
     if (b->depth >= PG_POLICY_MAX_DEPTH)
-        return fail_mark(err, b->source, ev->start_mark,
-                         "nesting deeper than %u levels (limit PG_POLICY_MAX_DEPTH)",
+        return fail_mark(&b->x, ev->start_mark, "nesting deeper than %u levels (limit PG_POLICY_MAX_DEPTH)",
                          PG_POLICY_MAX_DEPTH);
-    if (tag && strcmp(tag, kind == PN_MAP ? TAG_PREFIX "map" : TAG_PREFIX "seq") != 0 &&
-        strcmp(tag, "!") != 0)
-        return fail_mark(err, b->source, ev->start_mark, "unsupported YAML tag '%s'", tag);
+    if (tag && strcmp(tag, kind == PN_MAP ? TAG_PREFIX "map" : TAG_PREFIX "seq") != 0 && strcmp(tag, "!") != 0)
+        return fail_mark(&b->x, ev->start_mark, "unsupported YAML tag %s", pg_policy__quote(q, sizeof q, tag));
     if (!(n = node_new(b, kind, ev->start_mark)))
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+        return pg_error_oom(b->x.err);
     b->stack[b->depth++] = n;
+    /* Anchors are registered at the end: a collection's `text` holds its
+     * anchor name until then. */
+    if (anchor_name && !(n->text = pg_strdup(anchor_name)))
+        return pg_error_oom(b->x.err);
     return PG_OK;
 }
 
-static int on_end(builder *b, const yaml_event_t *start_anchor_ev, pg_error *err)
+static int on_end(builder *b)
 {
     pn_node *n = b->stack[--b->depth];
     int rc;
 
-    (void)start_anchor_ev;
-    if (n->kind == PN_MAP && (rc = check_duplicate_keys(b, n, err)) != PG_OK)
+    if (n->kind == PN_MAP && (rc = check_duplicate_keys(b, n)) != PG_OK)
         return rc;
-    return attach(b, n, err);
+    if ((rc = attach(b, n)) != PG_OK)
+        return rc;
+    if (n->text)
+        return anchor_set(b, n->text, n);
+    return PG_OK;
 }
 
-static int on_alias(builder *b, const yaml_event_t *ev, pg_error *err)
+static int on_alias(builder *b, const yaml_event_t *ev)
 {
     const char *name = (const char *)ev->data.alias.anchor;
     pn_node *target = NULL;
+    char q[PG_POLICY_QUOTE];
     size_t i;
 
     if (++b->aliases > PG_POLICY_MAX_ALIASES)
-        return fail_mark(err, b->source, ev->start_mark,
-                         "more than %u alias uses (limit PG_POLICY_MAX_ALIASES)",
+        return fail_mark(&b->x, ev->start_mark, "more than %u alias uses (limit PG_POLICY_MAX_ALIASES)",
                          PG_POLICY_MAX_ALIASES);
     for (i = 0; i < b->n_anchors; i++)
         if (strcmp(b->anchors[i].name, name) == 0)
@@ -428,34 +397,32 @@ static int on_alias(builder *b, const yaml_event_t *ev, pg_error *err)
     /* Anchors are registered when their node is complete, so an alias to an
      * enclosing collection (a cycle) is "unknown" here too. */
     if (!target)
-        return fail_mark(err, b->source, ev->start_mark, "unknown alias '*%s'", name);
+        return fail_mark(&b->x, ev->start_mark, "unknown alias *%s", pg_policy__quote(q, sizeof q, name));
     b->expanded += target->weight;
     if (b->expanded > PG_POLICY_MAX_ALIAS_EXPANSION)
-        return fail_mark(err, b->source, ev->start_mark,
+        return fail_mark(&b->x, ev->start_mark,
                          "aliases expand to more than %u nodes (limit PG_POLICY_MAX_ALIAS_EXPANSION)",
                          PG_POLICY_MAX_ALIAS_EXPANSION);
     if (b->depth > 0 && b->stack[b->depth - 1]->kind == PN_MAP && b->stack[b->depth - 1]->n % 2 == 0 &&
         target->kind != PN_SCALAR)
-        return fail_mark(err, b->source, ev->start_mark, "a mapping key must be a scalar, not %s",
+        return fail_mark(&b->x, ev->start_mark, "a mapping key must be a scalar, not %s",
                          pg_policy__node_kind_name(target));
     if (b->depth == 0) {
         b->doc->root = target;
         return PG_OK;
     }
-    if (kid_add(b->stack[b->depth - 1], target) != PG_OK)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
-    return PG_OK;
+    return kid_add(b, b->stack[b->depth - 1], target);
 }
 
-/* libyaml's own error, with its 0-based mark made 1-based. */
-static int parser_error(builder *b, const yaml_parser_t *parser, const char *text, size_t len,
-                        pg_error *err)
+/* libyaml's own error, with its 0-based mark made 1-based. Its problem and
+ * context are libyaml's fixed words; the input itself is never quoted. */
+static int parser_error(builder *b, const yaml_parser_t *parser, const char *text, size_t len)
 {
     yaml_mark_t mark = parser->problem_mark;
     const char *problem = parser->problem ? parser->problem : "invalid YAML";
 
     if (parser->error == YAML_MEMORY_ERROR)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+        return pg_error_oom(b->x.err);
     if (parser->error == YAML_READER_ERROR) {
         /* Reader errors (bad UTF-8, control characters) carry a byte offset only. */
         size_t i, off = parser->problem_offset < len ? parser->problem_offset : len;
@@ -469,110 +436,85 @@ static int parser_error(builder *b, const yaml_parser_t *parser, const char *tex
                 mark.column++;
             }
         }
-        return fail_mark(err, b->source, mark, "YAML: %s", problem);
+        return fail_mark(&b->x, mark, "YAML: %s", problem);
     }
     if (mark.index < len && text[mark.index] == '\t')
-        return fail_mark(err, b->source, mark, "YAML: %s (a tab: YAML indents with spaces)", problem);
+        return fail_mark(&b->x, mark, "YAML: %s (a tab: YAML indents with spaces)", problem);
     if (parser->context && (parser->context_mark.line != mark.line || parser->context_mark.column != mark.column))
-        return fail_mark(err, b->source, mark, "YAML: %s (%s at line %d, column %d)", problem,
-                         parser->context, (int)parser->context_mark.line + 1,
-                         (int)parser->context_mark.column + 1);
-    return fail_mark(err, b->source, mark, "YAML: %s", problem);
+        return fail_mark(&b->x, mark, "YAML: %s (%s at line %d, column %d)", problem, parser->context,
+                         (int)parser->context_mark.line + 1, (int)parser->context_mark.column + 1);
+    return fail_mark(&b->x, mark, "YAML: %s", problem);
 }
 
-int pg_policy__yaml_parse(pn_doc *out, const char *name, const char *text, size_t len,
-                          pg_error *err)
+static int on_event(builder *b, const yaml_event_t *ev, int *done)
+{
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++b->documents > 1)
+            return fail_mark(&b->x, ev->start_mark, "a policy file holds one YAML document (found a second '---')");
+        return PG_OK;
+    case YAML_SCALAR_EVENT:
+        return on_scalar(b, ev);
+    case YAML_SEQUENCE_START_EVENT:
+        return on_start(b, ev, PN_SEQ);
+    case YAML_MAPPING_START_EVENT:
+        return on_start(b, ev, PN_MAP);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        return on_end(b);
+    case YAML_ALIAS_EVENT:
+        return on_alias(b, ev);
+    case YAML_STREAM_END_EVENT:
+        *done = 1;
+        return PG_OK;
+    default:
+        return PG_OK;
+    }
+}
+
+int pg_policy__yaml_parse(pn_doc *out, const char *name, const char *text, size_t len, pg_error *err)
 {
     yaml_parser_t parser;
     yaml_event_t ev;
     builder b;
+    pn_node *n;
     int rc = PG_OK, done = 0;
     size_t i;
 
     memset(out, 0, sizeof *out);
     memset(&b, 0, sizeof b);
-    b.source = name;
+    b.x.source = name;
+    b.x.err = err;
     b.doc = out;
-    if (len > PG_POLICY_MAX_FILE_BYTES) {
-        rc = pg_error_set(err, PG_EPOLICY, "the file is larger than %zu bytes (limit PG_POLICY_MAX_FILE_BYTES)",
-                          PG_POLICY_MAX_FILE_BYTES);
-        pg_error_set_source(err, name);
-        return rc;
-    }
+    if (len > PG_POLICY_MAX_FILE_BYTES)
+        return pg_policy__fail(&b.x, NULL, "the file is larger than %zu bytes (limit PG_POLICY_MAX_FILE_BYTES)",
+                               PG_POLICY_MAX_FILE_BYTES);
     if (!yaml_parser_initialize(&parser))
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+        return pg_error_oom(err);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     while (!done && rc == PG_OK) {
         if (!yaml_parser_parse(&parser, &ev)) {
-            rc = parser_error(&b, &parser, text, len, err);
+            rc = parser_error(&b, &parser, text, len);
             break;
         }
-        switch (ev.type) {
-        case YAML_DOCUMENT_START_EVENT:
-            if (++b.documents > 1)
-                rc = fail_mark(err, name, ev.start_mark,
-                               "a policy file holds one YAML document (found a second '---')");
-            break;
-        case YAML_SCALAR_EVENT:
-            rc = on_scalar(&b, &ev, err);
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            rc = on_start(&b, &ev, PN_SEQ, err);
-            if (rc == PG_OK && ev.data.sequence_start.anchor) {
-                /* Registered at the end: remember the name on the node's slot. */
-                pn_node *n = b.stack[b.depth - 1];
-                n->text = pg_strdup((const char *)ev.data.sequence_start.anchor);
-                if (!n->text)
-                    rc = pg_error_set(err, PG_ENOMEM, "out of memory");
-            }
-            break;
-        case YAML_MAPPING_START_EVENT:
-            rc = on_start(&b, &ev, PN_MAP, err);
-            if (rc == PG_OK && ev.data.mapping_start.anchor) {
-                pn_node *n = b.stack[b.depth - 1];
-                n->text = pg_strdup((const char *)ev.data.mapping_start.anchor);
-                if (!n->text)
-                    rc = pg_error_set(err, PG_ENOMEM, "out of memory");
-            }
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: {
-            pn_node *n = b.stack[b.depth - 1];
-            rc = on_end(&b, &ev, err);
-            /* A collection's `text` holds its anchor name until it is complete. */
-            if (rc == PG_OK && n->text) {
-                if (anchor_set(&b, n->text, n) != PG_OK)
-                    rc = pg_error_set(err, PG_ENOMEM, "out of memory");
-            }
-            break;
-        }
-        case YAML_ALIAS_EVENT:
-            rc = on_alias(&b, &ev, err);
-            break;
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        default:
-            break;
-        }
+        rc = on_event(&b, &ev, &done);
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
     for (i = 0; i < b.n_anchors; i++)
         pg_free(b.anchors[i].name);
     pg_free(b.anchors);
-    /* Collections no longer need their anchor names. */
-    if (rc == PG_OK) {
-        pn_node *n;
-        for (n = out->all; n; n = n->next_alloc)
-            if (n->kind != PN_SCALAR && n->text) {
-                pg_free(n->text);
-                n->text = NULL;
-            }
-    }
-    if (rc != PG_OK)
+    if (rc != PG_OK) {
         pg_policy__yaml_free(out);
-    return rc;
+        return rc;
+    }
+    /* Collections no longer need their anchor names. */
+    for (n = out->all; n; n = n->next_alloc)
+        if (n->kind != PN_SCALAR && n->text) {
+            pg_free(n->text);
+            n->text = NULL;
+        }
+    return PG_OK;
 }
 
 void pg_policy__yaml_free(pn_doc *d)
@@ -589,74 +531,4 @@ void pg_policy__yaml_free(pn_doc *d)
     }
     d->all = NULL;
     d->root = NULL;
-}
-
-const pn_node *pg_policy__map_get(const pn_node *map, const char *key)
-{
-    size_t i;
-
-    if (!map || map->kind != PN_MAP)
-        return NULL;
-    for (i = 0; i + 1 < map->n; i += 2)
-        if (strcmp(map->kids[i]->text, key) == 0)
-            return map->kids[i + 1];
-    return NULL;
-}
-
-json_t *pg_policy__node_json(const pn_node *n)
-{
-    json_t *out = NULL;
-    size_t i;
-
-    switch (n->kind) {
-    case PN_SCALAR:
-        switch (n->stype) {
-        case PS_NULL: return json_null();
-        case PS_BOOL: return json_boolean(n->boolean);
-        case PS_INT: return n->int_fits ? json_integer(n->integer) : json_real(n->real);
-        case PS_FLOAT: return json_real(n->real);
-        case PS_STR: return json_stringn(n->text, n->len);
-        }
-        return NULL;
-    case PN_SEQ:
-        out = json_array();
-        for (i = 0; out && i < n->n; i++) {
-            json_t *v = pg_policy__node_json(n->kids[i]);
-            if (!v || json_array_append_new(out, v) != 0) {
-                json_decref(out);
-                return NULL;
-            }
-        }
-        return out;
-    case PN_MAP:
-        out = json_object();
-        for (i = 0; out && i + 1 < n->n; i += 2) {
-            json_t *v = pg_policy__node_json(n->kids[i + 1]);
-            if (!v || json_object_set_new(out, n->kids[i]->text, v) != 0) {
-                json_decref(out);
-                return NULL;
-            }
-        }
-        return out;
-    }
-    return NULL;
-}
-
-const char *pg_policy__node_kind_name(const pn_node *n)
-{
-    if (!n)
-        return "nothing";
-    switch (n->kind) {
-    case PN_MAP: return "a mapping";
-    case PN_SEQ: return "a list";
-    case PN_SCALAR:
-        switch (n->stype) {
-        case PS_NULL: return "null";
-        case PS_BOOL: return "a boolean";
-        case PS_INT: return "an integer";
-        case PS_FLOAT: return "a number";
-        case PS_STR: return "a string";
-        }
-    }
-    return "a value";
 }

@@ -107,6 +107,42 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
     pg_report__puts(o, "::endgroup::\n");
 }
 
+/* MARK: the weakened gate (issue 11): a warning per weakened detector and
+ * a notice per waiver from the change, so the run page shows both */
+
+static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r, int *oom)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_weakened; i++) {
+        pg_report__out_reset(b);
+        pg_report__printf(b, "%s is ", r->weakened[i].detector);
+        pg_report__weakened_words(b, r, &r->weakened[i]);
+        pg_report__printf(b, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
+        pg_report__puts(o, "::warning title=");
+        pg_report__esc_github(o, "plangate: gate weakened by the loaded policies", 1);
+        pg_report__puts(o, "::");
+        pg_report__esc_github(o, b->buf ? b->buf : "", 0);
+        pg_report__putc(o, '\n');
+    }
+    for (i = 0; i < r->n_waivers; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        if (!w->from_change)
+            continue;
+        pg_report__out_reset(b);
+        pg_report__printf(b, "%s on %s, %s: %s (expires %s; %s)", w->rule, w->address,
+                          pg_report__waiver_state_word(w->state), w->reason ? w->reason : "",
+                          w->expires ? w->expires : "?", w->source ? w->source : "?");
+        pg_report__puts(o, "::notice title=");
+        pg_report__esc_github(o, "plangate: a waiver from the change under review", 1);
+        pg_report__puts(o, "::");
+        pg_report__esc_github(o, b->buf ? b->buf : "", 0);
+        pg_report__putc(o, '\n');
+    }
+    if (b->failed)
+        *oom = 1;
+}
+
 static int write_github(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     pg_report__out o, b;
@@ -120,6 +156,7 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     destroyed_group(&o, r);
     for (i = 0; i < r->findings.count; i++)
         annotation(&o, &b, r, r->findings.items[i], &oom);
+    gate_annotations(&o, &b, r, &oom);
     for (i = 0; i < r->n_errors; i++) {
         pg_report__puts(&o, "::error title=");
         pg_report__esc_github(&o, "plangate: the plan could not be evaluated", 1);

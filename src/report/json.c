@@ -131,6 +131,13 @@ static const char *waiver_state_name(pg_waiver_state s)
     return "unused";
 }
 
+/* Where a waiver came from: a trusted policy, or the change under review. */
+static void waiver_origin(json_t *o, const pg_waiver_status *w, int *ok)
+{
+    put(o, "origin", json_string(w->from_change ? "change" : "policy"), ok);
+    put(o, "source", str_or_null(w->source), ok);
+}
+
 static json_t *waiver_object(const pg_waiver_status *w, int *ok)
 {
     json_t *o = json_object();
@@ -145,7 +152,38 @@ static json_t *waiver_object(const pg_waiver_status *w, int *ok)
     put(o, "reason", str_or_null(w->reason), ok);
     put(o, "owner", str_or_null(w->owner), ok);
     put(o, "expires", str_or_null(w->expires), ok);
+    waiver_origin(o, w, ok);
     return o;
+}
+
+/* MARK: the weakened gate (issue 11; docs/ci.md "The JSON report") */
+
+static json_t *weakened_object(const pg_report *r, const pg_report_weakened *w, int *ok)
+{
+    json_t *o = json_object();
+
+    (void)r;
+    if (!o) {
+        *ok = 0;
+        return NULL;
+    }
+    put(o, "detector", str_or_null(w->detector), ok);
+    put(o, "disabled", json_boolean(w->disabled), ok);
+    put(o, "severity", w->disabled ? json_null() : json_string(pg_severity_name(w->severity)), ok);
+    put(o, "default_severity", json_string(pg_severity_name(w->default_severity)), ok);
+    put(o, "source", str_or_null(w->source), ok);
+    return o;
+}
+
+static void weakened_member(pg_report__jw *w, const pg_report *r, int *ok)
+{
+    size_t i;
+
+    pg_report__jw_key(w, "weakened");
+    pg_report__jw_open(w, '[');
+    for (i = 0; i < r->n_weakened && !w->oom; i++)
+        pg_report__jw_element(w, weakened_object(r, &r->weakened[i], ok), ok);
+    pg_report__jw_close(w, ']');
 }
 
 typedef enum list_kind { LIST_DESTROYS, LIST_MOVES, LIST_DEPOSED, LIST_DRIFT, LIST_IMPORTS } list_kind;
@@ -251,6 +289,7 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     for (i = 0; i < r->n_waivers && !w.oom; i++)
         pg_report__jw_element(&w, waiver_object(&r->waivers[i], &ok), &ok);
     pg_report__jw_close(&w, ']');
+    weakened_member(&w, r, &ok);
 
     pg_report__jw_member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), &ok);
     pg_report__jw_member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), &ok);

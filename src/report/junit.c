@@ -142,6 +142,40 @@ static void write_group(pg_report__out *o, const pg_report *r, const entry *e, c
     pg_report__puts(o, "    </testcase>\n");
 }
 
+/* MARK: the weakened gate (issue 11): one property per weakened detector
+ * and per waiver from the change under review */
+
+static void gate_properties(pg_report__out *o, const pg_report *r, int *oom)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_weakened; i++) {
+        pg_report__out words;
+        pg_report__out_memory(&words);
+        pg_report__printf(&words, "%s ", r->weakened[i].detector);
+        pg_report__weakened_words(&words, r, &r->weakened[i]);
+        pg_report__printf(&words, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
+        pg_report__puts(o, "      <property name=\"weakened\" value=\"");
+        pg_report__esc_xml(o, words.buf ? words.buf : "", 1);
+        pg_report__puts(o, "\"/>\n");
+        if (words.failed)
+            *oom = 1;
+        pg_report__out_dispose(&words);
+    }
+    for (i = 0; i < r->n_waivers; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        if (!w->from_change)
+            continue;
+        pg_report__puts(o, "      <property name=\"waiver_from_change\" value=\"");
+        pg_report__esc_xml(o, w->rule, 1);
+        pg_report__puts(o, " on ");
+        pg_report__esc_xml(o, w->address, 1);
+        pg_report__printf(o, ", %s (", pg_report__waiver_state_word(w->state));
+        pg_report__esc_xml(o, w->source ? w->source : "?", 1);
+        pg_report__puts(o, ")\"/>\n");
+    }
+}
+
 static int write_junit(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     size_t n = r->findings.count, n_groups = 0, failures = 0, tests, i;
@@ -197,6 +231,7 @@ static int write_junit(const pg_report *r, const pg_report_style *style, FILE *o
     pg_report__printf(&o, "\"/>\n      <property name=\"verdict\" value=\"%s\"/>\n",
                       pg_report__verdict_name(r->verdict));
     pg_report__printf(&o, "      <property name=\"fail_on\" value=\"%s\"/>\n", pg_severity_name(r->fail_on));
+    gate_properties(&o, r, &oom);
     pg_report__puts(&o, "    </properties>\n");
 
     if (errored) {

@@ -134,6 +134,80 @@ static void heading(md_ctx *m)
     pg_report__puts(o, ".\n");
 }
 
+/* "| STATUS | RULE | ADDRESS | REASON (owner: …) | EXPIRES |" into a reset row. */
+static void waiver_cells(pg_report__out *o, const pg_waiver_status *w, const char *state)
+{
+    pg_report__out_reset(o);
+    pg_report__printf(o, "| %s | ", state);
+    cell_code(o, w->rule, MD_CELL_RULE);
+    pg_report__puts(o, " | ");
+    cell_code(o, w->address, MD_CELL_ADDRESS);
+    pg_report__puts(o, " | ");
+    pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
+    if (w->owner) {
+        pg_report__puts(o, " (owner: ");
+        pg_report__esc_md(o, w->owner, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
+    }
+    pg_report__puts(o, " | ");
+    pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
+    pg_report__puts(o, " |");
+}
+
+/* MARK: the weakened gate (issue 11): right under the verdict, never
+ * collapsed — a reviewer must see that the gate was loosened */
+
+static void gate_weakened(md_ctx *m)
+{
+    const pg_report *r = m->r;
+    size_t i;
+
+    if (r->n_weakened == 0)
+        return;
+    pg_report__printf(&m->doc, "\n**Gate weakened by the loaded policies (%zu)**\n\n", r->n_weakened);
+    for (i = 0; i < r->n_weakened && i < MD_MAX_LIST_ROWS; i++) {
+        pg_report__out *o = &m->row;
+        pg_report__out_reset(o);
+        pg_report__puts(o, "- ");
+        pg_report__esc_md_code(o, r->weakened[i].detector, MD_CELL_RULE, 0);
+        pg_report__putc(o, ' ');
+        pg_report__weakened_words(o, r, &r->weakened[i]);
+        pg_report__puts(o, " by ");
+        pg_report__esc_md_code(o, r->weakened[i].source ? r->weakened[i].source : "a policy file", MD_CELL_ADDRESS, 0);
+        pg_report__putc(o, '\n');
+        if (!keep_row(m, MD_BUDGET_FINDINGS))
+            break;
+    }
+}
+
+static void gate_change_waivers(md_ctx *m)
+{
+    const pg_report *r = m->r;
+    size_t i, n = pg_report__change_waiver_count(r), shown = 0;
+
+    if (n == 0)
+        return;
+    pg_report__printf(&m->doc, "\n**Waivers from the change under review (%zu)**\n\n"
+                               "| Status | Rule | Address | Reason | Expires | Source |\n"
+                               "| --- | --- | --- | --- | --- | --- |\n",
+                      n);
+    for (i = 0; i < r->n_waivers && shown < MD_MAX_LIST_ROWS; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        pg_report__out *o = &m->row;
+        if (!w->from_change)
+            continue;
+        waiver_cells(o, w, pg_report__waiver_state_word(w->state));
+        pg_report__putc(o, ' ');
+        cell_code(o, w->source, MD_CELL_ADDRESS);
+        pg_report__puts(o, " |\n");
+        if (!keep_row(m, MD_BUDGET_FINDINGS))
+            break;
+        shown++;
+    }
+    if (shown < n)
+        pg_report__printf(&m->doc, "\n… and %zu more\n", n - shown);
+}
+
 /* MARK: findings table */
 
 static void finding_row(md_ctx *m, const pg_finding *f)
@@ -312,21 +386,8 @@ static void waivers_section(md_ctx *m)
         const pg_waiver_status *w = &r->waivers[i];
         pg_report__out *o = &m->row;
 
-        pg_report__out_reset(o);
-        pg_report__printf(o, "| %s | ", waiver_state_name(w->state));
-        cell_code(o, w->rule, MD_CELL_RULE);
-        pg_report__puts(o, " | ");
-        cell_code(o, w->address, MD_CELL_ADDRESS);
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
-        if (w->owner) {
-            pg_report__puts(o, " (owner: ");
-            pg_report__esc_md(o, w->owner, MD_CELL_RULE, 0);
-            pg_report__putc(o, ')');
-        }
-        pg_report__puts(o, " | ");
-        pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
-        pg_report__puts(o, " |\n");
+        waiver_cells(o, w, waiver_state_name(w->state));
+        pg_report__putc(o, '\n');
         if (!keep_row(m, MD_BUDGET_TOTAL))
             break;
         shown++;
@@ -436,6 +497,8 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
     pg_report__out_memory(&m.doc);
     pg_report__out_memory(&m.row);
     heading(&m);
+    gate_weakened(&m);
+    gate_change_waivers(&m);
     findings_table(&m);
     destroyed_table(&m);
     details(&m);

@@ -49,6 +49,7 @@ void pg_report_dispose(pg_report *r)
     for (i = 0; i < r->n_errors; i++)
         pg_free(r->errors[i]);
     pg_free(r->errors);
+    pg_free(r->weakened);
     memset(r, 0, sizeof *r);
 }
 

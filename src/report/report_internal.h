@@ -177,6 +177,17 @@ int pg_report__blocks(const pg_report *r, const pg_finding *f);
  */
 char *pg_report__value_text(const json_t *v);
 
+/* MARK: the weakened gate (gate.c) */
+
+/** Waivers that came from the change under review (--waivers). */
+size_t pg_report__change_waiver_count(const pg_report *r);
+/** Does the report have a weakened detector or a waiver from the change to show? */
+int pg_report__gate_weakened(const pg_report *r);
+/** "disabled", or "lowered to low, below --fail-on high (default critical)": fixed words only. */
+void pg_report__weakened_words(pg_report__out *o, const pg_report *r, const pg_report_weakened *w);
+/** "used", "unused", "expired". */
+const char *pg_report__waiver_state_word(pg_waiver_state s);
+
 /** Tallies used by every verdict line. */
 typedef struct pg_report__tally {
     size_t blocking;  /**< unwaived, at or above fail_on */

@@ -386,6 +386,66 @@ static json_t *notification(const char *level, const char *text, int *ok)
     return n;
 }
 
+/* MARK: the weakened gate (issue 11): warnings a code-scanning UI shows
+ * with the run, and the same as data in the run's properties */
+
+static json_t *gate_note(pg_report__out *text, int *ok)
+{
+    if (text->failed) {
+        *ok = 0;
+        return NULL;
+    }
+    return notification("warning", text->buf ? text->buf : "", ok);
+}
+
+static void gate_notes(json_t *notes, const pg_report *r, int *ok)
+{
+    pg_report__out text;
+    size_t i;
+
+    pg_report__out_memory(&text);
+    for (i = 0; i < r->n_weakened && *ok; i++) {
+        pg_report__out_reset(&text);
+        pg_report__printf(&text, "the loaded policies weaken %s: ", r->weakened[i].detector);
+        pg_report__weakened_words(&text, r, &r->weakened[i]);
+        pg_report__printf(&text, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
+        push(notes, gate_note(&text, ok), ok);
+    }
+    for (i = 0; i < r->n_waivers && *ok; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        if (!w->from_change)
+            continue;
+        pg_report__out_reset(&text);
+        pg_report__printf(&text, "a waiver from the change under review (%s): %s on %s, %s: %s",
+                          w->source ? w->source : "?", w->rule, w->address, pg_report__waiver_state_word(w->state),
+                          w->reason ? w->reason : "");
+        push(notes, gate_note(&text, ok), ok);
+    }
+    pg_report__out_dispose(&text);
+}
+
+static json_t *gate_properties(const pg_report *r, int *ok)
+{
+    json_t *weak = json_array(), *change = json_array(), *props = json_object();
+    size_t i;
+
+    if (!weak || !change || !props) {
+        json_decref(weak);
+        json_decref(change);
+        json_decref(props);
+        *ok = 0;
+        return NULL;
+    }
+    for (i = 0; i < r->n_weakened; i++)
+        push(weak, pg_report__json_str(r->weakened[i].detector), ok);
+    for (i = 0; i < r->n_waivers; i++)
+        if (r->waivers[i].from_change)
+            push(change, pg_report__json_str(r->waivers[i].source), ok);
+    put(props, "weakened_detectors", weak, ok);
+    put(props, "waivers_from_change", change, ok);
+    return props;
+}
+
 static json_t *invocations_array(const pg_report *r, size_t omitted, int *ok)
 {
     json_t *invs = json_array(), *inv = json_object(), *notes = NULL;
@@ -398,7 +458,7 @@ static json_t *invocations_array(const pg_report *r, size_t omitted, int *ok)
         return NULL;
     }
     put(inv, "executionSuccessful", json_boolean(r->verdict != PG_VERDICT_ERROR), ok);
-    if (r->n_errors > 0 || omitted > 0) {
+    if (r->n_errors > 0 || omitted > 0 || pg_report__gate_weakened(r)) {
         if (!(notes = json_array()))
             *ok = 0;
         for (i = 0; notes && i < r->n_errors && *ok; i++)
@@ -411,6 +471,8 @@ static json_t *invocations_array(const pg_report *r, size_t omitted, int *ok)
                      omitted, PG_SARIF_MAX_RESULTS);
             push(notes, notification("warning", text, ok), ok);
         }
+        if (notes && *ok)
+            gate_notes(notes, r, ok);
         put(inv, "toolExecutionNotifications", notes, ok);
     }
     push(invs, inv, ok);
@@ -446,6 +508,8 @@ static json_t *run_properties(const pg_report *r, size_t omitted, int *ok)
     put(props, "fail_on", json_string(pg_severity_name(r->fail_on)), ok);
     if (omitted > 0)
         put(props, "results_omitted", json_integer((json_int_t)omitted), ok);
+    if (pg_report__gate_weakened(r))
+        put(props, "gate", gate_properties(r, ok), ok);
     return props;
 }
 

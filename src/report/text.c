@@ -592,6 +592,31 @@ static void findings(text_ctx *t)
 
 /* MARK: waivers that need attention */
 
+/* "  STATE    RULE  ADDRESS", then `detail` wrapped under it. */
+static void waiver_row(text_ctx *t, const pg_waiver_status *w, const char *colour, size_t rule_w,
+                       const pg_report__out *detail)
+{
+    size_t col;
+
+    pg_report__puts(t->o, "  ");
+    if (colour)
+        sgr(t, colour);
+    pg_report__printf(t->o, "%-7s", pg_report__waiver_state_word(w->state));
+    if (colour)
+        sgr_off(t);
+    pg_report__puts(t->o, "  ");
+    col = 11 + put_str(t, w->rule);
+    pad_to(t, col, 11 + rule_w);
+    pg_report__puts(t->o, "  ");
+    put_str(t, w->address);
+    pg_report__putc(t->o, '\n');
+    if (detail->failed)
+        t->oom = 1;
+    pg_report__pad(t->o, ' ', DETAIL_INDENT);
+    wrap(t, detail->buf ? detail->buf : "", DETAIL_INDENT, DETAIL_INDENT);
+    pg_report__putc(t->o, '\n');
+}
+
 static void waivers(text_ctx *t)
 {
     const pg_report *r = t->r;
@@ -612,19 +637,8 @@ static void waivers(text_ctx *t)
     pg_report__out_memory(&detail);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
-        size_t col;
         if (w->state == PG_WAIVER_USED)
             continue;
-        pg_report__puts(t->o, "  ");
-        sgr(t, SGR_YELLOW);
-        pg_report__puts(t->o, w->state == PG_WAIVER_EXPIRED ? "expired" : "unused ");
-        sgr_off(t);
-        pg_report__puts(t->o, "  ");
-        col = 11 + put_str(t, w->rule);
-        pad_to(t, col, 11 + rule_w);
-        pg_report__puts(t->o, "  ");
-        put_str(t, w->address);
-        pg_report__putc(t->o, '\n');
         pg_report__out_reset(&detail);
         if (w->state == PG_WAIVER_EXPIRED)
             pg_report__printf(&detail, "expired %s; it would cover %zu finding%s", w->expires ? w->expires : "?",
@@ -633,11 +647,65 @@ static void waivers(text_ctx *t)
             pg_report__puts(&detail, "matches nothing in this plan: remove it, or fix its rule or address");
         if (w->source)
             pg_report__printf(&detail, " (%s)", w->source);
-        if (detail.failed)
+        waiver_row(t, w, SGR_YELLOW, rule_w, &detail);
+    }
+    pg_report__out_dispose(&detail);
+}
+
+/* MARK: the weakened gate (issue 11) */
+
+static void gate_weakened(text_ctx *t)
+{
+    const pg_report *r = t->r;
+    pg_report__out words;
+    size_t i, col, id_w = 0;
+
+    if (r->n_weakened == 0)
+        return;
+    for (i = 0; i < r->n_weakened; i++)
+        if (str_width(t, r->weakened[i].detector) > id_w)
+            id_w = str_width(t, r->weakened[i].detector);
+    heading(t, SGR_BOLD_YELLOW, "Gate weakened by the loaded policies", r->n_weakened, 1);
+    pg_report__out_memory(&words);
+    for (i = 0; i < r->n_weakened; i++) {
+        const pg_report_weakened *w = &r->weakened[i];
+        pg_report__puts(t->o, "  ");
+        col = 2 + put_str(t, w->detector);
+        pad_to(t, col, 2 + id_w);
+        pg_report__puts(t->o, "  ");
+        pg_report__out_reset(&words);
+        pg_report__weakened_words(&words, r, w);
+        pg_report__printf(&words, " by %s", w->source ? w->source : "a policy file");
+        if (words.failed)
             t->oom = 1;
-        pg_report__pad(t->o, ' ', DETAIL_INDENT);
-        wrap(t, detail.buf ? detail.buf : "", DETAIL_INDENT, DETAIL_INDENT);
+        wrap(t, words.buf ? words.buf : "", 4 + id_w, 4 + id_w);
         pg_report__putc(t->o, '\n');
+    }
+    pg_report__out_dispose(&words);
+}
+
+static void gate_change_waivers(text_ctx *t)
+{
+    const pg_report *r = t->r;
+    pg_report__out detail;
+    size_t i, rule_w = 0;
+
+    if (pg_report__change_waiver_count(r) == 0)
+        return;
+    for (i = 0; i < r->n_waivers; i++)
+        if (r->waivers[i].from_change && str_width(t, r->waivers[i].rule) > rule_w &&
+            str_width(t, r->waivers[i].rule) <= RULE_COL_MAX)
+            rule_w = str_width(t, r->waivers[i].rule);
+    heading(t, SGR_BOLD_YELLOW, "Waivers from the change under review", pg_report__change_waiver_count(r), 1);
+    pg_report__out_memory(&detail);
+    for (i = 0; i < r->n_waivers; i++) {
+        const pg_waiver_status *w = &r->waivers[i];
+        if (!w->from_change)
+            continue;
+        pg_report__out_reset(&detail);
+        pg_report__printf(&detail, "%s (expires %s; %s)", w->reason ? w->reason : "", w->expires ? w->expires : "?",
+                          w->source ? w->source : "?");
+        waiver_row(t, w, NULL, rule_w, &detail);
     }
     pg_report__out_dispose(&detail);
 }
@@ -712,6 +780,9 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     findings(&t);
     if (!style->quiet)
         waivers(&t);
+    /* shown even with --quiet: a weakened gate belongs next to its verdict */
+    gate_weakened(&t);
+    gate_change_waivers(&t);
     verdict(&t);
 
     pg_report__out_dispose(&t.clean);

@@ -125,3 +125,27 @@ int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err)
     }
     return 0;
 }
+
+/* What the runner's message.TrimStart() (.NET char.IsWhiteSpace) skips
+ * before it looks for "::" (actions/runner, ActionCommand.TryParseV2). */
+static int runner_blank(uint32_t cp)
+{
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000;
+}
+
+int pg_escape_line(pg_buf *out, const char *s, size_t len, pg_error *err)
+{
+    size_t blanks = 0, k;
+    uint32_t cp;
+    int rc;
+
+    while (blanks < len && (k = pg_utf8_decode(s + blanks, len - blanks, &cp, NULL)) && runner_blank(cp))
+        blanks += k;
+    if (len - blanks < 2 || s[blanks] != ':' || s[blanks + 1] != ':')
+        return pg_escape_text(out, s, len, err);
+    if ((rc = pg_escape_text(out, s, blanks, err)) < 0 || (rc = pg_buf_adds(out, "\\u003A", err)) < 0)
+        return rc;
+    return pg_escape_text(out, s + blanks + 1, len - blanks - 1, err);
+}

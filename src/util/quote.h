@@ -52,4 +52,12 @@ char *pg_quote_str(char *dst, size_t size, const char *s);
  */
 int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err);
 
+/**
+ * pg_escape_text for one whole output line (a line of `plangate explain`,
+ * an error line of `lint`): the GitHub runner also executes "::command::"
+ * at the start of a line after blanks, so a line whose text starts that way
+ * gets its first ':' written as \u003A. Idempotent. 0, PG_ENOMEM or PG_ELIMIT.
+ */
+int pg_escape_line(pg_buf *out, const char *s, size_t len, pg_error *err);
+
 #endif

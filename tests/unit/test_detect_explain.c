@@ -54,7 +54,7 @@ Test(detect_explain, unknown_id_lists_known_ids)
 
     cr_assert_eq(pg_test_run(&r, argv, NULL, NULL), 0);
     cr_assert_eq(r.exit_code, 2);
-    cr_assert(has(r.err, "unknown rule id 'no-such-rule'"), "%s", r.err);
+    cr_assert(has(r.err, "unknown rule id \"no-such-rule\""), "%s", r.err);
     cr_assert(has(r.err, "  lock-table-key-schema\n"), "%s", r.err);
     cr_assert(has(r.err, "  plan-incomplete\n"), "%s", r.err);
     cr_assert_eq(r.out_len, 0);

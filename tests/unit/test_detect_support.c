@@ -30,8 +30,10 @@ pg_detect_protection det_protection(const pg_policy *policy, const pg_change *c)
     pg_detect_protection prot = {0, NULL};
 
     /* What check.c asks the policy, for the same changes. */
-    if (c->origin == PG_ORIGIN_PLANNED && c->destructive)
-        prot.is_protected = pg_policy_protects(policy, c, &prot.why);
+    if (c->origin == PG_ORIGIN_PLANNED && c->destructive) {
+        pg_error err;
+        cr_assert_eq(pg_policy_protects(policy, c, &prot.is_protected, &prot.why, &err), 0, "%s", err.message);
+    }
     return prot;
 }
 

@@ -36,6 +36,12 @@ typedef struct lp_buf {
 } lp_buf;
 
 static void lp_add(lp_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void lp_add(lp_buf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -357,4 +363,162 @@ Test(limits_policy, regex_back_reference_is_refused)
     lp_regex(&b, "^v[\\1-9]\\.[0-9]+$");
     lp_expect_ok(&b, "escaped dot and a bracket holding a backslash");
     free(b.s);
+}
+
+/* ---- depth: operators on values nested as deep as a plan can make them (issue 11) ---------- */
+
+/* A value nested `depth` containers deep (arrays and objects alternating,
+ * {"k": ...} for objects, a string at the bottom), built without recursion.
+ * levels[i] is the container at depth i (borrowed). */
+static json_t *deep_new(size_t depth, json_t ***levels_out)
+{
+    json_t **levels = calloc(depth, sizeof *levels), *child = json_string("leaf");
+    size_t i;
+
+    cr_assert(levels && child);
+    for (i = depth; i-- > 0;) {
+        json_t *c = i % 2 == 0 ? json_array() : json_object();
+        cr_assert(c);
+        cr_assert_eq(i % 2 == 0 ? json_array_append_new(c, child) : json_object_set_new(c, "k", child), 0);
+        levels[i] = child = c;
+    }
+    *levels_out = levels;
+    return child;
+}
+
+/* Empty every level from the deepest up, so that no free recurses. */
+static void deep_clear(json_t **levels, size_t depth)
+{
+    size_t i;
+
+    for (i = depth; i-- > 0;) {
+        if (json_is_array(levels[i]))
+            json_array_clear(levels[i]);
+        else
+            json_object_clear(levels[i]);
+    }
+    free(levels);
+}
+
+static const char deep_policy[] =
+    "version: 1\n"
+    "protect:\n"
+    "  - { when: { path: before.v, length_equals: 1 } }\n"
+    "rules:\n"
+    "  - id: forbid\n    severity: low\n    match: { where: { path: after.v, not_equals: x } }\n"
+    "    message: \"{after.v} {before.v} {index} {replace_paths} {after_unknown.u} {after.v[*]}\"\n"
+    "    remediation: \"{after.v[0].k}\"\n"
+    "  - { id: eq, severity: low, require: { path: after.v, equals: leaf } }\n"
+    "  - { id: eq-list, severity: low, require: { path: after.v, equals: [leaf] } }\n"
+    "  - { id: ne, severity: low, require: { path: after.v, not_equals: leaf } }\n"
+    "  - { id: in, severity: low, require: { path: after.v, in: [a, [b], { k: c }] } }\n"
+    "  - { id: not-in, severity: low, require: { path: after.v, not_in: [a] } }\n"
+    "  - { id: contains, severity: low, require: { path: after.v, contains: k } }\n"
+    "  - { id: contains-list, severity: low, require: { path: after.v, contains: [x] } }\n"
+    "  - { id: len-eq, severity: low, require: { path: after.v, length_equals: 2 } }\n"
+    "  - { id: len-gt, severity: low, require: { path: after.v, length_greater_than: 5 } }\n"
+    "  - { id: len-lt, severity: low, require: { path: after.v, length_less_than: 0 } }\n"
+    "  - { id: matches, severity: low, require: { path: after.v, matches: \"^x\" } }\n"
+    "  - { id: glob, severity: low, require: { path: after.v, glob: \"x*\" } }\n"
+    "  - { id: gt, severity: low, require: { path: after.v, greater_than: 1 } }\n"
+    "  - { id: absent, severity: low, require: { path: after.v, exists: false } }\n"
+    "  - { id: changed, severity: low, require: { path: v, changed: true } }\n"
+    "  - { id: unchanged, severity: low, require: { path: v, changed: false } }\n"
+    "  - { id: every, severity: low, require: { path: \"after.v[*]\", equals: x, every: true } }\n"
+    "  - { id: every-len, severity: low, require: { path: \"after.v[*]\", length_equals: 3, every: true } }\n"
+    "  - { id: wild-key, severity: low, require: { path: \"after.v[*].k\", exists: false } }\n"
+    "  - { id: index, severity: low, require: { path: index, equals: 1 } }\n"
+    "  - { id: replace-paths, severity: low, require: { path: replace_paths, contains: [x] } }\n"
+    "  - { id: unknown-mask, severity: low, require: { path: after_unknown.u, equals: true } }\n"
+    "  - { id: unknown-wild, severity: low, require: { path: \"after_unknown.u[*]\", exists: false } }\n"
+    "  - { id: combined, severity: low, require: { not: { any: [{ path: after.v, equals: x }, "
+    "{ path: v, changed: true }] } } }\n";
+
+static const char *finding_of(const pg_findings *l, const char *rule)
+{
+    size_t i;
+
+    for (i = 0; i < l->count; i++)
+        if (strcmp(l->items[i]->rule, rule) == 0)
+            return l->items[i]->message;
+    return NULL;
+}
+
+static size_t markers(const pg_findings *l)
+{
+    size_t i, j, n = 0;
+
+    for (i = 0; i < l->count; i++)
+        for (j = 0; j < l->items[i]->n_evidence; j++) {
+            const pg_evidence *e = &l->items[i]->evidence[j];
+            n += json_is_string(e->before) && strcmp(json_string_value(e->before), PG_POLICY_TOO_DEEP_TEXT) == 0;
+            n += json_is_string(e->after) && strcmp(json_string_value(e->after), PG_POLICY_TOO_DEEP_TEXT) == 0;
+        }
+    return n;
+}
+
+static void operators_at_depth(size_t depth)
+{
+    pg_policy *p = pg_policy_new();
+    json_t **levels, *deep = deep_new(depth, &levels), *element, *change, *before, *after, *unknown;
+    pg_findings found;
+    pg_change c;
+    pg_error err;
+    int prot = 0;
+    const char *why = NULL;
+
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_string(p, "deep.yaml", deep_policy, sizeof deep_policy - 1, &err), 0, "%s:%d: %s",
+                 err.source, err.line, err.message);
+    /* One tree, shared by every place a plan value can come from. */
+    before = json_pack("{sO}", "v", deep);
+    after = json_pack("{sO}", "v", deep);
+    unknown = json_pack("{sO}", "u", deep);
+    change = json_pack("{s[s]sOsOsOs{}s{}sO}", "actions", "update", "before", before, "after", after, "after_unknown",
+                       unknown, "before_sensitive", "after_sensitive", "replace_paths", deep);
+    element = json_pack("{sssssssssO}", "address", "aws_x.t", "mode", "managed", "type", "aws_x", "name", "t",
+                        "change", change);
+    cr_assert(before && after && unknown && change && element);
+    cr_assert_eq(json_object_set(element, "index", deep), 0);
+    json_decref(before);
+    json_decref(after);
+    json_decref(unknown);
+    json_decref(change);
+    cr_assert_eq(pg_change_init(&c, element, PG_ORIGIN_PLANNED, &err), 0);
+
+    pg_findings_init(&found);
+    cr_assert_eq(pg_policy_eval_change(p, &c, &found, &err), 0, "depth %zu: %s", depth, err.message);
+    cr_assert_eq(pg_policy_protects(p, &c, &prot, &why, &err), 0);
+    cr_assert(prot, "depth %zu: a when: on a deep value still decides", depth);
+    cr_assert(finding_of(&found, "forbid"), "depth %zu: the rule without require fires", depth);
+    cr_assert(finding_of(&found, "eq"));
+    cr_assert_null(finding_of(&found, "ne"), "not_equals a string holds on a list");
+    if (depth <= PG_JSON_MAX_DEPTH_CEILING) {
+        /* within the ceiling every operator judges, `changed` included */
+        cr_assert_null(finding_of(&found, "unchanged"), "depth %zu: equal trees are unchanged", depth);
+        cr_assert(finding_of(&found, "changed"));
+        cr_assert_eq(markers(&found), 0);
+    } else {
+        /* past it, `changed` cannot judge (unknown: a require fails) and no
+         * evidence or message shows the value */
+        cr_assert(finding_of(&found, "unchanged"), "depth %zu: unknown fails closed", depth);
+        cr_assert(finding_of(&found, "changed"));
+        cr_assert_gt(markers(&found), 10);
+        cr_assert(strstr(finding_of(&found, "forbid"), PG_POLICY_TOO_DEEP_TEXT), "%s", finding_of(&found, "forbid"));
+    }
+    pg_findings_dispose(&found);
+    deep_clear(levels, depth);
+    json_decref(deep);
+    pg_change_dispose(&c);
+    pg_policy_free(p);
+}
+
+Test(limits_policy, every_operator_on_a_value_at_the_depth_ceiling)
+{
+    operators_at_depth(PG_JSON_MAX_DEPTH_CEILING);
+}
+
+Test(limits_policy, every_operator_on_a_value_100000_deep)
+{
+    operators_at_depth(100000);
 }

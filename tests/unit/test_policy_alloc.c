@@ -98,8 +98,11 @@ static int one_run(long n, const char *extra, int defaults, int *hit)
         rc = pg_policy_load_string(p, "extra.yaml", extra, strlen(extra), &err);
     if (rc == PG_OK)
         rc = pg_policy_eval_change(p, &c, &f, &err);
-    if (rc == PG_OK)
-        (void)pg_policy_protects(p, &c, NULL);
+    if (rc == PG_OK) {
+        /* out of memory while deciding is an error now, not "protected" */
+        int prot = 0;
+        rc = pg_policy_protects(p, &c, &prot, NULL, &err);
+    }
     if (rc == PG_OK)
         rc = pg_policy_apply_waivers(p, &f, "2025-01-01", &st, &ns, &err);
     fail_at = -1; /* disarmed */

@@ -37,7 +37,7 @@ Test(policy_cli, lint_reports_file_line_col)
 
     cr_assert_eq(r.exit_code, 4);
     cr_assert_str_eq(r.out, POL "/ok-anchors/policy.yaml: ok\n");
-    cr_assert_str_eq(r.err, POL "/err-bad-regex/policy.yaml:6:38: invalid regular expression 'prod-(': Unmatched ( or \\(\n");
+    cr_assert_str_eq(r.err, POL "/err-bad-regex/policy.yaml:6:38: invalid regular expression \"prod-(\": Unmatched ( or \\(\n");
     pg_test_run_free(&r);
 }
 
@@ -107,7 +107,7 @@ Test(policy_cli, test_invalid_policy)
     pg_test_run_result r = run(argv);
 
     cr_assert_eq(r.exit_code, 4);
-    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity 'hgh' "
+    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\" "
                                 "(expected critical, high, medium, low or info)\n");
     pg_test_run_free(&r);
 }
@@ -129,6 +129,143 @@ Test(policy_cli, test_skips_pack_examples_without_a_source_tree)
     cr_assert(strstr(text, "SKIP dynamodb-pitr-production example#1 (<builtin>/dynamodb.yaml:"), "%s", text);
     cr_assert(strstr(text, "\n0 passed, 0 failed, 6 skipped\n"), "%s", text);
     free(text);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- hostile text from policy files (issue 11) ---------------------------------------------- */
+
+/* Each class of text a policy file can hold that must not reach a terminal
+ * or a CI log as is, written as YAML double-quoted escapes. */
+static const struct {
+    const char *name, *yaml;
+} hostile[] = {
+    {"ESC", "\\e[31mred\\e[0m"},
+    {"OSC", "\\e]8;;https://evil.example/\\ahere\\e]8;;\\a"},
+    {"newline", "one\\n::error title=forged::PASS"},
+    {"bidi", "safe\\u202Eexe.yaml"},
+    {"legacy command", "x ##[set-output name=v;]PASS"},
+    {"command at line start", "::stop-commands::token"},
+    {"command after blanks", " \\t\\u00A0::error::forged"},
+};
+
+/* Nothing in `s` can drive a terminal or run a workflow command. */
+static void assert_clean(const char *s, const char *what)
+{
+    const char *line = s;
+
+    cr_assert_null(strchr(s, '\x1b'), "%s: raw ESC in\n%s", what, s);
+    cr_assert_null(strchr(s, '\a'), "%s: raw BEL in\n%s", what, s);
+    cr_assert_null(strstr(s, "\xe2\x80\xae"), "%s: raw U+202E in\n%s", what, s);
+    cr_assert_null(strstr(s, "##["), "%s: ##[ in\n%s", what, s);
+    while (line && *line) {
+        const char *p = line;
+        while (*p == ' ' || *p == '\t' || (p[0] == '\xc2' && p[1] == '\xa0' && ++p))
+            p++;
+        cr_assert(strncmp(p, "::", 2) != 0, "%s: a line starts a workflow command:\n%s", what, line);
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+}
+
+static char *write_tmp(char *dir, size_t size, const char *name, const char *text)
+{
+    static char path[512];
+    FILE *f;
+
+    if (!dir[0]) {
+        snprintf(dir, size, "/tmp/pg_hostile_XXXXXX");
+        cr_assert(mkdtemp(dir));
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cr_assert((f = fopen(path, "w")));
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+Test(policy_cli, hostile_text_in_errors_is_escaped)
+{
+    char dir[64] = "", doc[1024], cmd[600];
+    size_t i;
+
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        /* an unknown key, an unknown severity, a bad path: each message quotes input */
+        static const char *const shapes[][2] = {
+            {"version: 1\n\"", "\": 1\n"},
+            {"version: 1\nrules:\n  - { id: r, severity: \"", "\" }\n"},
+            {"version: 1\nrules:\n  - { id: r, severity: low, require: { path: \"", "\", exists: true } }\n"}};
+        size_t k;
+        for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+            const char *path;
+            const char *lint[] = {"lint", NULL, NULL};
+            const char *check[] = {"check", "--policy", NULL, PG_TESTDATA "/plans/in-no-changes/plan.json", NULL};
+            pg_test_run_result r;
+            snprintf(doc, sizeof doc, "%s%s%s", shapes[k][0], hostile[i].yaml, shapes[k][1]);
+            path = write_tmp(dir, sizeof dir, "p.yaml", doc);
+            lint[1] = check[2] = path;
+            r = run(lint);
+            cr_assert_eq(r.exit_code, 4, "%s: %s", hostile[i].name, r.err);
+            cr_assert(strstr(r.err, "p.yaml:"), "%s", r.err);
+            cr_assert_eq(strchr(r.err, '\n'), r.err + r.err_len - 1, "%s: one line:\n%s", hostile[i].name, r.err);
+            assert_clean(r.err, hostile[i].name);
+            pg_test_run_free(&r);
+            r = run(check);
+            cr_assert_eq(r.exit_code, 4, "%s: %s", hostile[i].name, r.err);
+            assert_clean(r.err, hostile[i].name);
+            pg_test_run_free(&r);
+        }
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(policy_cli, hostile_text_in_explain_is_escaped)
+{
+    char dir[64] = "", doc[4096], cmd[600];
+    size_t i;
+
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        const char *argv[] = {"explain", "--policy", NULL, "r", NULL};
+        pg_test_run_result r;
+        /* title, description (long enough to wrap, so a "::" can fall at a
+         * line start), remediation */
+        snprintf(doc, sizeof doc,
+                 "version: 1\nrules:\n  - id: r\n    severity: low\n    title: \"%s\"\n"
+                 "    description: \"aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggg %s "
+                 "and then some more words\"\n    remediation: \"%s\"\n",
+                 hostile[i].yaml, hostile[i].yaml, hostile[i].yaml);
+        argv[2] = write_tmp(dir, sizeof dir, "p.yaml", doc);
+        r = run(argv);
+        cr_assert_eq(r.exit_code, 0, "%s: %s", hostile[i].name, r.err);
+        cr_assert(strncmp(r.out, "r: ", 3) == 0, "%s", r.out);
+        assert_clean(r.out, hostile[i].name);
+        pg_test_run_free(&r);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(policy_cli, hostile_text_in_test_output_is_escaped)
+{
+    char dir[64] = "", doc[1024], cmd[600];
+    size_t i;
+
+    for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        const char *argv[] = {"test", NULL, NULL};
+        pg_test_run_result r;
+        /* the plan path is printed on the FAIL line; the expected address too */
+        snprintf(doc, sizeof doc,
+                 "version: 1\nrules:\n  - id: r\n    severity: low\n    examples:\n"
+                 "      - { plan: \"%s\", expect: [{ address: \"%s\" }] }\n",
+                 hostile[i].yaml, hostile[i].yaml);
+        argv[1] = write_tmp(dir, sizeof dir, "p.yaml", doc);
+        r = run(argv);
+        cr_assert_eq(r.exit_code, 1, "%s: %s%s", hostile[i].name, r.out, r.err);
+        assert_clean(r.out, hostile[i].name);
+        assert_clean(r.err, hostile[i].name);
+        pg_test_run_free(&r);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }

@@ -5,7 +5,10 @@
  * A case folder holds policy.yaml, optionally first.yaml (loaded before it,
  * into the same policy) and expect.err (the exact error line; without it
  * the files must load). Files are loaded by name ("policy.yaml") so the
- * expected lines do not depend on where the tree is checked out. */
+ * expected lines do not depend on where the tree is checked out. Detector
+ * ids are checked as the CLI checks them (pg_detect_check_policy as the
+ * policy's check). PG_UPDATE_GOLDEN=1 rewrites each expect.err from the
+ * error the loader gives (review the diff by hand). */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -89,6 +92,7 @@ ParameterizedTest(load_case *c, policy_load, cases)
 
     pg_error_clear(&err);
     cr_assert(p);
+    pg_policy_set_check(p, pg_detect_check_policy);
     rc = load_named(p, c->name, "first.yaml", &err, &present);
     cr_assert_eq(rc, 0, "%s: first.yaml must load", c->name);
     rc = load_named(p, c->name, "policy.yaml", &err, &present);
@@ -96,6 +100,12 @@ ParameterizedTest(load_case *c, policy_load, cases)
     snprintf(path, sizeof path, "%s/%s/expect.err", CASES, c->name);
     expect = pg_test_read_file(path, &len);
     pg_error_format(&err, line, sizeof line);
+    if (expect && getenv("PG_UPDATE_GOLDEN") && *getenv("PG_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "w");
+        cr_assert(f && fprintf(f, "%s\n", line) > 0 && fclose(f) == 0);
+        free(expect);
+        expect = pg_test_read_file(path, &len);
+    }
     if (!expect) {
         cr_assert_eq(rc, 0, "%s: expected to load, got: %s", c->name, line);
     } else {
@@ -196,7 +206,7 @@ Test(policy_load, nesting_at_the_limit_is_parsed)
         text[o++] = ']';
     text[o] = '\0';
     cr_assert_eq(load_text(text, o, line, sizeof line), PG_EPOLICY);
-    cr_assert(strstr(line, "unknown key 'x' in the policy file"), "%s", line);
+    cr_assert(strstr(line, "unknown key \"x\" in the policy file"), "%s", line);
 }
 
 Test(policy_load, file_size_capped)
@@ -267,7 +277,7 @@ Test(policy_load, yaml_core_schema_scalars)
     cr_assert_eq(load_text("version: 0x1\n", 13, line, sizeof line), 0, "%s", line);
     cr_assert_eq(load_text("version: !!int 1\n", 17, line, sizeof line), 0, "%s", line);
     cr_assert_eq(load_text("version: \"1\"\n", 13, line, sizeof line), PG_EPOLICY);
-    cr_assert_str_eq(line, "limits.yaml:1:10: unsupported version '1' (this plangate reads version: 1)");
+    cr_assert_str_eq(line, "limits.yaml:1:10: unsupported version \"1\" (this plangate reads version: 1)");
 }
 
 Test(policy_load, failed_file_leaves_policy_unchanged)
@@ -323,4 +333,205 @@ Test(policy_load, rule_meta)
     cr_assert_eq(m->waivable, 1);
     cr_assert_null(pg_policy_rule(p, 2));
     pg_policy_free(p);
+}
+
+/* ---- numbers that are not finite (issue 11) ------------------------------------------------- */
+
+Test(policy_load, non_finite_numbers_are_policy_errors)
+{
+    /* Every place a YAML number becomes a value: operands, lists of
+     * operands, nested operands, tags, examples. Each was "out of memory"
+     * (exit 3). The error points at the number (`token` on line `line`). */
+    static const struct {
+        const char *yaml, *token;
+        int line;
+    } cases[] = {
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: .inf } }\n", ".inf", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: -.Inf } }\n", "-.Inf", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, not_equals: .nan } }\n", ".nan", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: .NaN } }\n", ".NaN", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, greater_than: 1e999 } }\n", "1e999", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, less_than: -1e400 } }\n", "-1e400", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, in: [1, .inf] } }\n", ".inf", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, contains: !!float .inf } }\n", "!!float", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: [[.inf]] } }\n", ".inf", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: { a: .inf } } }\n", ".inf", 3},
+        {"protect:\n  - { tags: { Environment: .inf } }\n", ".inf", 3},
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: 1"
+         "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+         "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+         "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 } }\n",
+         "1000", 3},
+        {"rules:\n  - id: r\n    severity: low\n    examples:\n      - { plan: p.json, expect: [{ address: .inf }] }\n",
+         ".inf", 6},
+    };
+    char doc[1024], line[1024], want[64];
+    pg_error err;
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pg_policy *p = pg_policy_new();
+        const char *l = doc;
+        int k;
+        snprintf(doc, sizeof doc, "version: 1\n%s", cases[i].yaml);
+        for (k = 1; k < cases[i].line; k++)
+            l = strchr(l, '\n') + 1;
+        snprintf(want, sizeof want, "t.yaml:%d:%d: ", cases[i].line, (int)(strstr(l, cases[i].token) - l) + 1);
+        pg_error_clear(&err);
+        cr_assert_eq(pg_policy_load_string(p, "t.yaml", doc, strlen(doc), &err), PG_EPOLICY, "%s: %s", cases[i].yaml,
+                     err.message);
+        pg_error_format(&err, line, sizeof line);
+        cr_assert(strncmp(line, want, strlen(want)) == 0, "%s\nwant %s\ngot  %s", cases[i].yaml, want, line);
+        cr_assert(strstr(line, "is not a finite number"), "%s", line);
+        pg_policy_free(p);
+    }
+}
+
+Test(policy_load, finite_numbers_still_load)
+{
+    static const char doc[] = "version: 1\nrules:\n"
+                              "  - { id: r, severity: low, require: { path: after.x, greater_than: 1e300 } }\n"
+                              "  - { id: s, severity: low, require: { path: after.x, equals: -0.0 } }\n"
+                              "  - { id: u, severity: low, require: { path: after.x, in: [.5, 99999999999999999999] } }\n";
+    pg_policy *p = pg_policy_new();
+    pg_error err;
+
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_string(p, "t.yaml", doc, sizeof doc - 1, &err), 0, "%s", err.message);
+    pg_policy_free(p);
+}
+
+/* ---- detector ids: the detect module's check (issue 12) ---------------------------------- */
+
+Test(policy_load, detector_ids_are_checked_by_the_detect_module)
+{
+    static const char unknown[] = "version: 1\ndetectors:\n  dynamodb-key-replacment: { severity: high }\n";
+    static const char shadow[] = "version: 1\nrules:\n  - id: ok-rule\n    severity: low\n  - id: protected-destroy\n"
+                                 "    severity: low\n";
+    pg_policy *p = pg_policy_new();
+    pg_check_options opts;
+    pg_report rep;
+    pg_error err;
+    char line[1024];
+
+    /* The policy alone knows no detector: the file loads, with its positions. */
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_string(p, "u.yaml", unknown, sizeof unknown - 1, &err), 0);
+    cr_assert_eq(pg_policy_detector_setting_count(p), 1);
+    cr_assert_str_eq(pg_policy_detector_setting_at(p, 0)->at.file, "u.yaml");
+    cr_assert_eq(pg_policy_detector_setting_at(p, 0)->at.line, 3);
+    cr_assert_eq(pg_policy_detector_setting_at(p, 0)->at.column, 3);
+    cr_assert_eq(pg_detect_check_policy(p, &err), PG_EPOLICY);
+    pg_error_format(&err, line, sizeof line);
+    cr_assert_str_eq(line, "u.yaml:3:3: unknown detector \"dynamodb-key-replacment\" (`plangate explain` lists the "
+                           "built-in detectors)");
+    /* pg_check_run checks a policy loaded without the hook, before reading the plan */
+    memset(&opts, 0, sizeof opts);
+    opts.plan_path = PG_TESTDATA "/plans/demo/plan.json";
+    opts.policy = p;
+    opts.today = "2026-01-01";
+    pg_error_clear(&err);
+    cr_assert_eq(pg_check_run(&opts, &rep, &err), PG_EPOLICY);
+    cr_assert_eq(rep.verdict, PG_VERDICT_ERROR);
+    cr_assert_eq(rep.plan.resource_changes, 0, "the plan is not read");
+    pg_report_dispose(&rep);
+    pg_policy_free(p);
+
+    /* With the hook, the file is refused whole and the policy keeps nothing of it. */
+    p = pg_policy_new();
+    pg_policy_set_check(p, pg_detect_check_policy);
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_string(p, "s.yaml", shadow, sizeof shadow - 1, &err), PG_EPOLICY);
+    pg_error_format(&err, line, sizeof line);
+    cr_assert_str_eq(line, "s.yaml:5:9: rule id 'protected-destroy' is the id of a built-in detector (configure it "
+                           "under detectors:)");
+    cr_assert_eq(pg_policy_rule_count(p), 0);
+    cr_assert_eq(pg_policy_rule_position(p, 0), NULL);
+    pg_policy_free(p);
+}
+
+Test(policy_load, policy_objects_name_no_detector)
+{
+    /* The module graph of issue 12: policy < detect. nm over the policy
+     * objects of this very build (beside the binary under test). */
+    char cmd[2048], dir[1024], *slash;
+    FILE *nm;
+    char sym[512];
+    int n = 0, bad = 0;
+
+    snprintf(dir, sizeof dir, "%s", PG_BINARY);
+    if ((slash = strrchr(dir, '/')))
+        *slash = '\0';
+    snprintf(cmd, sizeof cmd, "nm -u %s/obj/src/policy/*.o 2>/dev/null", dir);
+    cr_assert((nm = popen(cmd, "r")));
+    while (fgets(sym, sizeof sym, nm)) {
+        n++;
+        if (strstr(sym, "pg_detect") || strstr(sym, "pg_check_") || strstr(sym, "pg_report_"))
+            bad++, cr_log_error("%s", sym);
+    }
+    cr_assert_eq(pclose(nm), 0);
+    cr_assert_gt(n, 10, "nm listed nothing: no objects under %s/obj/src/policy?", dir);
+    cr_assert_eq(bad, 0, "the policy module calls into detect, check or report");
+}
+
+/* ---- symbolic links in a folder (issue 11) ------------------------------------------------- */
+
+Test(policy_load, a_link_that_leaves_the_folder_is_refused)
+{
+    char dir[] = "/tmp/pg_links_XXXXXX", path[512], line[1024], secret[512], **files = NULL;
+    size_t n_files = 0;
+    pg_policy *p = pg_policy_new();
+    pg_error err;
+    FILE *f;
+
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/sub", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    /* a file outside the folder whose first key would be quoted by an error */
+    snprintf(secret, sizeof secret, "%s/secret.yaml", dir);
+    cr_assert((f = fopen(secret, "w")));
+    fputs("AKIASECRETSECRETSECRET: x\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/sub/a.yaml", dir);
+    cr_assert_eq(symlink("../secret.yaml", path), 0);
+    pg_error_clear(&err);
+    snprintf(path, sizeof path, "%s/sub", dir);
+    cr_assert_eq(pg_policy_load_path(p, path, &err), PG_EPOLICY);
+    pg_error_format(&err, line, sizeof line);
+    cr_assert(strstr(line, "/sub/a.yaml: a symbolic link that leaves its policy folder"), "%s", line);
+    cr_assert_null(strstr(line, "AKIA"), "the target's text is never shown: %s", line);
+    cr_assert_null(strstr(line, "secret.yaml"), "nor its name: %s", line);
+    /* the same through lint's listing */
+    cr_assert_eq(pg_policy_list_folder(path, &files, &n_files, &err), PG_EPOLICY);
+    cr_assert_null(files);
+
+    /* a link that stays inside, and a dangling one */
+    snprintf(path, sizeof path, "%s/sub/a.yaml", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/sub/real.yml", dir);
+    cr_assert((f = fopen(path, "w")));
+    fputs("version: 1\nlock_tables: [inside]\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/sub/b.yaml", dir);
+    cr_assert_eq(symlink("real.yml", path), 0);
+    snprintf(path, sizeof path, "%s/sub", dir);
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_path(p, path, &err), 0, "%s", err.message);
+    cr_assert_eq(pg_policy_lock_table_count(p), 1);
+    snprintf(path, sizeof path, "%s/sub/c.yaml", dir);
+    cr_assert_eq(symlink("nowhere.yaml", path), 0);
+    snprintf(path, sizeof path, "%s/sub", dir);
+    cr_assert_eq(pg_policy_load_path(p, path, &err), PG_EPOLICY);
+    cr_assert(strstr(err.source, "/sub/c.yaml"), "%s", err.source);
+
+    /* a file named directly is followed wherever it points (the operator chose it) */
+    snprintf(path, sizeof path, "%s/direct.yaml", dir);
+    cr_assert_eq(symlink("sub/real.yml", path), 0);
+    pg_policy_free(p);
+    p = pg_policy_new();
+    cr_assert_eq(pg_policy_load_path(p, path, &err), 0, "%s", err.message);
+    pg_policy_free(p);
+
+    snprintf(line, sizeof line, "rm -rf '%s'", dir);
+    cr_assert_eq(system(line), 0);
 }

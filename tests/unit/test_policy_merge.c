@@ -101,19 +101,22 @@ Test(policy_merge, protect_selectors_accumulate)
     pg_change c;
     json_error_t jerr;
     const char *why = NULL;
+    int prot = 0;
 
     cr_assert_eq(load(p, "a.yaml", A, &err), 0);
     cr_assert_eq(load(p, "b.yaml", B, &err), 0);
     cr_assert_eq(pg_change_init(&c, json_loads("{\"address\":\"aws_s3_bucket.logs\",\"type\":\"aws_s3_bucket\","
                                                "\"change\":{\"actions\":[\"delete\"],\"before\":{}}}", 0, &jerr),
                                 PG_ORIGIN_PLANNED, &err), 0);
-    cr_assert(pg_policy_protects(p, &c, &why));
+    cr_assert_eq(pg_policy_protects(p, &c, &prot, &why, &err), 0);
+    cr_assert(prot);
     cr_assert_str_eq(why, "buckets");
     pg_change_dispose(&c);
     cr_assert_eq(pg_change_init(&c, json_loads("{\"address\":\"module.payments.aws_sqs_queue.q\",\"type\":\"aws_sqs_queue\","
                                                "\"change\":{\"actions\":[\"delete\"],\"before\":{}}}", 0, &jerr),
                                 PG_ORIGIN_PLANNED, &err), 0);
-    cr_assert(pg_policy_protects(p, &c, &why));
+    cr_assert_eq(pg_policy_protects(p, &c, &prot, &why, &err), 0);
+    cr_assert(prot);
     cr_assert_str_eq(why, "address module.payments.*");
     pg_change_dispose(&c);
     pg_policy_free(p);

@@ -9,14 +9,36 @@
 
 #include "plangate/plangate.h"
 
+/* The pack with its examples resolved against the source tree's policies/
+ * (what `plangate test` does; a check run resolves nothing). */
 static pg_policy *defaults(void)
 {
     pg_policy *p = pg_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
-    cr_assert_eq(pg_policy_load_defaults(p, &err), 0, "%s:%d:%d: %s", err.source, err.line, err.column, err.message);
+    pg_policy_set_check(p, pg_detect_check_policy);
+    cr_assert_eq(pg_policy_load_defaults_with_examples(p, PG_SRCDIR "/policies", &err), 0, "%s:%d:%d: %s", err.source,
+                 err.line, err.column, err.message);
     return p;
+}
+
+Test(policy_pack, a_check_run_resolves_no_example)
+{
+    pg_policy *p = pg_policy_new();
+    pg_error err;
+    size_t i;
+
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_defaults(p, &err), 0);
+    cr_assert_gt(pg_policy_example_count(p), 0);
+    for (i = 0; i < pg_policy_example_count(p); i++)
+        cr_assert_null(pg_policy_example_at(p, i)->plan, "%s", pg_policy_example_at(p, i)->source);
+    pg_policy_free(p);
+    /* a folder that is not the pack, byte for byte, resolves nothing either */
+    cr_assert(pg_policy_is_pack_dir(PG_SRCDIR "/policies"));
+    cr_assert_not(pg_policy_is_pack_dir(PG_TESTDATA "/policies/ok-spec-example"));
+    cr_assert_not(pg_policy_is_pack_dir(NULL));
 }
 
 Test(policy_pack, loads)
@@ -89,7 +111,7 @@ static int protects(const pg_policy *p, const char *before, const char **why)
              "\"change\":{\"actions\":[\"delete\"],\"before\":%s,\"after\":null}}",
              before);
     cr_assert_eq(pg_change_init(&c, json_loads(json, 0, &jerr), PG_ORIGIN_PLANNED, &err), 0);
-    r = pg_policy_protects(p, &c, why);
+    cr_assert_eq(pg_policy_protects(p, &c, &r, why, &err), 0);
     pg_change_dispose(&c);
     return r;
 }

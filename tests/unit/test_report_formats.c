@@ -126,7 +126,7 @@ static void assert_keys(const json_t *obj, const char *const *keys)
 Test(report_json, keys_in_documented_order)
 {
     static const char *const top[] = {"schema", "plangate_version", "plan", "verdict", "fail_on", "findings",
-                                      "waivers", "drift", "destroys", "moves", "deposed", "imports", "totals",
+                                      "waivers", "weakened", "drift", "destroys", "moves", "deposed", "imports", "totals",
                                       "errors", NULL};
     static const char *const plan[] = {"format_version", "terraform_version", "summary", "resource_changes",
                                        "errored", "complete", "applyable", NULL};
@@ -134,7 +134,8 @@ Test(report_json, keys_in_documented_order)
     static const char *const finding[] = {"rule", "severity", "address", "type", "actions", "action",
                                           "action_reason", "message", "evidence", "remediation", "waived",
                                           "waiver_reason", "waiver_owner", "waiver_expired", NULL};
-    static const char *const waiver[] = {"rule", "address", "status", "reason", "owner", "expires", NULL};
+    static const char *const waiver[] = {"rule", "address", "status", "reason", "owner", "expires", "origin",
+                                         "source", NULL};
     pg_report r;
     json_t *v;
     size_t i;

@@ -150,7 +150,7 @@ void rpt_fixture_pass(pg_report *r)
     r->n_waivers = 1;
     r->waivers[0] = (pg_waiver_status){"lock-table-pitr", "aws_dynamodb_table.locks",
                                        "OPS-7: the lock table holds no data worth recovering",
-                                       NULL, NULL, "policies/waivers.yaml:3", PG_WAIVER_USED, 1};
+                                       NULL, NULL, "policies/waivers.yaml:3", PG_WAIVER_USED, 1, 0};
     r->rules = pg_calloc(2, sizeof *r->rules);
     cr_assert_not_null(r->rules);
     r->rules[0] = rule("lock-table-pitr", "Lock table without point-in-time recovery", PG_SEV_MEDIUM,
@@ -264,13 +264,13 @@ void rpt_fixture_fail(pg_report *r)
     r->waivers[0] = (pg_waiver_status){"dynamodb-key-replacement", "aws_dynamodb_table.sessions",
                                        "OPS-123: sessions are ephemeral; replacement approved",
                                        "alice@example.com", "2026-12-31", "policies/waivers.yaml:4",
-                                       PG_WAIVER_USED, 1};
+                                       PG_WAIVER_USED, 1, 0};
     r->waivers[1] = (pg_waiver_status){"lock-table-pitr", "aws_dynamodb_table.old_locks",
                                        "OPS-9: the old lock table is going away", NULL, NULL,
-                                       "policies/waivers.yaml:10", PG_WAIVER_UNUSED, 0};
+                                       "policies/waivers.yaml:10", PG_WAIVER_UNUSED, 0, 0};
     r->waivers[2] = (pg_waiver_status){"dynamodb-deletion-protection", "aws_dynamodb_table.legacy[*]",
                                        "OPS-42: legacy tables are archived", "bob", "2024-01-31",
-                                       "policies/waivers.yaml:15", PG_WAIVER_EXPIRED, 1};
+                                       "policies/waivers.yaml:15", PG_WAIVER_EXPIRED, 1, 0};
 
     r->rules = pg_calloc(6, sizeof *r->rules);
     cr_assert_not_null(r->rules);
@@ -390,7 +390,7 @@ void rpt_fixture_hostile(pg_report *r)
     r->n_waivers = 1;
     r->waivers[0] = (pg_waiver_status){"rule " RPT_HOSTILE, "addr " RPT_HOSTILE, "reason " RPT_HOSTILE,
                                        "owner " RPT_HOSTILE, "2099-01-01", "src " RPT_HOSTILE,
-                                       PG_WAIVER_UNUSED, 0};
+                                       PG_WAIVER_UNUSED, 0, 0};
     r->rules = pg_calloc(1, sizeof *r->rules);
     cr_assert_not_null(r->rules);
     r->rules[0] = rule("waived-rule", "title " RPT_HOSTILE, PG_SEV_HIGH, "description " RPT_HOSTILE,

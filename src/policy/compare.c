@@ -1,0 +1,282 @@
+/* compare.c — how values compare (SPEC §4, docs/policies.md "How values
+ * compare"): a plan value against a policy operand, with Terraform's own
+ * primitive conversions, and two plan values against each other (`changed`).
+ *
+ * Comparisons follow Terraform: a tag set to `true` in HCL is the string
+ * "true" in the plan, a number in a map(string) is a string too, so a YAML
+ * boolean equals the strings "true"/"false" and a YAML number equals a
+ * string holding that number.
+ *
+ * Depth: a policy operand is at most a few dozen levels deep (the YAML
+ * loader caps nesting), so comparing against one may recurse along it. Two
+ * plan values are compared without recursion, on an explicit stack, and a
+ * pair nested deeper than PG_JSON_MAX_DEPTH_CEILING is unknown: a plan
+ * value must never decide how deep the C stack goes (issue 11).
+ */
+#include "policy/policy_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "plangate/alloc.h"
+#include "util/grow.h"
+
+/* ---- a plan value against a policy value ---------------------------------------- */
+
+const char *pg_policy__skip_exponent(const char *p)
+{
+    if (*p != 'e' && *p != 'E')
+        return p;
+    p++;
+    if (*p == '+' || *p == '-')
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return NULL;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p;
+}
+
+/* Strict JSON number syntax (strtod alone would take "0x10", "inf", " 1"). */
+static int numeric_text(const char *s, double *out)
+{
+    const char *p = s;
+
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return 0;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (!(p = pg_policy__skip_exponent(p)) || *p)
+        return 0;
+    *out = strtod(s, NULL);
+    return 1;
+}
+
+/* A plan value as a number: JSON numbers, and strings that hold one (the
+ * reader keeps numbers beyond int64/double as text; map(string) values). */
+static int as_number(const json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 1;
+    }
+    if (json_is_string(v))
+        return numeric_text(json_string_value(v), out);
+    return 0;
+}
+
+static int numbers_equal(const json_t *a, const json_t *b)
+{
+    double x, y;
+
+    if (json_is_integer(a) && json_is_integer(b))
+        return json_integer_value(a) == json_integer_value(b);
+    if (!as_number(a, &x) || !as_number(b, &y))
+        return 0;
+    return x == y && !(x != x);
+}
+
+static int strings_equal(const json_t *a, const json_t *b, int icase)
+{
+    size_t la = json_string_length(a), lb = json_string_length(b);
+
+    if (la != lb)
+        return 0;
+    if (icase)
+        return strncasecmp(json_string_value(a), json_string_value(b), la) == 0;
+    return memcmp(json_string_value(a), json_string_value(b), la) == 0;
+}
+
+static int string_is_bool(const json_t *s, int b)
+{
+    return strcmp(json_string_value(s), b ? "true" : "false") == 0;
+}
+
+static int arrays_equal(const json_t *plan, const json_t *want, int icase)
+{
+    size_t i;
+
+    if (json_array_size(plan) != json_array_size(want))
+        return 0;
+    for (i = 0; i < json_array_size(plan); i++)
+        if (!pg_policy__values_equal(json_array_get(plan, i), json_array_get(want, i), icase))
+            return 0;
+    return 1;
+}
+
+static int objects_equal(const json_t *plan, const json_t *want, int icase)
+{
+    const char *key;
+    json_t *v;
+
+    if (json_object_size(plan) != json_object_size(want))
+        return 0;
+    json_object_foreach((json_t *)(uintptr_t)want, key, v) {
+        if (!pg_policy__values_equal(json_object_get(plan, key), v, icase))
+            return 0;
+    }
+    return 1;
+}
+
+int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase)
+{
+    if (!plan || !want)
+        return 0;
+    if (json_is_string(plan) && json_is_string(want))
+        return strings_equal(plan, want, icase);
+    if (json_is_number(plan) || json_is_number(want)) {
+        /* number vs number, or number vs a string that holds a number */
+        if ((json_is_number(plan) || json_is_string(plan)) && (json_is_number(want) || json_is_string(want)))
+            return numbers_equal(plan, want);
+        return 0;
+    }
+    if (json_is_boolean(plan) && json_is_boolean(want))
+        return json_is_true(plan) == json_is_true(want);
+    if (json_is_string(plan) && json_is_boolean(want))
+        return string_is_bool(plan, json_is_true(want));
+    if (json_is_boolean(plan) && json_is_string(want))
+        return string_is_bool(want, json_is_true(plan));
+    if (json_is_null(plan) || json_is_null(want))
+        return json_is_null(plan) && json_is_null(want);
+    /* Recursion follows `want`, a policy operand (bounded by the loader). */
+    if (json_is_array(plan) && json_is_array(want))
+        return arrays_equal(plan, want, icase);
+    if (json_is_object(plan) && json_is_object(want))
+        return objects_equal(plan, want, icase);
+    return 0;
+}
+
+int pg_policy__values_order(const json_t *plan, const json_t *want, int greater)
+{
+    double x, y;
+
+    if (json_is_integer(plan) && json_is_integer(want))
+        return greater ? json_integer_value(plan) > json_integer_value(want)
+                       : json_integer_value(plan) < json_integer_value(want);
+    if (!as_number(plan, &x) || !as_number(want, &y))
+        return 0;
+    return greater ? x > y : x < y;
+}
+
+/* ---- two plan values, without recursion ----------------------------------------- */
+
+/* One pair of containers being compared: the next child is at `i` (arrays)
+ * or `it` (objects). */
+typedef struct eq_frame {
+    const json_t *a, *b;
+    size_t i;
+    void *it;
+} eq_frame;
+
+typedef struct eq_walk {
+    eq_frame *stack;
+    size_t n, cap;
+    pg_error *err;
+} eq_walk;
+
+static int is_container(const json_t *v)
+{
+    return json_is_array(v) || json_is_object(v);
+}
+
+/* Compare a pair as far as it goes without looking inside: the result, or
+ * a new frame pushed for two containers of the same kind and size. */
+static int pair(eq_walk *w, const json_t *a, const json_t *b, pg_tri *out)
+{
+    eq_frame *f;
+
+    if (!a || !b || json_typeof(a) != json_typeof(b)) {
+        *out = !a && !b ? PT_TRUE : PT_FALSE;
+        return PG_OK;
+    }
+    if (!is_container(a)) {
+        *out = json_equal(a, b) ? PT_TRUE : PT_FALSE; /* a scalar: no recursion */
+        return PG_OK;
+    }
+    if (json_is_array(a) ? json_array_size(a) != json_array_size(b) : json_object_size(a) != json_object_size(b)) {
+        *out = PT_FALSE;
+        return PG_OK;
+    }
+    if (w->n >= PG_JSON_MAX_DEPTH_CEILING) {
+        *out = PT_UNKNOWN;
+        return PG_OK;
+    }
+    if (PG_GROW(w->stack, w->cap, w->n + 1, w->err) != PG_OK)
+        return PG_ENOMEM;
+    f = &w->stack[w->n++];
+    f->a = a;
+    f->b = b;
+    f->i = 0;
+    f->it = json_is_object(a) ? json_object_iter((json_t *)(uintptr_t)a) : NULL;
+    *out = PT_TRUE;
+    return PG_OK;
+}
+
+/* The next pair of children of the top frame; 0 when it has none left. */
+static int next_children(eq_frame *f, const json_t **ca, const json_t **cb)
+{
+    if (json_is_array(f->a)) {
+        if (f->i >= json_array_size(f->a))
+            return 0;
+        *ca = json_array_get(f->a, f->i);
+        *cb = json_array_get(f->b, f->i);
+        f->i++;
+        return 1;
+    }
+    if (!f->it)
+        return 0;
+    *ca = json_object_iter_value(f->it);
+    *cb = json_object_get(f->b, json_object_iter_key(f->it));
+    f->it = json_object_iter_next((json_t *)(uintptr_t)f->a, f->it);
+    return 1;
+}
+
+int pg_policy__plan_equal(const json_t *a, const json_t *b, pg_tri *out, pg_error *err)
+{
+    eq_walk w = {NULL, 0, 0, err};
+    const json_t *ca, *cb;
+    pg_tri t = PT_FALSE;
+    int rc;
+
+    if ((rc = pair(&w, a, b, &t)) != PG_OK)
+        goto out;
+    while (t == PT_TRUE && w.n > 0) {
+        if (!next_children(&w.stack[w.n - 1], &ca, &cb))
+            w.n--;
+        else if ((rc = pair(&w, ca, cb, &t)) != PG_OK)
+            goto out;
+    }
+out:
+    pg_free(w.stack);
+    *out = t;
+    return rc;
+}
+
+int pg_policy__too_deep(const json_t *v, int *out, pg_error *err)
+{
+    pg_tri t = PT_TRUE;
+    int rc;
+
+    /* A value compared with itself is walked whole, and only depth can make
+     * the answer anything but "equal". */
+    *out = 0;
+    if (!v || !is_container(v))
+        return PG_OK;
+    if ((rc = pg_policy__plan_equal(v, v, &t, err)) != PG_OK)
+        return rc;
+    *out = t == PT_UNKNOWN;
+    return PG_OK;
+}
