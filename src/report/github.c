@@ -8,32 +8,23 @@
  * escaped as the runner expects (data: % CR LF; properties also : and ,), so
  * nothing in a plan can end a command early or start a new one: every line
  * this writer prints starts with "::" + a command it chose, or with a fixed
- * word. The GITHUB_STEP_SUMMARY file is the CLI's job (markdown writer).
+ * word, and the "##[" marker the runner reads anywhere in a line is
+ * escaped too (esc.c). The GITHUB_STEP_SUMMARY file is the CLI's job
+ * (markdown writer).
  */
 #include "report/report_internal.h"
 
 #include <string.h>
 
-#include "plangate/alloc.h"
-
-static void body(pg_report__out *b, const pg_report *r, const pg_finding *f, int *oom)
+static void body(pg_report__out *b, const pg_report *r, const pg_finding *f)
 {
     size_t i;
 
     pg_report__printf(b, "[%s] %s", pg_severity_name(f->severity),
                       f->message && *f->message ? f->message : f->rule);
     for (i = 0; i < f->n_evidence; i++) {
-        const pg_evidence *e = &f->evidence[i];
-        char *before = e->before ? pg_report__value_text(e->before) : NULL;
-        char *after = e->after ? pg_report__value_text(e->after) : NULL;
-        if ((e->before && !before) || (e->after && !after))
-            *oom = 1;
-        else if (before && after)
-            pg_report__printf(b, "\n%s: %s → %s", e->path, before, after);
-        else
-            pg_report__printf(b, "\n%s: %s", e->path, before ? before : after ? after : "(none)");
-        pg_free(before);
-        pg_free(after);
+        pg_report__printf(b, "\n%s: ", f->evidence[i].path);
+        pg_report__evidence_values(b, &f->evidence[i]);
     }
     if (f->remediation && *f->remediation)
         pg_report__printf(b, "\nFix: %s", f->remediation);
@@ -50,8 +41,7 @@ static void body(pg_report__out *b, const pg_report *r, const pg_finding *f, int
                           f->waiver_expired);
 }
 
-static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f,
-                       int *oom)
+static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f)
 {
     const char *cmd = f->waived ? "notice" : pg_report__blocks(r, f) ? "error" : "warning";
 
@@ -63,10 +53,8 @@ static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r,
     }
     pg_report__puts(o, "::");
     pg_report__out_reset(b);
-    body(b, r, f, oom);
-    if (b->failed)
-        *oom = 1;
-    pg_report__esc_github(o, b->buf ? b->buf : "", 0);
+    body(b, r, f);
+    pg_report__esc_github(o, pg_report__out_text(b), 0);
     pg_report__putc(o, '\n');
 }
 
@@ -112,14 +100,13 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     pg_report__out o, b;
     pg_report__tally c;
     size_t i;
-    int oom = 0;
 
     (void)style;
-    pg_report__out_stream(&o, out);
-    pg_report__out_memory(&b);
+    pg_report__out_stream(&o, out, "github");
+    pg_report__out_memory(&b, &o);
     destroyed_group(&o, r);
     for (i = 0; i < r->findings.count; i++)
-        annotation(&o, &b, r, r->findings.items[i], &oom);
+        annotation(&o, &b, r, r->findings.items[i]);
     for (i = 0; i < r->n_errors; i++) {
         pg_report__puts(&o, "::error title=");
         pg_report__esc_github(&o, "plangate: the plan could not be evaluated", 1);
@@ -143,9 +130,8 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     pg_report__tally_note(&o, &c);
     pg_report__putc(&o, '\n');
     pg_report__out_dispose(&b);
-    if (oom)
-        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the github report");
-    return PG_OK;
+    pg_report__out_dispose(&o);
+    return pg_report__out_finish(&o, err);
 }
 
 const pg_report_writer pg_report__github_writer = {"github", write_github};
