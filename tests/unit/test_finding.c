@@ -8,6 +8,7 @@
 
 #include "finding/value.h"
 #include "plangate/finding.h"
+#include "test_report_support.h"
 
 static void expect_text(json_t *v, size_t size, const char *want)
 {
@@ -82,35 +83,6 @@ Test(finding, value_text_cuts_with_an_ellipsis_on_a_character_boundary)
 
 /* MARK: no recursion, whatever the depth */
 
-/* A value nested `depth` arrays deep, and every level, so that the test can
- * free it without jansson's recursive json_decref. */
-static json_t *nested(size_t depth, json_t ***levels_out)
-{
-    json_t **levels = malloc((depth + 1) * sizeof *levels);
-    size_t i;
-
-    cr_assert_not_null(levels);
-    levels[0] = json_array();
-    for (i = 1; i <= depth; i++) {
-        levels[i] = json_array();
-        cr_assert_not_null(levels[i]);
-        cr_assert_eq(json_array_append(levels[i - 1], levels[i]), 0);
-    }
-    *levels_out = levels;
-    return levels[0];
-}
-
-static void free_nested(json_t **levels, size_t depth)
-{
-    size_t i;
-
-    for (i = depth + 1; i-- > 0;) { /* innermost first: each decref frees one node */
-        json_array_clear(levels[i]);
-        json_decref(levels[i]);
-    }
-    free(levels);
-}
-
 Test(finding, value_text_of_a_deep_value, .timeout = 60)
 {
     static const size_t depths[] = {PG_EVIDENCE_MAX_DEPTH, PG_VALUE_WALK_MAX_DEPTH, 4096, 100000};
@@ -118,7 +90,7 @@ Test(finding, value_text_of_a_deep_value, .timeout = 60)
 
     for (d = 0; d < sizeof depths / sizeof depths[0]; d++) {
         json_t **levels;
-        json_t *v = nested(depths[d], &levels);
+        json_t *v = rpt_nested(depths[d], &levels);
         char buf[64];
 
         pg_value_text(v, buf, sizeof buf);
@@ -126,7 +98,7 @@ Test(finding, value_text_of_a_deep_value, .timeout = 60)
         cr_assert_eq(strncmp(buf, "[[[[", 4), 0);
         cr_assert_not_null(strstr(buf, "…"));
         cr_assert_not(pg_value__within_caps(v), "depth %zu is past the caps", depths[d]);
-        free_nested(levels, depths[d]);
+        rpt_free_nested(levels, depths[d]);
     }
 }
 
@@ -136,21 +108,21 @@ Test(finding, evidence_within_the_caps_is_kept)
 {
     pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
     json_t **levels;
-    json_t *v = nested(PG_EVIDENCE_MAX_DEPTH - 1, &levels);
+    json_t *v = rpt_nested(PG_EVIDENCE_MAX_DEPTH - 1, &levels);
 
     cr_assert_not_null(f);
     cr_assert(pg_value__within_caps(v));
     cr_assert_eq(pg_finding_add_evidence(f, "deep", json_incref(v), json_string("x")), 0);
     cr_assert_eq(f->evidence[0].before, v, "kept as it is");
     pg_finding_free(f);
-    free_nested(levels, PG_EVIDENCE_MAX_DEPTH - 1);
+    rpt_free_nested(levels, PG_EVIDENCE_MAX_DEPTH - 1);
 }
 
 Test(finding, evidence_past_the_caps_is_a_summary, .timeout = 120)
 {
     pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
     json_t *obj = json_object(), *arr = json_array(), **levels;
-    json_t *deep = nested(PG_EVIDENCE_MAX_DEPTH, &levels);
+    json_t *deep = rpt_nested(PG_EVIDENCE_MAX_DEPTH, &levels);
     size_t i, big = 50u * 1024u * 1024u;
     char *s = malloc(big + 1);
     char key[16];
@@ -176,7 +148,7 @@ Test(finding, evidence_past_the_caps_is_a_summary, .timeout = 120)
     cr_assert_str_eq(json_string_value(f->evidence[3].before), "(array nested deeper than 32 levels)");
     cr_assert_null(f->evidence[0].after, "a side that does not apply stays NULL");
     pg_finding_free(f);
-    free_nested(levels, PG_EVIDENCE_MAX_DEPTH);
+    rpt_free_nested(levels, PG_EVIDENCE_MAX_DEPTH);
 }
 
 Test(finding, messages_are_capped)

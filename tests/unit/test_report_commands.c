@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_report_support.h"
 
@@ -140,4 +141,51 @@ Test(report_commands, a_nul_in_a_value_is_shown)
         free(out);
     }
     pg_report_dispose(&r);
+}
+
+/* The plan's file name and the reader's error lines (which quote it) reach
+ * every format escaped, end to end through pg_check_run: for a plan that
+ * cannot be read (exit 3) and for one that passes. */
+Test(report_commands, a_hostile_plan_file_name_in_errors_and_headers)
+{
+    static const char *const contents[] = {
+        "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":",
+        "{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\",\"planned_values\":{},\"resource_changes\":"
+        "[{\"address\":\"aws_dynamodb_table.t\",\"mode\":\"managed\",\"type\":\"aws_dynamodb_table\",\"name\":\"t\","
+        "\"change\":{\"actions\":[\"delete\"],\"before\":{\"name\":\"t\",\"hash_key\":\"id\","
+        "\"tags\":{\"Environment\":\"production\"}},\"after\":null}}]}"};
+    char dir[] = "/tmp/plangate-name-XXXXXX", path[512];
+    pg_policy *policy = pg_policy_new();
+    size_t i;
+
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/x\n::error title=forged::PASS\x1b]0;t\x07\xe2\x80\xae##[stop-commands]tok\r.json",
+             dir);
+    cr_assert_not_null(policy);
+    for (i = 0; i < sizeof contents / sizeof contents[0]; i++) {
+        FILE *f = fopen(path, "wb");
+        pg_check_options opts;
+        pg_report r;
+        pg_error err;
+        int rc;
+
+        cr_assert_not_null(f);
+        cr_assert_eq(fputs(contents[i], f) >= 0, 1);
+        cr_assert_eq(fclose(f), 0);
+        memset(&opts, 0, sizeof opts);
+        opts.plan_path = path;
+        opts.policy = policy;
+        opts.fail_on = PG_SEV_HIGH;
+        opts.today = "2025-01-01";
+        rc = pg_check_run(&opts, &r, &err);
+        cr_assert_eq(rc != 0, i == 0, "the truncated plan is an error, the other one is read (rc %d: %s)", rc,
+                     err.message);
+        if (i == 0)
+            cr_assert_gt(r.n_errors, 0);
+        check_report(&r, "a hostile file name");
+        pg_report_dispose(&r);
+    }
+    unlink(path);
+    rmdir(dir);
+    pg_policy_free(policy);
 }

@@ -674,3 +674,33 @@ const char *rpt_raw_unsafe(const char *out, size_t len, int allow_tab)
     }
     return NULL;
 }
+
+/* MARK: deep values */
+
+json_t *rpt_nested(size_t depth, json_t ***levels_out)
+{
+    json_t **levels = malloc((depth + 1) * sizeof *levels);
+    size_t i;
+
+    cr_assert_not_null(levels);
+    levels[0] = json_array();
+    cr_assert_not_null(levels[0]);
+    for (i = 1; i <= depth; i++) {
+        levels[i] = json_array();
+        cr_assert_not_null(levels[i]);
+        cr_assert_eq(json_array_append(levels[i - 1], levels[i]), 0);
+    }
+    *levels_out = levels;
+    return levels[0];
+}
+
+void rpt_free_nested(json_t **levels, size_t depth)
+{
+    size_t i;
+
+    for (i = depth + 1; i-- > 0;) { /* innermost first: each clear frees one empty node */
+        json_array_clear(levels[i]);
+        json_decref(levels[i]);
+    }
+    free(levels);
+}

@@ -54,6 +54,13 @@ const char *rpt_forged_command(const char *out, size_t len, int github);
  * character (but U+FFFD) or invalid byte in `out`, or NULL. */
 const char *rpt_raw_unsafe(const char *out, size_t len, int allow_tab);
 
+/* A value `depth` arrays deep (levels[0] is the outermost), and its levels,
+ * so that rpt_free_nested can free it without jansson's recursive decref
+ * (which a 100 000-deep value would overflow). Other references to
+ * levels[0] stay valid (it is left empty). */
+json_t *rpt_nested(size_t depth, json_t ***levels_out);
+void rpt_free_nested(json_t **levels, size_t depth);
+
 /* Is `s` valid UTF-8? */
 int rpt_valid_utf8(const char *s, size_t n);
 
