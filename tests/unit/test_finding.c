@@ -83,7 +83,7 @@ Test(finding, value_text_cuts_with_an_ellipsis_on_a_character_boundary)
 
 /* MARK: no recursion, whatever the depth */
 
-Test(finding, value_text_of_a_deep_value, .timeout = 60)
+Test(finding, value_text_of_a_deep_value)
 {
     static const size_t depths[] = {PG_EVIDENCE_MAX_DEPTH, PG_VALUE_WALK_MAX_DEPTH, 4096, 100000};
     size_t d;
@@ -118,7 +118,7 @@ Test(finding, evidence_within_the_caps_is_kept)
     rpt_free_nested(levels, PG_EVIDENCE_MAX_DEPTH - 1);
 }
 
-Test(finding, evidence_past_the_caps_is_a_summary, .timeout = 120)
+Test(finding, evidence_past_the_caps_is_a_summary)
 {
     pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
     json_t *obj = json_object(), *arr = json_array(), **levels;

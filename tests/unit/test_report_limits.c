@@ -50,7 +50,7 @@ static void add_finding(pg_report *r, const pg_change *c, const char *key)
     cr_assert_eq(pg_findings_add(&r->findings, f, &err), 0);
 }
 
-Test(report_limits, deep_and_huge_values_in_every_format, .timeout = 300)
+Test(report_limits, deep_and_huge_values_in_every_format)
 {
     static const size_t depths[] = {4096, 100000};
     static const char *const must_hold[] = {"(array nested deeper than 32 levels)", "(string of 50 MB)", NULL};
@@ -94,7 +94,7 @@ Test(report_limits, deep_and_huge_values_in_every_format, .timeout = 300)
 
 /* The same values given straight to pg_finding_add_evidence, as a detector
  * might, are capped there. */
-Test(report_limits, evidence_added_directly_is_capped, .timeout = 120)
+Test(report_limits, evidence_added_directly_is_capped)
 {
     static const char *const must_hold[] = {"(array nested deeper than 32 levels)", NULL};
     json_t **levels;
@@ -112,7 +112,7 @@ Test(report_limits, evidence_added_directly_is_capped, .timeout = 120)
 
 /* End to end: the plan reader (on its decoding thread: the file is larger
  * than the threshold), the detectors, a rule that quotes both values. */
-Test(report_limits, through_pg_check_run, .timeout = 300)
+Test(report_limits, through_pg_check_run)
 {
     static const char *const must_hold[] = {"(array nested deeper than 32 levels)", "(string of 5 MB)", NULL};
     static const char policy_yaml[] =
