@@ -5,6 +5,12 @@
  * is gone by the time reports are written). Values in evidence are already
  * redacted: a sensitive value is the string "(sensitive)", an unknown one
  * "(known after apply)" — report writers print what they are given.
+ *
+ * Memory never grows with a plan value's size: a value bigger than the
+ * evidence caps (PG_EVIDENCE_MAX_BYTES, PG_EVIDENCE_MAX_DEPTH) is replaced,
+ * where it enters (pg_change_redacted, pg_finding_add_evidence), by a short
+ * summary such as "(object with 120 keys, 48 KB)". Nothing here recurses on
+ * a depth the input chooses beyond those caps.
  */
 #ifndef PLANGATE_FINDING_H
 #define PLANGATE_FINDING_H
@@ -37,6 +43,15 @@ int pg_severity_from_name(const char *name);
 #define PG_SENSITIVE_TEXT "(sensitive)"
 /** The text shown for a value known only after apply. */
 #define PG_UNKNOWN_TEXT "(known after apply)"
+/** The text of an absent value, and of null (an attribute that is not set). */
+#define PG_NONE_TEXT "(none)"
+
+/** The largest evidence value kept, in bytes of compact JSON (about). */
+#define PG_EVIDENCE_MAX_BYTES 4096u
+/** The deepest nesting of an evidence value kept. */
+#define PG_EVIDENCE_MAX_DEPTH 32u
+/** The longest message or remediation kept, in bytes (cut with "…"). */
+#define PG_FINDING_MAX_TEXT 8192u
 
 typedef struct pg_evidence {
     char *path;      /**< "hash_key", "attribute[0].type", … */
@@ -71,7 +86,8 @@ typedef struct pg_finding {
 pg_finding *pg_finding_new(const char *rule, pg_severity severity, const pg_change *change);
 void pg_finding_free(pg_finding *f);
 
-/** Replace the message / remediation (printf-style). 0 or PG_ENOMEM. */
+/** Replace the message / remediation (printf-style), cut at
+ * PG_FINDING_MAX_TEXT bytes on a character boundary. 0 or PG_ENOMEM. */
 int pg_finding_set_message(pg_finding *f, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -85,22 +101,37 @@ int pg_finding_set_remediation(pg_finding *f, const char *fmt, ...)
 
 /**
  * Add evidence. `before`/`after` are stolen (json_decref'd on failure) and
- * may be NULL. 0 or PG_ENOMEM.
+ * may be NULL; a value past the evidence caps is kept as its summary.
+ * 0 or PG_ENOMEM.
  */
 int pg_finding_add_evidence(pg_finding *f, const char *path, json_t *before, json_t *after);
 
 /**
  * The value at `steps` on `side` of `c`, redacted, as a new json value:
  * "(sensitive)" when masked sensitive, "(known after apply)" when unknown
- * (after side), json null when absent. Never NULL unless out of memory.
+ * (after side), json null when absent; sensitive and unknown parts inside
+ * are replaced the same way. A value past the evidence caps is its summary
+ * (without its size when parts of it are sensitive). Never NULL unless out
+ * of memory.
  */
 json_t *pg_change_redacted(const pg_change *c, pg_side side, const pg_path_step *steps, size_t n);
 
 /**
- * Render a redacted value as short text for messages: a string as is, other
- * values as compact JSON, truncated to `size` with "..." at the end. A string
- * holding a control character (NUL, newline, ESC...) is JSON-quoted, so
- * "dev\u0000prod" reads as that and not as "dev". Always NUL-terminates.
+ * THE value-to-text of plangate (messages, evidence lines, templates): one
+ * convention everywhere.
+ * - absent (NULL) and null (not set): "(none)";
+ * - the redaction markers "(sensitive)", "(known after apply)" and the
+ *   summaries of values past the caps: as they are, bare;
+ * - a plain string (a key name, a type, a table name, an address) bare, as
+ *   messages have always shown it: orderId, S, aws_s3_bucket.b["x"];
+ * - a string that would be misread bare (a control, a hidden or bidi
+ *   character, invalid UTF-8, the "##[" marker, empty, a leading or trailing
+ *   space, or "(none)") as a JSON literal escaped as util/quote escapes every
+ *   message: "dev\u0000prod", "\u001B[31m", "", " x";
+ * - numbers, booleans: as JSON; arrays and objects: compact JSON with keys
+ *   sorted, strings inside quoted the same way.
+ * Cut to `size` - 1 bytes on a character boundary, ending in "…" when cut.
+ * No recursion, no allocation, never fails. Always NUL-terminates.
  */
 void pg_value_text(const json_t *v, char *buf, size_t size);
 

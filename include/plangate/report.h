@@ -41,6 +41,7 @@ typedef struct pg_report_list {
     pg_report_item *items;
     size_t count;           /**< items held (<= PG_REPORT_MAX_ITEMS) */
     size_t total;           /**< items seen */
+    size_t cap;             /**< items allocated */
 } pg_report_list;
 
 /**
@@ -79,6 +80,7 @@ typedef struct pg_report {
     pg_verdict verdict;
     char **errors;                /**< why the plan could not be evaluated (exit 3) */
     size_t n_errors;
+    size_t errors_cap;            /**< entries allocated in errors */
     pg_report_weakened *weakened; /**< detectors the policies weaken, in catalogue order */
     size_t n_weakened;
 } pg_report;

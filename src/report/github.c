@@ -8,32 +8,23 @@
  * escaped as the runner expects (data: % CR LF; properties also : and ,), so
  * nothing in a plan can end a command early or start a new one: every line
  * this writer prints starts with "::" + a command it chose, or with a fixed
- * word. The GITHUB_STEP_SUMMARY file is the CLI's job (markdown writer).
+ * word, and the "##[" marker the runner reads anywhere in a line is
+ * escaped too (esc.c). The GITHUB_STEP_SUMMARY file is the CLI's job
+ * (markdown writer).
  */
 #include "report/report_internal.h"
 
 #include <string.h>
 
-#include "plangate/alloc.h"
-
-static void body(pg_report__out *b, const pg_report *r, const pg_finding *f, int *oom)
+static void body(pg_report__out *b, const pg_report *r, const pg_finding *f)
 {
     size_t i;
 
     pg_report__printf(b, "[%s] %s", pg_severity_name(f->severity),
                       f->message && *f->message ? f->message : f->rule);
     for (i = 0; i < f->n_evidence; i++) {
-        const pg_evidence *e = &f->evidence[i];
-        char *before = e->before ? pg_report__value_text(e->before) : NULL;
-        char *after = e->after ? pg_report__value_text(e->after) : NULL;
-        if ((e->before && !before) || (e->after && !after))
-            *oom = 1;
-        else if (before && after)
-            pg_report__printf(b, "\n%s: %s → %s", e->path, before, after);
-        else
-            pg_report__printf(b, "\n%s: %s", e->path, before ? before : after ? after : "(none)");
-        pg_free(before);
-        pg_free(after);
+        pg_report__printf(b, "\n%s: ", f->evidence[i].path);
+        pg_report__evidence_values(b, &f->evidence[i]);
     }
     if (f->remediation && *f->remediation)
         pg_report__printf(b, "\nFix: %s", f->remediation);
@@ -50,8 +41,7 @@ static void body(pg_report__out *b, const pg_report *r, const pg_finding *f, int
                           f->waiver_expired);
 }
 
-static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f,
-                       int *oom)
+static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f)
 {
     const char *cmd = f->waived ? "notice" : pg_report__blocks(r, f) ? "error" : "warning";
 
@@ -63,10 +53,8 @@ static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r,
     }
     pg_report__puts(o, "::");
     pg_report__out_reset(b);
-    body(b, r, f, oom);
-    if (b->failed)
-        *oom = 1;
-    pg_report__esc_github(o, b->buf ? b->buf : "", 0);
+    body(b, r, f);
+    pg_report__esc_github(o, pg_report__out_text(b), 0);
     pg_report__putc(o, '\n');
 }
 
@@ -107,10 +95,20 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
     pg_report__puts(o, "::endgroup::\n");
 }
 
+/* "::cmd title=TITLE::TEXT": an annotation of plangate's own (fixed title). */
+static void own_annotation(pg_report__out *o, const char *cmd, const char *title, const char *text)
+{
+    pg_report__printf(o, "::%s title=", cmd);
+    pg_report__esc_github(o, title, 1);
+    pg_report__puts(o, "::");
+    pg_report__esc_github(o, text, 0);
+    pg_report__putc(o, '\n');
+}
+
 /* MARK: the weakened gate (issue 11): a warning per weakened detector and
  * a notice per waiver from the change, so the run page shows both */
 
-static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r, int *oom)
+static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r)
 {
     size_t i;
 
@@ -119,11 +117,7 @@ static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_repo
         pg_report__printf(b, "%s is ", r->weakened[i].detector);
         pg_report__weakened_words(b, r, &r->weakened[i]);
         pg_report__printf(b, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
-        pg_report__puts(o, "::warning title=");
-        pg_report__esc_github(o, "plangate: gate weakened by the loaded policies", 1);
-        pg_report__puts(o, "::");
-        pg_report__esc_github(o, b->buf ? b->buf : "", 0);
-        pg_report__putc(o, '\n');
+        own_annotation(o, "warning", "plangate: gate weakened by the loaded policies", pg_report__out_text(b));
     }
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
@@ -133,14 +127,8 @@ static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_repo
         pg_report__printf(b, "%s on %s, %s: %s (expires %s; %s)", w->rule, w->address,
                           pg_report__waiver_state_word(w->state), w->reason ? w->reason : "",
                           w->expires ? w->expires : "?", w->source ? w->source : "?");
-        pg_report__puts(o, "::notice title=");
-        pg_report__esc_github(o, "plangate: a waiver from the change under review", 1);
-        pg_report__puts(o, "::");
-        pg_report__esc_github(o, b->buf ? b->buf : "", 0);
-        pg_report__putc(o, '\n');
+        own_annotation(o, "notice", "plangate: a waiver from the change under review", pg_report__out_text(b));
     }
-    if (b->failed)
-        *oom = 1;
 }
 
 static int write_github(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
@@ -148,22 +136,16 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     pg_report__out o, b;
     pg_report__tally c;
     size_t i;
-    int oom = 0;
 
     (void)style;
-    pg_report__out_stream(&o, out);
-    pg_report__out_memory(&b);
+    pg_report__out_stream(&o, out, "github");
+    pg_report__out_memory(&b, &o);
     destroyed_group(&o, r);
     for (i = 0; i < r->findings.count; i++)
-        annotation(&o, &b, r, r->findings.items[i], &oom);
-    gate_annotations(&o, &b, r, &oom);
-    for (i = 0; i < r->n_errors; i++) {
-        pg_report__puts(&o, "::error title=");
-        pg_report__esc_github(&o, "plangate: the plan could not be evaluated", 1);
-        pg_report__puts(&o, "::");
-        pg_report__esc_github(&o, r->errors[i], 0);
-        pg_report__putc(&o, '\n');
-    }
+        annotation(&o, &b, r, r->findings.items[i]);
+    gate_annotations(&o, &b, r);
+    for (i = 0; i < r->n_errors; i++)
+        own_annotation(&o, "error", "plangate: the plan could not be evaluated", r->errors[i]);
     pg_report__count(r, &c);
     switch (r->verdict) {
     case PG_VERDICT_PASS:
@@ -180,9 +162,8 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     pg_report__tally_note(&o, &c);
     pg_report__putc(&o, '\n');
     pg_report__out_dispose(&b);
-    if (oom)
-        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the github report");
-    return PG_OK;
+    pg_report__out_dispose(&o);
+    return pg_report__out_finish(&o, err);
 }
 
 const pg_report_writer pg_report__github_writer = {"github", write_github};

@@ -1,9 +1,11 @@
 /*
  * json.c — the machine-readable report, schema "plangate/report/v1" (SPEC §5).
  *
- * Written through pg_report__jw: the layout of jansson's JSON_INDENT(2)
- * with keys in the documented order, UTF-8 kept as is, a trailing newline;
- * the findings are streamed, one finding's jansson tree at a time. Decisions (docs/ci.md § "The JSON report"):
+ * Streamed through pg_report__jw (jw.c): the layout of jansson's
+ * JSON_INDENT(2) with keys in the documented order, UTF-8 kept as is
+ * (controls, hidden characters and the '#' of "##[" as \u escapes: the same
+ * strings), a trailing newline; nothing of the report is built as a tree.
+ * Decisions (docs/ci.md § "The JSON report"):
  * - plan.summary has the seven normalised actions in the documented order,
  *   and "unknown" only when the plan held an action list we do not know
  *   (the documented shape stays the same for every ordinary plan);
@@ -16,39 +18,9 @@
 
 #include <string.h>
 
-/* Every builder below goes through put(): a NULL value (out of memory)
- * or a failed insert sets *ok to 0, and the tree is dropped at the end. */
-static void put(json_t *obj, const char *key, json_t *v, int *ok)
+static void mstr_nonempty(pg_report__jw *w, const char *key, const char *s)
 {
-    if (!v || json_object_set_new(obj, key, v) != 0)
-        *ok = 0;
-}
-
-static void push(json_t *arr, json_t *v, int *ok)
-{
-    if (!v || json_array_append_new(arr, v) != 0)
-        *ok = 0;
-}
-
-static json_t *str_or_null(const char *s)
-{
-    return pg_report__json_str(s);
-}
-
-static json_t *nonempty_or_null(const char *s)
-{
-    return pg_report__json_str(s && *s ? s : NULL);
-}
-
-static json_t *tristate(int v)
-{
-    return v < 0 ? json_null() : json_boolean(v);
-}
-
-/* A borrowed json value from the model: shared, not copied. */
-static json_t *share(json_t *v)
-{
-    return v ? json_incref(v) : json_null();
+    pg_report__jw_mstr(w, key, s && *s ? s : NULL);
 }
 
 /* The summary keys, in the order SPEC §5 documents them. */
@@ -57,257 +29,200 @@ static const pg_action summary_order[] = {
     PG_ACTION_READ,   PG_ACTION_NOOP,   PG_ACTION_FORGET,
 };
 
-static json_t *plan_object(const pg_plan_info *p, int *ok)
+static void plan_object(pg_report__jw *w, const pg_plan_info *p)
 {
-    json_t *plan = json_object(), *summary = json_object();
     size_t i;
 
-    if (!plan || !summary) {
-        json_decref(plan);
-        json_decref(summary);
-        *ok = 0;
-        return NULL;
-    }
-    put(plan, "format_version", nonempty_or_null(p->format_version), ok);
-    put(plan, "terraform_version", nonempty_or_null(p->terraform_version), ok);
+    pg_report__jw_open(w, '{');
+    mstr_nonempty(w, "format_version", p->format_version);
+    mstr_nonempty(w, "terraform_version", p->terraform_version);
+    pg_report__jw_key(w, "summary");
+    pg_report__jw_open(w, '{');
     for (i = 0; i < sizeof summary_order / sizeof summary_order[0]; i++)
-        put(summary, pg_action_name(summary_order[i]), json_integer(p->counts[summary_order[i]]), ok);
+        pg_report__jw_mint(w, pg_action_name(summary_order[i]), p->counts[summary_order[i]]);
     if (p->counts[PG_ACTION_UNKNOWN] != 0)
-        put(summary, "unknown", json_integer(p->counts[PG_ACTION_UNKNOWN]), ok);
-    put(plan, "summary", summary, ok);
-    put(plan, "resource_changes", json_integer(p->resource_changes), ok);
-    put(plan, "errored", json_boolean(p->errored), ok);
-    put(plan, "complete", tristate(p->complete), ok);
-    put(plan, "applyable", tristate(p->applyable), ok);
-    return plan;
+        pg_report__jw_mint(w, "unknown", p->counts[PG_ACTION_UNKNOWN]);
+    pg_report__jw_close(w, '}');
+    pg_report__jw_mint(w, "resource_changes", p->resource_changes);
+    pg_report__jw_mbool(w, "errored", p->errored);
+    pg_report__jw_key(w, "complete");
+    pg_report__jw_tristate(w, p->complete);
+    pg_report__jw_key(w, "applyable");
+    pg_report__jw_tristate(w, p->applyable);
+    pg_report__jw_close(w, '}');
 }
 
-static json_t *finding_object(const pg_finding *f, int *ok)
+static void finding_object(pg_report__jw *w, const pg_finding *f)
 {
-    json_t *o = json_object(), *ev = json_array();
-    size_t i;
-
-    if (!o || !ev) {
-        json_decref(o);
-        json_decref(ev);
-        *ok = 0;
-        return NULL;
-    }
-    put(o, "rule", str_or_null(f->rule), ok);
-    put(o, "severity", json_string(pg_severity_name(f->severity)), ok);
-    put(o, "address", str_or_null(f->address), ok);
-    put(o, "type", str_or_null(f->type), ok);
-    put(o, "actions", share(f->actions), ok);
-    put(o, "action", json_string(pg_action_name(f->action)), ok);
-    put(o, "action_reason", str_or_null(f->action_reason), ok);
-    put(o, "message", str_or_null(f->message), ok);
-    for (i = 0; i < f->n_evidence; i++) {
-        json_t *e = json_object();
-        if (!e) {
-            *ok = 0;
-            break;
-        }
-        put(e, "path", str_or_null(f->evidence[i].path), ok);
-        put(e, "before", share(f->evidence[i].before), ok);
-        put(e, "after", share(f->evidence[i].after), ok);
-        push(ev, e, ok);
-    }
-    put(o, "evidence", ev, ok);
-    put(o, "remediation", str_or_null(f->remediation), ok);
-    put(o, "waived", json_boolean(f->waived), ok);
-    put(o, "waiver_reason", str_or_null(f->waiver_reason), ok);
-    put(o, "waiver_owner", str_or_null(f->waiver_owner), ok);
-    put(o, "waiver_expired", str_or_null(f->waiver_expired), ok);
-    return o;
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mstr(w, "rule", f->rule);
+    pg_report__jw_mstr(w, "severity", pg_severity_name(f->severity));
+    pg_report__jw_mstr(w, "address", f->address);
+    pg_report__jw_mstr(w, "type", f->type);
+    pg_report__jw_mvalue(w, "actions", f->actions);
+    pg_report__jw_mstr(w, "action", pg_action_name(f->action));
+    pg_report__jw_mstr(w, "action_reason", f->action_reason);
+    pg_report__jw_mstr(w, "message", f->message);
+    pg_report__jw_evidence(w, f);
+    pg_report__jw_mstr(w, "remediation", f->remediation);
+    pg_report__jw_mbool(w, "waived", f->waived);
+    pg_report__jw_mstr(w, "waiver_reason", f->waiver_reason);
+    pg_report__jw_mstr(w, "waiver_owner", f->waiver_owner);
+    pg_report__jw_mstr(w, "waiver_expired", f->waiver_expired);
+    pg_report__jw_close(w, '}');
 }
 
-static const char *waiver_state_name(pg_waiver_state s)
+static void waiver_object(pg_report__jw *w, const pg_waiver_status *ws)
 {
-    switch (s) {
-    case PG_WAIVER_USED: return "used";
-    case PG_WAIVER_EXPIRED: return "expired";
-    case PG_WAIVER_UNUSED: break;
-    }
-    return "unused";
-}
-
-/* Where a waiver came from: a trusted policy, or the change under review. */
-static void waiver_origin(json_t *o, const pg_waiver_status *w, int *ok)
-{
-    put(o, "origin", json_string(w->from_change ? "change" : "policy"), ok);
-    put(o, "source", str_or_null(w->source), ok);
-}
-
-static json_t *waiver_object(const pg_waiver_status *w, int *ok)
-{
-    json_t *o = json_object();
-
-    if (!o) {
-        *ok = 0;
-        return NULL;
-    }
-    put(o, "rule", str_or_null(w->rule), ok);
-    put(o, "address", str_or_null(w->address), ok);
-    put(o, "status", json_string(waiver_state_name(w->state)), ok);
-    put(o, "reason", str_or_null(w->reason), ok);
-    put(o, "owner", str_or_null(w->owner), ok);
-    put(o, "expires", str_or_null(w->expires), ok);
-    waiver_origin(o, w, ok);
-    return o;
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mstr(w, "rule", ws->rule);
+    pg_report__jw_mstr(w, "address", ws->address);
+    pg_report__jw_mstr(w, "status", pg_report__waiver_state_word(ws->state));
+    pg_report__jw_mstr(w, "reason", ws->reason);
+    pg_report__jw_mstr(w, "owner", ws->owner);
+    pg_report__jw_mstr(w, "expires", ws->expires);
+    /* where it came from: a trusted policy, or the change under review */
+    pg_report__jw_mstr(w, "origin", ws->from_change ? "change" : "policy");
+    pg_report__jw_mstr(w, "source", ws->source);
+    pg_report__jw_close(w, '}');
 }
 
 /* MARK: the weakened gate (issue 11; docs/ci.md "The JSON report") */
 
-static json_t *weakened_object(const pg_report *r, const pg_report_weakened *w, int *ok)
+static void weakened_object(pg_report__jw *w, const pg_report_weakened *wk)
 {
-    json_t *o = json_object();
-
-    (void)r;
-    if (!o) {
-        *ok = 0;
-        return NULL;
-    }
-    put(o, "detector", str_or_null(w->detector), ok);
-    put(o, "disabled", json_boolean(w->disabled), ok);
-    put(o, "severity", w->disabled ? json_null() : json_string(pg_severity_name(w->severity)), ok);
-    put(o, "default_severity", json_string(pg_severity_name(w->default_severity)), ok);
-    put(o, "source", str_or_null(w->source), ok);
-    return o;
-}
-
-static void weakened_member(pg_report__jw *w, const pg_report *r, int *ok)
-{
-    size_t i;
-
-    pg_report__jw_key(w, "weakened");
-    pg_report__jw_open(w, '[');
-    for (i = 0; i < r->n_weakened && !w->oom; i++)
-        pg_report__jw_element(w, weakened_object(r, &r->weakened[i], ok), ok);
-    pg_report__jw_close(w, ']');
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mstr(w, "detector", wk->detector);
+    pg_report__jw_mbool(w, "disabled", wk->disabled);
+    pg_report__jw_mstr(w, "severity", wk->disabled ? NULL : pg_severity_name(wk->severity));
+    pg_report__jw_mstr(w, "default_severity", pg_severity_name(wk->default_severity));
+    pg_report__jw_mstr(w, "source", wk->source);
+    pg_report__jw_close(w, '}');
 }
 
 typedef enum list_kind { LIST_DESTROYS, LIST_MOVES, LIST_DEPOSED, LIST_DRIFT, LIST_IMPORTS } list_kind;
 
-static json_t *item_object(const pg_report_item *it, list_kind kind, int *ok)
+static void item_object(pg_report__jw *w, const pg_report_item *it, list_kind kind)
 {
-    json_t *o = json_object();
-    const char *order;
-
-    if (!o) {
-        *ok = 0;
-        return NULL;
-    }
+    pg_report__jw_open(w, '{');
     switch (kind) {
     case LIST_DESTROYS:
-        order = pg_report__replace_order_name(it->replace_order);
-        put(o, "address", str_or_null(it->address), ok);
-        put(o, "type", str_or_null(it->type), ok);
-        put(o, "action", json_string(pg_action_name(it->action)), ok);
-        put(o, "actions", share(it->actions), ok);
-        put(o, "action_reason", str_or_null(it->action_reason), ok);
-        put(o, "replace_order", order ? json_string(order) : json_null(), ok);
-        put(o, "protected", json_boolean(it->is_protected), ok);
-        put(o, "deposed", str_or_null(it->deposed), ok);
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mstr(w, "type", it->type);
+        pg_report__jw_mstr(w, "action", pg_action_name(it->action));
+        pg_report__jw_mvalue(w, "actions", it->actions);
+        pg_report__jw_mstr(w, "action_reason", it->action_reason);
+        pg_report__jw_mstr(w, "replace_order", pg_report__replace_order_name(it->replace_order));
+        pg_report__jw_mbool(w, "protected", it->is_protected);
+        pg_report__jw_mstr(w, "deposed", it->deposed);
         break;
     case LIST_MOVES:
-        put(o, "previous_address", str_or_null(it->previous_address), ok);
-        put(o, "address", str_or_null(it->address), ok);
-        put(o, "action", json_string(pg_action_name(it->action)), ok);
+        pg_report__jw_mstr(w, "previous_address", it->previous_address);
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mstr(w, "action", pg_action_name(it->action));
         break;
     case LIST_DEPOSED:
-        put(o, "address", str_or_null(it->address), ok);
-        put(o, "deposed", str_or_null(it->deposed), ok);
-        put(o, "actions", share(it->actions), ok);
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mstr(w, "deposed", it->deposed);
+        pg_report__jw_mvalue(w, "actions", it->actions);
         break;
     case LIST_DRIFT:
-        put(o, "address", str_or_null(it->address), ok);
-        put(o, "actions", share(it->actions), ok);
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mvalue(w, "actions", it->actions);
         break;
     case LIST_IMPORTS:
-        put(o, "address", str_or_null(it->address), ok);
-        put(o, "type", str_or_null(it->type), ok);
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mstr(w, "type", it->type);
         break;
     }
-    return o;
+    pg_report__jw_close(w, '}');
 }
 
-static json_t *list_array(const pg_report_list *l, list_kind kind, int *ok)
+static void list_array(pg_report__jw *w, const char *key, const pg_report_list *l, list_kind kind)
 {
-    json_t *a = json_array();
     size_t i;
 
-    if (!a) {
-        *ok = 0;
-        return NULL;
+    pg_report__jw_key(w, key);
+    pg_report__jw_open(w, '[');
+    for (i = 0; i < l->count; i++) {
+        pg_report__jw_elem(w);
+        item_object(w, &l->items[i], kind);
     }
-    for (i = 0; i < l->count && *ok; i++)
-        push(a, item_object(&l->items[i], kind, ok), ok);
-    return a;
+    pg_report__jw_close(w, ']');
 }
 
-static json_t *totals_object(const pg_report *r, int *ok)
+static void totals_object(pg_report__jw *w, const pg_report *r)
 {
-    json_t *totals = json_object();
-
-    if (!totals) {
-        *ok = 0;
-        return NULL;
-    }
-    put(totals, "drift", json_integer((json_int_t)r->drift.total), ok);
-    put(totals, "destroys", json_integer((json_int_t)r->destroys.total), ok);
-    put(totals, "moves", json_integer((json_int_t)r->moves.total), ok);
-    put(totals, "deposed", json_integer((json_int_t)r->deposed.total), ok);
-    put(totals, "imports", json_integer((json_int_t)r->imports.total), ok);
-    return totals;
+    pg_report__jw_key(w, "totals");
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mint(w, "drift", (long long)r->drift.total);
+    pg_report__jw_mint(w, "destroys", (long long)r->destroys.total);
+    pg_report__jw_mint(w, "moves", (long long)r->moves.total);
+    pg_report__jw_mint(w, "deposed", (long long)r->deposed.total);
+    pg_report__jw_mint(w, "imports", (long long)r->imports.total);
+    pg_report__jw_close(w, '}');
 }
 
 static int write_json(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     pg_report__out o;
     pg_report__jw w;
-    int ok = 1;
     size_t i;
+    int rc;
 
-    pg_report__out_stream(&o, out);
+    pg_report__out_stream(&o, out, "json");
     pg_report__jw_init(&w, &o);
     pg_report__jw_open(&w, '{');
-    pg_report__jw_member(&w, "schema", json_string(PG_REPORT_SCHEMA), NULL);
-    pg_report__jw_member(&w, "plangate_version", str_or_null(style->version), NULL);
-    pg_report__jw_member(&w, "plan", plan_object(&r->plan, &ok), &ok);
-    pg_report__jw_member(&w, "verdict", json_string(pg_report__verdict_name(r->verdict)), NULL);
-    pg_report__jw_member(&w, "fail_on", json_string(pg_severity_name(r->fail_on)), NULL);
+    pg_report__jw_mstr(&w, "schema", PG_REPORT_SCHEMA);
+    pg_report__jw_mstr(&w, "plangate_version", style->version);
+    pg_report__jw_key(&w, "plan");
+    plan_object(&w, &r->plan);
+    pg_report__jw_mstr(&w, "verdict", pg_report__verdict_name(r->verdict));
+    pg_report__jw_mstr(&w, "fail_on", pg_severity_name(r->fail_on));
 
-    /* The findings are streamed: one finding's tree at a time. */
     pg_report__jw_key(&w, "findings");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->findings.count && !w.oom && !o.failed; i++)
-        pg_report__jw_element(&w, finding_object(r->findings.items[i], &ok), &ok);
+    for (i = 0; i < r->findings.count && !pg_report__out_failed(&o); i++) {
+        pg_report__jw_elem(&w);
+        finding_object(&w, r->findings.items[i]);
+    }
     pg_report__jw_close(&w, ']');
 
     pg_report__jw_key(&w, "waivers");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->n_waivers && !w.oom; i++)
-        pg_report__jw_element(&w, waiver_object(&r->waivers[i], &ok), &ok);
+    for (i = 0; i < r->n_waivers; i++) {
+        pg_report__jw_elem(&w);
+        waiver_object(&w, &r->waivers[i]);
+    }
     pg_report__jw_close(&w, ']');
-    weakened_member(&w, r, &ok);
 
-    pg_report__jw_member(&w, "drift", list_array(&r->drift, LIST_DRIFT, &ok), &ok);
-    pg_report__jw_member(&w, "destroys", list_array(&r->destroys, LIST_DESTROYS, &ok), &ok);
-    pg_report__jw_member(&w, "moves", list_array(&r->moves, LIST_MOVES, &ok), &ok);
-    pg_report__jw_member(&w, "deposed", list_array(&r->deposed, LIST_DEPOSED, &ok), &ok);
-    pg_report__jw_member(&w, "imports", list_array(&r->imports, LIST_IMPORTS, &ok), &ok);
-    pg_report__jw_member(&w, "totals", totals_object(r, &ok), &ok);
+    pg_report__jw_key(&w, "weakened");
+    pg_report__jw_open(&w, '[');
+    for (i = 0; i < r->n_weakened; i++) {
+        pg_report__jw_elem(&w);
+        weakened_object(&w, &r->weakened[i]);
+    }
+    pg_report__jw_close(&w, ']');
+
+    list_array(&w, "drift", &r->drift, LIST_DRIFT);
+    list_array(&w, "destroys", &r->destroys, LIST_DESTROYS);
+    list_array(&w, "moves", &r->moves, LIST_MOVES);
+    list_array(&w, "deposed", &r->deposed, LIST_DEPOSED);
+    list_array(&w, "imports", &r->imports, LIST_IMPORTS);
+    totals_object(&w, r);
 
     pg_report__jw_key(&w, "errors");
     pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->n_errors && !w.oom; i++)
-        pg_report__jw_element(&w, str_or_null(r->errors[i]), NULL);
+    for (i = 0; i < r->n_errors; i++) {
+        pg_report__jw_elem(&w);
+        pg_report__jw_str(&w, r->errors[i]);
+    }
     pg_report__jw_close(&w, ']');
     pg_report__jw_close(&w, '}');
     pg_report__putc(&o, '\n');
-    if (w.oom || !ok)
-        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the json report");
-    return PG_OK; /* a failed write stays in the stream: pg_report_write reports it */
+    rc = pg_report__out_finish(&o, err);
+    pg_report__out_dispose(&o);
+    return rc; /* a failed write is PG_EIO from the sink; pg_report_write checks the stream too */
 }
 
 const pg_report_writer pg_report__json_writer = {"json", write_json};

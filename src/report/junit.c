@@ -55,8 +55,8 @@ static const char *case_name(const pg_finding *f)
     return f->address && *f->address ? f->address : "(plan)";
 }
 
-/* What a finding says, as plain text (escaped by the caller's sink). */
-static void finding_text(pg_report__out *o, const pg_report *r, const pg_finding *f, int *oom)
+/* What a finding says, as plain text, each model string escaped. */
+static void finding_text(pg_report__out *o, pg_report__out *scratch, const pg_report *r, const pg_finding *f)
 {
     size_t i;
 
@@ -64,23 +64,11 @@ static void finding_text(pg_report__out *o, const pg_report *r, const pg_finding
     pg_report__esc_xml(o, f->message && *f->message ? f->message : f->rule, 0);
     pg_report__putc(o, '\n');
     for (i = 0; i < f->n_evidence; i++) {
-        const pg_evidence *e = &f->evidence[i];
-        char *before = e->before ? pg_report__value_text(e->before) : NULL;
-        char *after = e->after ? pg_report__value_text(e->after) : NULL;
-        if ((e->before && !before) || (e->after && !after)) {
-            *oom = 1;
-        } else {
-            pg_report__esc_xml(o, e->path, 0);
-            pg_report__puts(o, ": ");
-            pg_report__esc_xml(o, before ? before : after ? after : "(none)", 0);
-            if (before && after) {
-                pg_report__puts(o, " → ");
-                pg_report__esc_xml(o, after, 0);
-            }
-            pg_report__putc(o, '\n');
-        }
-        pg_free(before);
-        pg_free(after);
+        pg_report__out_reset(scratch);
+        pg_report__printf(scratch, "%s: ", f->evidence[i].path);
+        pg_report__evidence_values(scratch, &f->evidence[i]);
+        pg_report__esc_xml(o, pg_report__out_text(scratch), 0);
+        pg_report__putc(o, '\n');
     }
     if (f->remediation && *f->remediation) {
         pg_report__puts(o, "Fix: ");
@@ -107,7 +95,8 @@ static void finding_text(pg_report__out *o, const pg_report *r, const pg_finding
     }
 }
 
-static void write_group(pg_report__out *o, const pg_report *r, const entry *e, const group *g, int *oom)
+static void write_group(pg_report__out *o, pg_report__out *scratch, const pg_report *r, const entry *e,
+                        const group *g)
 {
     const pg_finding *head = e[g->start].f, *first_fail = NULL;
     pg_severity worst = head->severity;
@@ -136,7 +125,7 @@ static void write_group(pg_report__out *o, const pg_report *r, const entry *e, c
     for (i = g->start; i < g->start + g->len; i++) {
         if (i > g->start)
             pg_report__putc(o, '\n');
-        finding_text(o, r, e[i].f, oom);
+        finding_text(o, scratch, r, e[i].f);
     }
     pg_report__puts(o, first_fail ? "</failure>\n" : "</system-out>\n");
     pg_report__puts(o, "    </testcase>\n");
@@ -145,22 +134,18 @@ static void write_group(pg_report__out *o, const pg_report *r, const entry *e, c
 /* MARK: the weakened gate (issue 11): one property per weakened detector
  * and per waiver from the change under review */
 
-static void gate_properties(pg_report__out *o, const pg_report *r, int *oom)
+static void gate_properties(pg_report__out *o, pg_report__out *words, const pg_report *r)
 {
     size_t i;
 
     for (i = 0; i < r->n_weakened; i++) {
-        pg_report__out words;
-        pg_report__out_memory(&words);
-        pg_report__printf(&words, "%s ", r->weakened[i].detector);
-        pg_report__weakened_words(&words, r, &r->weakened[i]);
-        pg_report__printf(&words, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
+        pg_report__out_reset(words);
+        pg_report__printf(words, "%s ", r->weakened[i].detector);
+        pg_report__weakened_words(words, r, &r->weakened[i]);
+        pg_report__printf(words, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
         pg_report__puts(o, "      <property name=\"weakened\" value=\"");
-        pg_report__esc_xml(o, words.buf ? words.buf : "", 1);
+        pg_report__esc_xml(o, pg_report__out_text(words), 1);
         pg_report__puts(o, "\"/>\n");
-        if (words.failed)
-            *oom = 1;
-        pg_report__out_dispose(&words);
     }
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
@@ -179,17 +164,22 @@ static void gate_properties(pg_report__out *o, const pg_report *r, int *oom)
 static int write_junit(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     size_t n = r->findings.count, n_groups = 0, failures = 0, tests, i;
-    int errored = r->verdict == PG_VERDICT_ERROR, oom = 0;
+    int errored = r->verdict == PG_VERDICT_ERROR;
     entry *e = NULL;
     group *g = NULL;
-    pg_report__out o;
+    pg_report__out o, scratch;
     int rc = PG_OK;
 
+    pg_report__out_stream(&o, out, "junit");
+    /* Character data keeps newlines: a value after one must not start a
+     * line with ':' (a workflow command when the XML is printed in CI). */
+    pg_report__out_guard(&o, "&#58;");
+    pg_report__out_memory(&scratch, &o);
     if (n > 0) {
         e = pg_calloc(n, sizeof *e);
         g = pg_calloc(n, sizeof *g);
         if (!e || !g) {
-            rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the junit report");
+            rc = pg_error_oom(err);
             goto out;
         }
     }
@@ -216,7 +206,6 @@ static int write_junit(const pg_report *r, const pg_report_style *style, FILE *o
         failures += g[i].fails ? 1u : 0u;
     tests = n_groups + (errored || n_groups == 0 ? 1u : 0u);
 
-    pg_report__out_stream(&o, out);
     pg_report__puts(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     pg_report__printf(&o, "<testsuites name=\"plangate\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"0\">\n",
                       tests, failures, errored);
@@ -231,7 +220,7 @@ static int write_junit(const pg_report *r, const pg_report_style *style, FILE *o
     pg_report__printf(&o, "\"/>\n      <property name=\"verdict\" value=\"%s\"/>\n",
                       pg_report__verdict_name(r->verdict));
     pg_report__printf(&o, "      <property name=\"fail_on\" value=\"%s\"/>\n", pg_severity_name(r->fail_on));
-    gate_properties(&o, r, &oom);
+    gate_properties(&o, &scratch, r);
     pg_report__puts(&o, "    </properties>\n");
 
     if (errored) {
@@ -246,11 +235,12 @@ static int write_junit(const pg_report *r, const pg_report_style *style, FILE *o
         pg_report__puts(&o, "    <testcase classname=\"plangate\" name=\"plan\" time=\"0\"/>\n");
     }
     for (i = 0; i < n_groups; i++)
-        write_group(&o, r, e, &g[i], &oom);
+        write_group(&o, &scratch, r, e, &g[i]);
     pg_report__puts(&o, "  </testsuite>\n</testsuites>\n");
-    if (oom)
-        rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the junit report");
+    rc = pg_report__out_finish(&o, err);
 out:
+    pg_report__out_dispose(&scratch);
+    pg_report__out_dispose(&o);
     pg_free(e);
     pg_free(g);
     return rc;

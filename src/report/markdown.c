@@ -18,8 +18,6 @@
 
 #include <string.h>
 
-#include "plangate/alloc.h"
-
 #define MD_MAX_FINDING_ROWS 100u
 #define MD_MAX_LIST_ROWS 50u
 #define MD_CELL_MESSAGE 300u /* code points of a message in a cell */
@@ -36,20 +34,28 @@ typedef struct md_ctx {
     pg_report__out doc;
     pg_report__out row; /* one row being rendered */
     const pg_report *r;
-    int oom;
 } md_ctx;
 
-/* Keep the rendered row if the document stays within `budget`. */
-static int keep_row(md_ctx *m, size_t budget)
+/* Keep the rendered row if the document stays within `budget`, and count it. */
+static int keep_row(md_ctx *m, size_t budget, size_t *shown)
 {
-    if (m->row.failed) {
-        m->oom = 1;
+    if (pg_report__out_failed(&m->row) ||
+        pg_report__out_len(&m->doc) + pg_report__out_len(&m->row) + MD_TAIL_RESERVE > budget)
         return 0;
-    }
-    if (m->doc.len + m->row.len + MD_TAIL_RESERVE > budget)
-        return 0;
-    pg_report__write(&m->doc, m->row.buf ? m->row.buf : "", m->row.len);
+    pg_report__write(&m->doc, pg_report__out_text(&m->row), pg_report__out_len(&m->row));
+    (*shown)++;
     return 1;
+}
+
+/* "… and N more[ things][ (see the full report)]" when rows were left out. */
+static void more_rows(md_ctx *m, size_t left, const char *noun, int see_full)
+{
+    if (left == 0)
+        return;
+    pg_report__printf(&m->doc, "\n… and %zu more", left);
+    if (noun)
+        pg_report__printf(&m->doc, " %s%s", noun, left == 1 ? "" : "s");
+    pg_report__puts(&m->doc, see_full ? " (see the full report)\n" : "\n");
 }
 
 static void cell_code(pg_report__out *o, const char *s, size_t max)
@@ -58,6 +64,26 @@ static void cell_code(pg_report__out *o, const char *s, size_t max)
         pg_report__esc_md_code(o, s, max, 1);
     else
         pg_report__puts(o, "(plan)");
+}
+
+/* "`rule` | `address` | ": the two code cells both tables start with. */
+static void rule_address_cells(pg_report__out *o, const char *rule, const char *address)
+{
+    cell_code(o, rule, MD_CELL_RULE);
+    pg_report__puts(o, " | ");
+    cell_code(o, address, MD_CELL_ADDRESS);
+    pg_report__puts(o, " | ");
+}
+
+/* A waiver's reason and owner, as the findings and waivers tables show them. */
+static void reason_owner(pg_report__out *o, const char *reason, const char *owner)
+{
+    pg_report__esc_md(o, reason, MD_CELL_REASON, 0);
+    if (owner) {
+        pg_report__puts(o, " (owner: ");
+        pg_report__esc_md(o, owner, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
+    }
 }
 
 /* MARK: heading */
@@ -134,21 +160,14 @@ static void heading(md_ctx *m)
     pg_report__puts(o, ".\n");
 }
 
-/* "| STATUS | RULE | ADDRESS | REASON (owner: …) | EXPIRES |" into a reset row. */
+/* "| STATUS | RULE | ADDRESS | REASON (owner: …) | EXPIRES |" into a reset
+ * row: the waivers table and the change's waivers (which add a cell). */
 static void waiver_cells(pg_report__out *o, const pg_waiver_status *w, const char *state)
 {
     pg_report__out_reset(o);
     pg_report__printf(o, "| %s | ", state);
-    cell_code(o, w->rule, MD_CELL_RULE);
-    pg_report__puts(o, " | ");
-    cell_code(o, w->address, MD_CELL_ADDRESS);
-    pg_report__puts(o, " | ");
-    pg_report__esc_md(o, w->reason ? w->reason : "", MD_CELL_REASON, 0);
-    if (w->owner) {
-        pg_report__puts(o, " (owner: ");
-        pg_report__esc_md(o, w->owner, MD_CELL_RULE, 0);
-        pg_report__putc(o, ')');
-    }
+    rule_address_cells(o, w->rule, w->address);
+    reason_owner(o, w->reason ? w->reason : "", w->owner);
     pg_report__puts(o, " | ");
     pg_report__esc_md(o, w->expires ? w->expires : "", 20, 0);
     pg_report__puts(o, " |");
@@ -160,24 +179,26 @@ static void waiver_cells(pg_report__out *o, const pg_waiver_status *w, const cha
 static void gate_weakened(md_ctx *m)
 {
     const pg_report *r = m->r;
-    size_t i;
+    size_t i, shown = 0;
 
     if (r->n_weakened == 0)
         return;
     pg_report__printf(&m->doc, "\n**Gate weakened by the loaded policies (%zu)**\n\n", r->n_weakened);
-    for (i = 0; i < r->n_weakened && i < MD_MAX_LIST_ROWS; i++) {
+    for (i = 0; i < r->n_weakened && shown < MD_MAX_LIST_ROWS; i++) {
+        const pg_report_weakened *w = &r->weakened[i];
         pg_report__out *o = &m->row;
         pg_report__out_reset(o);
         pg_report__puts(o, "- ");
-        pg_report__esc_md_code(o, r->weakened[i].detector, MD_CELL_RULE, 0);
+        pg_report__esc_md_code(o, w->detector, MD_CELL_RULE, 0);
         pg_report__putc(o, ' ');
-        pg_report__weakened_words(o, r, &r->weakened[i]);
+        pg_report__weakened_words(o, r, w);
         pg_report__puts(o, " by ");
-        pg_report__esc_md_code(o, r->weakened[i].source ? r->weakened[i].source : "a policy file", MD_CELL_ADDRESS, 0);
+        pg_report__esc_md_code(o, w->source ? w->source : "a policy file", MD_CELL_ADDRESS, 0);
         pg_report__putc(o, '\n');
-        if (!keep_row(m, MD_BUDGET_FINDINGS))
+        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
             break;
     }
+    more_rows(m, r->n_weakened - shown, NULL, 0);
 }
 
 static void gate_change_waivers(md_ctx *m)
@@ -200,12 +221,10 @@ static void gate_change_waivers(md_ctx *m)
         pg_report__putc(o, ' ');
         cell_code(o, w->source, MD_CELL_ADDRESS);
         pg_report__puts(o, " |\n");
-        if (!keep_row(m, MD_BUDGET_FINDINGS))
+        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
             break;
-        shown++;
     }
-    if (shown < n)
-        pg_report__printf(&m->doc, "\n… and %zu more\n", n - shown);
+    more_rows(m, n - shown, NULL, 0);
 }
 
 /* MARK: findings table */
@@ -217,19 +236,11 @@ static void finding_row(md_ctx *m, const pg_finding *f)
 
     pg_report__out_reset(o);
     pg_report__printf(o, blocks ? "| **%s** | " : "| %s | ", pg_severity_name(f->severity));
-    cell_code(o, f->rule, MD_CELL_RULE);
-    pg_report__puts(o, " | ");
-    cell_code(o, f->address, MD_CELL_ADDRESS);
-    pg_report__puts(o, " | ");
+    rule_address_cells(o, f->rule, f->address);
     pg_report__esc_md(o, f->message && *f->message ? f->message : f->rule, MD_CELL_MESSAGE, 1);
     if (f->waived) {
         pg_report__puts(o, "<br>*Waived:* ");
-        pg_report__esc_md(o, f->waiver_reason ? f->waiver_reason : "(no reason)", MD_CELL_REASON, 0);
-        if (f->waiver_owner) {
-            pg_report__puts(o, " (owner: ");
-            pg_report__esc_md(o, f->waiver_owner, MD_CELL_RULE, 0);
-            pg_report__putc(o, ')');
-        }
+        reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
     }
     if (f->waiver_expired) {
         pg_report__puts(o, "<br>*A waiver expired on ");
@@ -252,13 +263,10 @@ static void findings_table(md_ctx *m)
     pg_report__puts(&m->doc, "| Severity | Rule | Address | Message |\n| --- | --- | --- | --- |\n");
     for (i = 0; i < l->count && shown < MD_MAX_FINDING_ROWS; i++) {
         finding_row(m, l->items[i]);
-        if (!keep_row(m, MD_BUDGET_FINDINGS))
+        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
             break;
-        shown++;
     }
-    if (shown < l->count)
-        pg_report__printf(&m->doc, "\n… and %zu more finding%s (see the full report)\n", l->count - shown,
-                          l->count - shown == 1 ? "" : "s");
+    more_rows(m, l->count - shown, "finding", 1);
 }
 
 /* MARK: destroyed */
@@ -296,12 +304,10 @@ static void destroyed_table(md_ctx *m)
         pg_report__puts(o, " | ");
         pg_report__esc_md(o, reason ? reason : "", MD_CELL_REASON, 0);
         pg_report__puts(o, " |\n");
-        if (!keep_row(m, MD_BUDGET_DESTROYED))
+        if (!keep_row(m, MD_BUDGET_DESTROYED, &shown))
             break;
-        shown++;
     }
-    if (shown < l->total)
-        pg_report__printf(&m->doc, "\n… and %zu more (see the full report)\n", l->total - shown);
+    more_rows(m, l->total - shown, NULL, 1);
 }
 
 /* MARK: details */
@@ -364,12 +370,10 @@ static void list_section(md_ctx *m, const pg_report_list *l, list_kind kind)
             break;
         }
         pg_report__puts(o, " |\n");
-        if (!keep_row(m, MD_BUDGET_TOTAL))
+        if (!keep_row(m, MD_BUDGET_TOTAL, &shown))
             break;
-        shown++;
     }
-    if (shown + hidden < l->total)
-        pg_report__printf(&m->doc, "\n… and %zu more\n", l->total - hidden - shown);
+    more_rows(m, l->total - hidden - shown, NULL, 0);
 }
 
 static void waivers_section(md_ctx *m)
@@ -388,12 +392,10 @@ static void waivers_section(md_ctx *m)
 
         waiver_cells(o, w, waiver_state_name(w->state));
         pg_report__putc(o, '\n');
-        if (!keep_row(m, MD_BUDGET_TOTAL))
+        if (!keep_row(m, MD_BUDGET_TOTAL, &shown))
             break;
-        shown++;
     }
-    if (shown < r->n_waivers)
-        pg_report__printf(&m->doc, "\n… and %zu more\n", r->n_waivers - shown);
+    more_rows(m, r->n_waivers - shown, NULL, 0);
 }
 
 /* Evidence and fixes, which the findings table has no room for. */
@@ -425,35 +427,27 @@ static void details_findings(md_ctx *m)
         pg_report__putc(o, '\n');
         for (j = 0; j < f->n_evidence; j++) {
             const pg_evidence *e = &f->evidence[j];
-            char *before = e->before ? pg_report__value_text(e->before) : NULL;
-            char *after = e->after ? pg_report__value_text(e->after) : NULL;
-            if ((e->before && !before) || (e->after && !after)) {
-                m->oom = 1;
-            } else {
-                pg_report__puts(o, "  - ");
-                pg_report__esc_md_code(o, e->path, MD_CELL_RULE, 0);
-                pg_report__puts(o, ": ");
-                pg_report__esc_md_code(o, before ? before : after ? after : "(none)", MD_CELL_REASON, 0);
-                if (before && after) {
-                    pg_report__puts(o, " → ");
-                    pg_report__esc_md_code(o, after, MD_CELL_REASON, 0);
-                }
-                pg_report__putc(o, '\n');
+            pg_report__value before, after;
+            pg_report__puts(o, "  - ");
+            pg_report__esc_md_code(o, e->path, MD_CELL_RULE, 0);
+            pg_report__puts(o, ": ");
+            pg_report__esc_md_code(o, pg_report__value_text(&before, e->before ? e->before : e->after),
+                                   MD_CELL_REASON, 0);
+            if (e->before && e->after) {
+                pg_report__puts(o, " → ");
+                pg_report__esc_md_code(o, pg_report__value_text(&after, e->after), MD_CELL_REASON, 0);
             }
-            pg_free(before);
-            pg_free(after);
+            pg_report__putc(o, '\n');
         }
         if (f->remediation && *f->remediation) {
             pg_report__puts(o, "  - Fix: ");
             pg_report__esc_md(o, f->remediation, MD_CELL_MESSAGE, 1);
             pg_report__putc(o, '\n');
         }
-        if (!keep_row(m, MD_BUDGET_TOTAL))
+        if (!keep_row(m, MD_BUDGET_TOTAL, &shown))
             break;
-        shown++;
     }
-    if (shown < with)
-        pg_report__printf(&m->doc, "\n… and %zu more (see the full report)\n", with - shown);
+    more_rows(m, with - shown, NULL, 1);
 }
 
 static void details(md_ctx *m)
@@ -489,13 +483,17 @@ static void details(md_ctx *m)
 
 static int write_markdown(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
+    pg_report__out o;
     md_ctx m;
-    int rc = PG_OK;
+    int rc;
 
     memset(&m, 0, sizeof m);
     m.r = r;
-    pg_report__out_memory(&m.doc);
-    pg_report__out_memory(&m.row);
+    pg_report__out_stream(&o, out, "markdown");
+    /* No line starts with model text; if one ever did, no "::" command. */
+    pg_report__out_guard(&o, "&#58;");
+    pg_report__out_memory(&m.doc, &o);
+    pg_report__out_memory(&m.row, &o);
     heading(&m);
     gate_weakened(&m);
     gate_change_waivers(&m);
@@ -505,15 +503,13 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
     pg_report__puts(&m.doc, "\n<sub>plangate ");
     pg_report__esc_md(&m.doc, style->version, 32, 0);
     pg_report__puts(&m.doc, "</sub>\n");
-    if (m.oom || m.doc.failed || m.row.failed) {
-        rc = pg_error_set(err, PG_ENOMEM, "out of memory while writing the markdown report");
-        goto out;
-    }
-    if (fwrite(m.doc.buf, 1, m.doc.len, out) != m.doc.len)
-        rc = pg_error_set(err, PG_EIO, "cannot write the markdown report");
-out:
+    /* all or nothing: a comment cut by a failure would say less than it should */
+    if (!pg_report__out_failed(&o))
+        pg_report__write(&o, pg_report__out_text(&m.doc), pg_report__out_len(&m.doc));
+    rc = pg_report__out_finish(&o, err);
     pg_report__out_dispose(&m.doc);
     pg_report__out_dispose(&m.row);
+    pg_report__out_dispose(&o);
     return rc;
 }
 

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "finding/value.h"
 #include "plangate/alloc.h"
+#include "util/grow.h"
 
 void pg_report_init(pg_report *r)
 {
@@ -55,12 +57,10 @@ void pg_report_dispose(pg_report *r)
 
 int pg_report_add_error(pg_report *r, const char *message)
 {
-    char **grown = pg_realloc(r->errors, (r->n_errors + 1) * sizeof *grown);
     char *copy;
 
-    if (!grown)
+    if (PG_GROW(r->errors, r->errors_cap, r->n_errors + 1, NULL) != 0)
         return PG_ENOMEM;
-    r->errors = grown;
     if (!(copy = pg_strdup(message ? message : "")))
         return PG_ENOMEM;
     r->errors[r->n_errors++] = copy;
@@ -83,14 +83,8 @@ int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected)
     l->total++;
     if (l->count >= PG_REPORT_MAX_ITEMS)
         return PG_OK; /* counted, not listed: memory must not grow with the plan */
-    if (l->count == 0 || (l->count >= 8 && (l->count & (l->count - 1)) == 0)) {
-        /* capacity is 8, then doubles at each power of two */
-        size_t cap = l->count ? l->count * 2 : 8;
-        pg_report_item *items = pg_realloc(l->items, cap * sizeof *items);
-        if (!items)
-            return PG_ENOMEM;
-        l->items = items;
-    }
+    if (PG_GROW(l->items, l->cap, l->count + 1, NULL) != 0)
+        return PG_ENOMEM;
     it = &l->items[l->count];
     memset(it, 0, sizeof *it);
     l->count++;
@@ -101,7 +95,7 @@ int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected)
         dup_opt(&it->previous_address, c->previous_address) || dup_opt(&it->deposed, c->deposed) ||
         dup_opt(&it->action_reason, c->action_reason))
         return PG_ENOMEM;
-    if (c->actions && !(it->actions = json_deep_copy(c->actions)))
+    if (c->actions && !(it->actions = pg_value__copy_capped(c->actions)))
         return PG_ENOMEM;
     return PG_OK;
 }

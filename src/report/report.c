@@ -50,7 +50,8 @@ int pg_report_write(const pg_report *r, pg_report_format format, const pg_report
     rc = writers[format]->write(r, &st, out, err);
     if (rc != 0)
         return rc;
-    /* A report that did not reach its reader must never pass (STYLE 19). */
+    /* A report that did not reach its reader must never pass (STYLE 19):
+     * the sink saw a failed fwrite; the stream may still hold one. */
     if (ferror(out) || fflush(out) != 0)
         return pg_error_set(err, PG_EIO, "cannot write the %s report: %s", writers[format]->name,
                             errno ? strerror(errno) : "write error");
@@ -143,4 +144,20 @@ void pg_report__tally_note(pg_report__out *o, const pg_report__tally *t)
         pg_report__printf(o, " (%zu waived)", t->waived);
     else if (t->below)
         pg_report__printf(o, " (%zu below the threshold)", t->below);
+}
+
+const char *pg_report__value_text(pg_report__value *buf, const json_t *v)
+{
+    pg_value_text(v, buf->text, sizeof buf->text);
+    return buf->text;
+}
+
+void pg_report__evidence_values(pg_report__out *o, const pg_evidence *e)
+{
+    pg_report__value b, a;
+
+    if (e->before && e->after)
+        pg_report__printf(o, "%s → %s", pg_report__value_text(&b, e->before), pg_report__value_text(&a, e->after));
+    else
+        pg_report__puts(o, pg_report__value_text(&b, e->before ? e->before : e->after));
 }

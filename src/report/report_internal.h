@@ -2,12 +2,13 @@
  * report_internal.h — what the report writers share (src/report/ only).
  *
  * Every format is one file behind the pg_report_writer vtable (report.h);
- * report.c holds the table. The hand-written formats (text, junit, github,
- * markdown) print through pg_report__out, which writes either to a stream
- * or to a growable memory buffer (markdown renders a row before deciding
- * whether it still fits GitHub's comment limit). The escapers in escape.c
- * are the only places that decide how a model string reaches the output:
- * writers never print a model string without one of them.
+ * report.c holds the table. Writers print through a pg_report__out sink
+ * (out.c), which writes to a stream or to a growable memory buffer
+ * (markdown renders a row before deciding whether it still fits GitHub's
+ * comment limit) and keeps the first failure as a pg_error. A model string
+ * reaches the output only through its format's escaper (esc.c, the tables
+ * of util/esc.c's one loop) or, in json and sarif, through the streaming
+ * JSON writer (jw.c), which escapes the same way.
  */
 #ifndef PG_REPORT_INTERNAL_H
 #define PG_REPORT_INTERNAL_H
@@ -19,6 +20,8 @@
 #include <jansson.h>
 
 #include "plangate/report.h"
+#include "util/buf.h"
+#include "util/esc.h"
 
 /* MARK: writers (one per format, each in its own file) */
 
@@ -29,23 +32,47 @@ extern const pg_report_writer pg_report__junit_writer;
 extern const pg_report_writer pg_report__github_writer;
 extern const pg_report_writer pg_report__markdown_writer;
 
-/* MARK: output sink */
+/* MARK: output sink (out.c) */
 
 typedef struct pg_report__out {
-    FILE *f;      /**< stream target, or NULL for memory */
-    char *buf;    /**< memory target (pg_malloc'd), NUL-terminated when len > 0 */
-    size_t len;
-    size_t cap;
-    int failed;   /**< out of memory (memory target); streams report through ferror */
+    FILE *f;           /**< stream target, or NULL for memory */
+    pg_buf buf;        /**< memory target */
+    const char *name;  /**< the format, for the error message */
+    const char *colon; /**< line guard: how a ':' that would start a line is written (NULL: off) */
+    int line_start;    /**< only blanks written since the last newline */
+    pg_error own;      /**< the record of a sink without a parent */
+    pg_error *err;     /**< where failures go: &own, or the parent's record */
 } pg_report__out;
 
-/** A sink writing to `f` (borrowed). */
-void pg_report__out_stream(pg_report__out *o, FILE *f);
-/** A sink collecting into memory; pg_report__out_dispose() it. */
-void pg_report__out_memory(pg_report__out *o);
+/** A sink writing to `f` (borrowed) for the format `name`. */
+void pg_report__out_stream(pg_report__out *o, FILE *f, const char *name);
+/** A sink collecting into memory; its failures go to `parent`'s record
+ * (NULL: its own). pg_report__out_dispose() it. */
+void pg_report__out_memory(pg_report__out *o, pg_report__out *parent);
+/**
+ * Turn on the line guard: GitHub's runner runs "::command" at the start of
+ * a line, after leading blanks, so a format whose lines never start with
+ * "::" on purpose writes a ':' that would start a line as `colon` (its own
+ * escape of ':'), whatever put it there (a wrapped word, a value after a
+ * newline). Call before writing.
+ */
+void pg_report__out_guard(pg_report__out *o, const char *colon);
 void pg_report__out_dispose(pg_report__out *o);
 /** Forget what a memory sink holds (keeps its buffer). */
 void pg_report__out_reset(pg_report__out *o);
+/** What a memory sink holds ("" when empty), and its length. */
+const char *pg_report__out_text(const pg_report__out *o);
+size_t pg_report__out_len(const pg_report__out *o);
+/** Has anything failed yet (in this sink's record)? */
+int pg_report__out_failed(const pg_report__out *o);
+/** Record a failure (the first one is kept); returns its code. */
+int pg_report__out_fail(pg_report__out *o, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/** The first failure into `err` (0 and nothing copied when none): what a writer returns. */
+int pg_report__out_finish(const pg_report__out *o, pg_error *err);
 
 void pg_report__write(pg_report__out *o, const char *s, size_t n);
 void pg_report__puts(pg_report__out *o, const char *s);
@@ -57,96 +84,97 @@ void pg_report__printf(pg_report__out *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/** The util/esc sink that writes pieces to the pg_report__out `ctx`. */
+size_t pg_report__out_piece(void *ctx, const char *piece, size_t n, size_t rest, int plain);
+/** s[0..len) through the escaping loop with table `t` (NULL s: nothing). */
+void pg_report__escn(pg_report__out *o, const pg_esc_table *t, const char *s, size_t len);
+void pg_report__esc(pg_report__out *o, const pg_esc_table *t, const char *s);
 
-/* MARK: UTF-8 */
-
-/** Decode one code point from s[0..n) (n >= 1). Invalid, overlong or
- * surrogate sequences decode as U+FFFD consuming one byte. Returns bytes used. */
-size_t pg_report__utf8_next(const char *s, size_t n, uint32_t *cp);
-/** Code points in s (the text format's idea of display width). */
-size_t pg_report__utf8_width(const char *s, size_t n);
-/** Length of the longest prefix of s[0..n) of at most `max` bytes that ends on a
- * code point boundary. */
-size_t pg_report__utf8_cut(const char *s, size_t n, size_t max);
-
-/* MARK: escapers (escape.c) — one per output language */
+/* MARK: escapers (esc.c) — one table per output language */
 
 /**
- * Terminal-safe text: valid UTF-8 (invalid bytes become U+FFFD); tabs become
- * a space; newlines kept when `keep_newlines`, else a space; every other C0
- * or C1 control and DEL is shown as a visible "\xNN" escape, so a hostile
- * address can never move the cursor or recolour the operator's terminal.
+ * Terminal text, exactly as stderr shows it (util/quote's bare table): a
+ * control, a hidden character or an invalid byte is a visible \uXXXX (\n,
+ * \r, \t), the '#' of "##[" is \u0023. With `keep_newlines` (prose that
+ * the text format wraps) a newline stays a line break. The text writer's
+ * sink also guards line starts (':' as \u003A).
  */
 void pg_report__esc_text(pg_report__out *o, const char *s, int keep_newlines);
 
 /** XML 1.0 character data (`attr` = 0) or a double-quoted attribute value
- * (`attr` = 1): & < > " ' escaped, newline/tab/CR as character references in
- * attributes, characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF,
- * invalid UTF-8) replaced by U+FFFD. */
+ * (`attr` = 1): & < > (and " ' in attributes) as entities, CR always and
+ * newline/tab in attributes as character references, hidden characters as
+ * character references (&#xFFFD; for what XML forbids), the '#' of "##[" as
+ * &#35;. */
 void pg_report__esc_xml(pg_report__out *o, const char *s, int attr);
 
-/** GitHub workflow-command data (% \r \n) or property value (also : and ,);
- * other controls and bidirectional overrides become U+FFFD. */
+/** GitHub workflow-command data (% CR LF as the runner's %XX) or property
+ * value (also : and ,); a tab is a space, the '#' of "##[" is \u0023, and
+ * controls and hidden characters become U+FFFD (the runner undoes nothing
+ * else). */
 void pg_report__esc_github(pg_report__out *o, const char *s, int property);
 
 /**
  * Markdown prose inside a table cell or paragraph: backslash-escapes the
  * characters Markdown gives meaning to (| ` * _ [ ] ~ \ #), writes < > & as
- * entities, defuses @mentions, turns newlines into " " (cell) or "<br>"
- * (`br`, where leading spaces of a line become &nbsp;), drops controls,
- * shows bidirectional overrides as U+FFFD. Stops after `max` source code points with "…"
- * (0 = no cap).
+ * entities, defuses every @ that GitHub would read as a mention (its
+ * pattern: an @ at the start or after a character other than [A-Za-z0-9_])
+ * and every issue reference (#123, org/repo#1, GH-123) with a zero-width
+ * space, turns newlines into " " (cell) or "<br>" (`br`, where leading
+ * spaces of a line become &nbsp;), shows controls and hidden characters as
+ * U+FFFD. Stops after `max` source code points with "…" (0 = no cap).
  */
 void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br);
-/** A Markdown code span holding `s` literally (fence longer than any backtick
- * run inside, newlines as spaces, | escaped when `in_table`: GFM splits cells
- * before it sees code spans), capped like esc_md. */
+/** A Markdown code span holding `s` literally (fence longer than any
+ * backtick run inside, newlines as spaces, | escaped when `in_table`: GFM
+ * splits cells before it sees code spans), capped like esc_md. A code span
+ * cannot escape, so text holding "##[" is written as <code> with escaped
+ * prose inside, which reads the same. */
 void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in_table);
 
-/**
- * A json string for `s` that jansson accepts: invalid UTF-8 becomes U+FFFD.
- * NULL gives json null. NULL only when out of memory.
- */
-json_t *pg_report__json_str(const char *s);
-
-/* MARK: streaming JSON (escape.c) */
+/* MARK: streaming JSON (jw.c) */
 
 /*
- * A JSON document written as it is built, in exactly jansson's
- * JSON_INDENT(2) | JSON_PRESERVE_ORDER layout: the json and sarif writers
- * keep the skeleton here and build one jansson value at a time (a finding,
- * a result), so a report of 100 000 findings never holds a second copy of
- * them as one tree.
+ * A JSON document written as it goes, in exactly jansson's
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER layout (the layout of schema v1):
+ * the json and sarif writers hold no tree of the report, so 100 000
+ * findings never exist twice. Strings are escaped with util/quote's table
+ * (the same JSON a message quotes), values from the plan are written by
+ * finding/value.h's walker, without recursion.
  */
 #define PG_REPORT_JW_MAX_DEPTH 16u
 
 typedef struct pg_report__jw {
     pg_report__out *o;
-    size_t depth;                         /**< containers open */
-    int empty[PG_REPORT_JW_MAX_DEPTH];    /**< nothing written yet in the container at this depth */
-    int oom;                              /**< a value could not be built or dumped */
+    size_t depth;                                 /**< containers open */
+    unsigned char empty[PG_REPORT_JW_MAX_DEPTH];  /**< nothing written yet in the container at this depth */
 } pg_report__jw;
 
 void pg_report__jw_init(pg_report__jw *w, pg_report__out *o);
-/** Start a member: `key` is a plain ASCII literal (written as is). */
+/** Start a member: `key` is the writer's own ASCII literal (written as is). */
 void pg_report__jw_key(pg_report__jw *w, const char *key);
 /** Start an array element. */
 void pg_report__jw_elem(pg_report__jw *w);
-/** Write a value after a key or element start (or at the top); `v` is stolen
- * and may be NULL (out of memory: sets oom). */
-void pg_report__jw_value(pg_report__jw *w, json_t *v);
-/** A whole member: key, then `v` (stolen). `ok` is the flag the builder of
- * `v` cleared when it ran out of memory (NULL: nothing can fail), read here,
- * after `v` was built: an `int` argument could be read before the call that
- * builds `v` (argument order is unspecified). A cleared flag drops `v` and
- * records the failure. */
-void pg_report__jw_member(pg_report__jw *w, const char *key, json_t *v, const int *ok);
-/** A whole array element: jw_elem, then `v` as jw_member takes it. */
-void pg_report__jw_element(pg_report__jw *w, json_t *v, const int *ok);
 /** Open '{' or '[' after a key or element start (or at the top). */
 void pg_report__jw_open(pg_report__jw *w, char bracket);
 /** Close the innermost container with '}' or ']'. */
 void pg_report__jw_close(pg_report__jw *w, char bracket);
+/** Values, after a key or element start: a model string (NULL: null), an
+ * integer, a boolean, a tri-state (negative: null), null, a plan value
+ * (NULL: null). */
+void pg_report__jw_str(pg_report__jw *w, const char *s);
+void pg_report__jw_int(pg_report__jw *w, long long v);
+void pg_report__jw_bool(pg_report__jw *w, int v);
+void pg_report__jw_tristate(pg_report__jw *w, int v);
+void pg_report__jw_null(pg_report__jw *w);
+void pg_report__jw_value(pg_report__jw *w, const json_t *v);
+/** Whole members: the key, then the value. */
+void pg_report__jw_mstr(pg_report__jw *w, const char *key, const char *s);
+void pg_report__jw_mint(pg_report__jw *w, const char *key, long long v);
+void pg_report__jw_mbool(pg_report__jw *w, const char *key, int v);
+void pg_report__jw_mvalue(pg_report__jw *w, const char *key, const json_t *v);
+/** The member "evidence": [{path, before, after}...] of a finding (json and sarif). */
+void pg_report__jw_evidence(pg_report__jw *w, const pg_finding *f);
 
 /* MARK: shared wording */
 
@@ -168,14 +196,16 @@ int pg_report__blocks(const pg_report *r, const pg_finding *f);
 /** The largest evidence value the text-like formats show, in bytes. */
 #define PG_REPORT_VALUE_MAX 200u
 
-/**
- * An evidence value as one line of text: strings as JSON strings
- * ("orderId"), the redaction markers (sensitive) and (known after apply)
- * bare, other values as compact JSON with sorted keys, NULL (not
- * applicable) as "(none)". Cut at PG_REPORT_VALUE_MAX bytes on a code point
- * boundary with "…". Returns a pg_malloc'd string, or NULL when out of memory.
- */
-char *pg_report__value_text(const json_t *v);
+/** An evidence value as the text-like formats show it: pg_value_text
+ * (finding.h, the one convention) cut at PG_REPORT_VALUE_MAX bytes. */
+typedef struct pg_report__value {
+    char text[PG_REPORT_VALUE_MAX + 1];
+} pg_report__value;
+const char *pg_report__value_text(pg_report__value *buf, const json_t *v);
+
+/** "before → after", or the one side there is, or "(none)": an evidence
+ * line's value part, as every text-like format writes it. */
+void pg_report__evidence_values(pg_report__out *o, const pg_evidence *e);
 
 /* MARK: the weakened gate (gate.c) */
 

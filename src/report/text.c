@@ -13,13 +13,15 @@
  * uncopyable); prose wraps with a hanging indent; display width is counted
  * in code points (no locale dependence, so the output is deterministic);
  * colour only when style->color; every model string goes through
- * pg_report__esc_text, so nothing in a plan can drive the terminal.
+ * pg_report__esc_text (the escapes stderr uses), so nothing in a plan can
+ * drive the terminal, and the sink's line guard keeps any line from
+ * starting with a ':' (GitHub's runner would run "::command" there).
  */
 #include "report/report_internal.h"
 
 #include <string.h>
 
-#include "plangate/alloc.h"
+#include "util/utf8.h"
 
 #define WIDTH 80u
 #define DETAIL_INDENT 11u /* under "  REPLACE  " */
@@ -44,7 +46,6 @@ typedef struct text_ctx {
     const pg_report_style *st;
     pg_report__out clean; /* scratch: a model string made terminal-safe */
     int started;          /* something was printed: sections are separated by a blank line */
-    int oom;
 } text_ctx;
 
 static void gap(text_ctx *t)
@@ -83,16 +84,14 @@ static const char *clean(text_ctx *t, const char *s, int keep_newlines)
 {
     pg_report__out_reset(&t->clean);
     pg_report__esc_text(&t->clean, s ? s : "", keep_newlines);
-    if (t->clean.failed)
-        t->oom = 1;
-    return t->clean.buf ? t->clean.buf : "";
+    return pg_report__out_text(&t->clean);
 }
 
 /* Print `s` as is (already clean) and return its width. */
 static size_t put_w(text_ctx *t, const char *s)
 {
     pg_report__puts(t->o, s);
-    return pg_report__utf8_width(s, strlen(s));
+    return pg_utf8_count(s, strlen(s));
 }
 
 /* Print a model string on one line and return its width. */
@@ -104,7 +103,7 @@ static size_t put_str(text_ctx *t, const char *s)
 static size_t str_width(text_ctx *t, const char *s)
 {
     const char *c = clean(t, s, 0);
-    return pg_report__utf8_width(c, strlen(c));
+    return pg_utf8_count(c, strlen(c));
 }
 
 static void pad_to(text_ctx *t, size_t col, size_t target)
@@ -158,7 +157,7 @@ static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
             start = i;
             while (i < len && p[i] != ' ')
                 i++;
-            w = pg_report__utf8_width(p + start, i - start);
+            w = pg_utf8_count(p + start, i - start);
             if (!line_empty && col + 1 + w > WIDTH) {
                 pg_report__putc(t->o, '\n');
                 pg_report__pad(t->o, ' ', indent);
@@ -316,7 +315,7 @@ static void destroyed(text_ctx *t)
         return;
     }
     heading(t, SGR_BOLD_RED, "Destroyed by this plan", l->total, 1);
-    pg_report__out_memory(&detail);
+    pg_report__out_memory(&detail, t->o);
     for (i = 0; i < l->count; i++) {
         const pg_report_item *it = &l->items[i];
         const char *reason = pg_report__reason_text(it->action_reason);
@@ -350,15 +349,13 @@ static void destroyed(text_ctx *t)
             raw_actions(it->actions, &detail);
         }
         if (reason) {
-            if (detail.len)
+            if (pg_report__out_len(&detail))
                 pg_report__puts(&detail, ": ");
             pg_report__puts(&detail, reason);
         }
-        if (detail.failed)
-            t->oom = 1;
-        if (detail.len) {
+        if (pg_report__out_len(&detail)) {
             pg_report__pad(t->o, ' ', DETAIL_INDENT);
-            wrap(t, detail.buf, DETAIL_INDENT, DETAIL_INDENT);
+            wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
             pg_report__putc(t->o, '\n');
         }
     }
@@ -460,31 +457,20 @@ static void evidence(text_ctx *t, const pg_finding *f)
     }
     for (i = 0; i < f->n_evidence; i++) {
         const pg_evidence *e = &f->evidence[i];
-        char *before = e->before ? pg_report__value_text(e->before) : NULL;
-        char *after = e->after ? pg_report__value_text(e->after) : NULL;
         pg_report__out line;
         size_t col;
 
-        pg_report__out_memory(&line);
-        if ((e->before && !before) || (e->after && !after))
-            t->oom = 1;
-        else if (before && after)
-            pg_report__printf(&line, "%s → %s", before, after);
-        else
-            pg_report__puts(&line, before ? before : after ? after : "(none)");
-        if (line.failed)
-            t->oom = 1;
+        pg_report__out_memory(&line, t->o);
+        pg_report__evidence_values(&line, e);
         pg_report__puts(t->o, "      ");
         col = 6 + put_str(t, e->path);
         pad_to(t, col, 6 + w);
         if (col < 6 + w)
             col = 6 + w;
         pg_report__puts(t->o, "  ");
-        wrap(t, line.buf ? line.buf : "", col + 2, col + 2 > 40 ? 8 : col + 2);
+        wrap(t, pg_report__out_text(&line), col + 2, col + 2 > 40 ? 8 : col + 2);
         pg_report__putc(t->o, '\n');
         pg_report__out_dispose(&line);
-        pg_free(before);
-        pg_free(after);
     }
 }
 
@@ -530,15 +516,13 @@ static void finding(text_ctx *t, const pg_finding *f, size_t rule_w)
     }
     if (f->waived) {
         pg_report__out w;
-        pg_report__out_memory(&w);
+        pg_report__out_memory(&w, t->o);
         pg_report__printf(&w, "Waived: %s", f->waiver_reason ? f->waiver_reason : "(no reason)");
         if (f->waiver_owner)
             pg_report__printf(&w, " (owner: %s)", f->waiver_owner);
-        if (w.failed)
-            t->oom = 1;
         pg_report__puts(t->o, "    ");
         sgr(t, SGR_DIM);
-        wrap(t, w.buf ? w.buf : "", 4, 12);
+        wrap(t, pg_report__out_text(&w), 4, 12);
         sgr_off(t);
         pg_report__putc(t->o, '\n');
         pg_report__out_dispose(&w);
@@ -610,10 +594,8 @@ static void waiver_row(text_ctx *t, const pg_waiver_status *w, const char *colou
     pg_report__puts(t->o, "  ");
     put_str(t, w->address);
     pg_report__putc(t->o, '\n');
-    if (detail->failed)
-        t->oom = 1;
     pg_report__pad(t->o, ' ', DETAIL_INDENT);
-    wrap(t, detail->buf ? detail->buf : "", DETAIL_INDENT, DETAIL_INDENT);
+    wrap(t, pg_report__out_text(detail), DETAIL_INDENT, DETAIL_INDENT);
     pg_report__putc(t->o, '\n');
 }
 
@@ -634,7 +616,7 @@ static void waivers(text_ctx *t)
     if (n == 0)
         return;
     heading(t, SGR_BOLD, "Waivers that need attention", n, 1);
-    pg_report__out_memory(&detail);
+    pg_report__out_memory(&detail, t->o);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
         if (w->state == PG_WAIVER_USED)
@@ -666,7 +648,7 @@ static void gate_weakened(text_ctx *t)
         if (str_width(t, r->weakened[i].detector) > id_w)
             id_w = str_width(t, r->weakened[i].detector);
     heading(t, SGR_BOLD_YELLOW, "Gate weakened by the loaded policies", r->n_weakened, 1);
-    pg_report__out_memory(&words);
+    pg_report__out_memory(&words, t->o);
     for (i = 0; i < r->n_weakened; i++) {
         const pg_report_weakened *w = &r->weakened[i];
         pg_report__puts(t->o, "  ");
@@ -676,9 +658,7 @@ static void gate_weakened(text_ctx *t)
         pg_report__out_reset(&words);
         pg_report__weakened_words(&words, r, w);
         pg_report__printf(&words, " by %s", w->source ? w->source : "a policy file");
-        if (words.failed)
-            t->oom = 1;
-        wrap(t, words.buf ? words.buf : "", 4 + id_w, 4 + id_w);
+        wrap(t, pg_report__out_text(&words), 4 + id_w, 4 + id_w);
         pg_report__putc(t->o, '\n');
     }
     pg_report__out_dispose(&words);
@@ -697,7 +677,7 @@ static void gate_change_waivers(text_ctx *t)
             str_width(t, r->waivers[i].rule) <= RULE_COL_MAX)
             rule_w = str_width(t, r->waivers[i].rule);
     heading(t, SGR_BOLD_YELLOW, "Waivers from the change under review", pg_report__change_waiver_count(r), 1);
-    pg_report__out_memory(&detail);
+    pg_report__out_memory(&detail, t->o);
     for (i = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
         if (!w->from_change)
@@ -762,12 +742,13 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     pg_report__out o;
     text_ctx t;
 
-    pg_report__out_stream(&o, out);
+    pg_report__out_stream(&o, out, "text");
+    pg_report__out_guard(&o, "\\u003A");
     memset(&t, 0, sizeof t);
     t.o = &o;
     t.r = r;
     t.st = style;
-    pg_report__out_memory(&t.clean);
+    pg_report__out_memory(&t.clean, &o);
 
     if (!style->quiet && !nothing_read(r)) {
         summary(&t);
@@ -786,9 +767,8 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     verdict(&t);
 
     pg_report__out_dispose(&t.clean);
-    if (t.oom)
-        return pg_error_set(err, PG_ENOMEM, "out of memory while writing the text report");
-    return PG_OK;
+    pg_report__out_dispose(&o);
+    return pg_report__out_finish(&o, err);
 }
 
 const pg_report_writer pg_report__text_writer = {"text", write_text};

@@ -1,84 +1,105 @@
-/* quote.c — untrusted text quoted for messages (quote.h). */
+/* quote.c — untrusted text quoted for messages (quote.h): the message
+ * targets of the one escaping loop (util/esc.c). */
 #include "util/quote.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "util/utf8.h"
 
 #define ELLIPSIS "\xe2\x80\xa6" /* … */
 
-static int needs_escape(uint32_t cp)
+/* A JSON string literal's escapes; every other control and every hidden
+ * character is \uXXXX (esc.c). */
+#define QUOTE_COMMON                                                                                  \
+    ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t", ['#'] = PG_ESC_CONTEXT
+
+const pg_esc_table pg_quote_table = {
+    "quote", {QUOTE_COMMON, ['"'] = "\\\"", ['\\'] = "\\\\"}, PG_ESC_HIDDEN_UNICODE, NULL, "\\u0023",
+};
+
+/* The same without the quotes: " and \ stay as they are, so that text
+ * pg_quote produced passes through unchanged (idempotent). */
+const pg_esc_table pg_quote_bare_table = {
+    "bare", {QUOTE_COMMON}, PG_ESC_HIDDEN_UNICODE, NULL, "\\u0023",
+};
+
+/* MARK: into a pg_buf */
+
+typedef struct buf_sink {
+    pg_buf *out;
+    pg_error *err;
+    int rc;
+} buf_sink;
+
+static size_t to_buf(void *ctx, const char *piece, size_t n, size_t rest, int plain)
 {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C ||
-           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
-           (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF || cp == PG_UTF8_REPLACEMENT;
+    buf_sink *b = ctx;
+
+    (void)rest;
+    (void)plain;
+    if ((b->rc = pg_buf_add(b->out, piece, n, b->err)) < 0)
+        return 0;
+    return n;
 }
 
-/* The escaped form of the character at s[i] (n bytes left) into out; returns
- * its length and sets *used to the input bytes it covers. */
-static size_t quote_char(char out[16], const char *s, size_t n, size_t *used, int bare)
+static int escape_into(pg_buf *out, const pg_esc_table *t, const char *s, size_t len, pg_error *err)
 {
-    uint32_t cp;
-    int valid;
-    size_t k = pg_utf8_decode(s, n, &cp, &valid);
+    buf_sink b = {out, err, 0};
 
-    *used = k;
-    switch (cp) {
-    case '"':
-    case '\\':
-        if (bare)
-            break;
-        out[0] = '\\';
-        out[1] = (char)cp;
-        return 2;
-    case '\n': memcpy(out, "\\n", 2); return 2;
-    case '\r': memcpy(out, "\\r", 2); return 2;
-    case '\t': memcpy(out, "\\t", 2); return 2;
-    case '#':
-        /* "##[" anywhere in a line is a legacy workflow command. */
-        if (n >= 3 && s[1] == '#' && s[2] == '[') {
-            memcpy(out, "\\u0023", 6);
-            return 6;
-        }
-        break;
-    default:
-        break;
-    }
-    if (needs_escape(cp)) {
-        /* an invalid byte is U+FFFD; a literal U+FFFD is too (it reads the same) */
-        snprintf(out, 16, "\\u%04X", (unsigned)cp);
-        return 6;
-    }
-    memcpy(out, s, k);
-    return k;
+    pg_esc_run(t, NULL, s, len, to_buf, &b);
+    return b.rc;
 }
 
 int pg_quote(pg_buf *out, const char *s, size_t len, size_t max, pg_error *err)
 {
-    size_t i = 0, used, k, limit = max && max < len ? pg_utf8_cut(s, len, max) : len;
-    char piece[16];
+    size_t limit = max && max < len ? pg_utf8_cut(s, len, max) : len;
     int rc;
 
-    if ((rc = pg_buf_addc(out, '"', err)) < 0)
+    if ((rc = pg_buf_addc(out, '"', err)) < 0 || (rc = escape_into(out, &pg_quote_table, s, limit, err)) < 0)
         return rc;
-    while (i < limit) {
-        k = quote_char(piece, s + i, len - i, &used, 0);
-        if ((rc = pg_buf_add(out, piece, k, err)) < 0)
-            return rc;
-        i += used;
-    }
     if (limit < len && (rc = pg_buf_adds(out, ELLIPSIS, err)) < 0)
         return rc;
     return pg_buf_addc(out, '"', err);
 }
 
+int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err)
+{
+    return escape_into(out, &pg_quote_bare_table, s, len, err);
+}
+
+/* MARK: into a fixed buffer */
+
+typedef struct fixed_sink {
+    char *dst;
+    size_t size, o;
+    int cut;
+} fixed_sink;
+
+/* Room kept for the ellipsis (3 bytes), the closing quote and the NUL. */
+#define FIXED_TAIL (sizeof ELLIPSIS - 1 + 2)
+
+static size_t to_fixed(void *ctx, const char *piece, size_t n, size_t rest, int plain)
+{
+    fixed_sink *f = ctx;
+    size_t take = n;
+
+    /* The last piece may use the ellipsis room only if it ends the input. */
+    if (f->o + n + (rest ? FIXED_TAIL : 2) > f->size) {
+        /* a plain run is cut where the ellipsis still fits (input follows
+         * the cut); the form of one character is whole or nothing */
+        take = plain && f->size > f->o + FIXED_TAIL ? f->size - f->o - FIXED_TAIL : 0;
+        if (take >= n)
+            take = n - 1;
+        f->cut = 1;
+    }
+    memcpy(f->dst + f->o, piece, take);
+    f->o += take;
+    return take;
+}
+
 char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len)
 {
-    /* room kept for the ellipsis (3 bytes), the closing quote and the NUL */
-    const size_t tail = sizeof ELLIPSIS - 1 + 2;
-    size_t o = 0, i = 0, used, k;
-    char piece[16];
+    fixed_sink f = {dst, size, 0, 0};
 
     if (size == 0)
         return dst;
@@ -86,21 +107,14 @@ char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len)
         dst[0] = '\0';
         return dst;
     }
-    dst[o++] = '"';
-    while (i < len) {
-        k = quote_char(piece, s + i, len - i, &used, 0);
-        /* the last piece may use the ellipsis room only if it ends the input */
-        if (o + k + (i + used < len ? tail : 2) > size) {
-            memcpy(dst + o, ELLIPSIS, sizeof ELLIPSIS - 1);
-            o += sizeof ELLIPSIS - 1;
-            break;
-        }
-        memcpy(dst + o, piece, k);
-        o += k;
-        i += used;
+    dst[f.o++] = '"';
+    pg_esc_run(&pg_quote_table, NULL, s, len, to_fixed, &f);
+    if (f.cut) {
+        memcpy(dst + f.o, ELLIPSIS, sizeof ELLIPSIS - 1);
+        f.o += sizeof ELLIPSIS - 1;
     }
-    dst[o++] = '"';
-    dst[o] = '\0';
+    dst[f.o++] = '"';
+    dst[f.o] = '\0';
     return dst;
 }
 
@@ -109,21 +123,6 @@ char *pg_quote_str(char *dst, size_t size, const char *s)
     if (!s)
         s = "(null)";
     return pg_quote_fixed(dst, size, s, strlen(s));
-}
-
-int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err)
-{
-    size_t i = 0, used, k;
-    char piece[16];
-    int rc;
-
-    while (i < len) {
-        k = quote_char(piece, s + i, len - i, &used, 1);
-        if ((rc = pg_buf_add(out, piece, k, err)) < 0)
-            return rc;
-        i += used;
-    }
-    return 0;
 }
 
 /* What the runner's message.TrimStart() (.NET char.IsWhiteSpace) skips

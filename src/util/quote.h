@@ -6,12 +6,14 @@
  *
  * The result is a JSON string literal ("..."), so it reads unambiguously
  * and can be pasted into jq. Escaped: " and \, every C0 control and DEL,
- * C1 controls, the invisible and bidirectional format characters
- * (U+061C, U+200B-U+200F, U+2028-U+202E, U+2060-U+206F, U+FEFF), and the
- * '#' that starts "##[" (the legacy GitHub Actions workflow-command marker,
- * which the runner executes anywhere in a line). Invalid UTF-8 shows as
- * \uFFFD. Nothing in the result can move a terminal's cursor, recolour it,
- * reorder what the reader sees, or run a CI command.
+ * and every other character util/esc.h calls hidden (C1 controls, the
+ * invisible, joining and bidirectional characters such as U+061C,
+ * U+200B-U+200F, U+202A-U+202E, U+2060-U+206F, U+FEFF, the Unicode spaces
+ * other than U+0020, U+FFFD), and the '#' that starts "##[" (the legacy
+ * GitHub Actions workflow-command marker, which the runner executes
+ * anywhere in a line). Invalid UTF-8 shows as \uFFFD. Nothing in the result
+ * can move a terminal's cursor, recolour it, reorder what the reader sees,
+ * or run a CI command. The escaping itself is util/esc.c's one loop.
  */
 #ifndef PG_UTIL_QUOTE_H
 #define PG_UTIL_QUOTE_H
@@ -20,6 +22,7 @@
 
 #include "plangate/error.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 /** The longest input a message quotes, in bytes: longer input is cut (on a
  * character boundary) and ends in "…". */
@@ -59,5 +62,12 @@ int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err);
  * gets its first ':' written as \u003A. Idempotent. 0, PG_ENOMEM or PG_ELIMIT.
  */
 int pg_escape_line(pg_buf *out, const char *s, size_t len, pg_error *err);
+
+/** The two tables of the escaping loop (util/esc.h) behind the functions
+ * above: the inside of a JSON string literal, and the bare form. The report
+ * writes its JSON strings with pg_quote_table, so a report and a message
+ * spell the same text the same way. */
+extern const pg_esc_table pg_quote_table;
+extern const pg_esc_table pg_quote_bare_table;
 
 #endif

@@ -3,12 +3,16 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "support.h"
+#include "util/esc.h"
+#include "util/utf8.h"
 
 /* MARK: building blocks */
 
@@ -332,23 +336,46 @@ void rpt_fixture_empty_error(pg_report *r)
     r->verdict = PG_VERDICT_ERROR;
 }
 
-void rpt_fixture_hostile(pg_report *r)
+/* A pg_malloc'd printf (the model frees with pg_free). */
+static char *dupf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *out;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0);
+    out = pg_malloc((size_t)n + 1);
+    cr_assert_not_null(out);
+    va_start(ap, fmt);
+    vsnprintf(out, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
+/* Strings the model borrows (waivers, rules): static, one fixture at a time. */
+#define BORROWED_MAX 8192
+
+void rpt_fixture_text(pg_report *r, const char *text)
 {
     static const long counts[PG_ACTION_COUNT_] = {0, 1, 0, 0, 1, 1, 0, 1};
-    static const char hostile_address[] = "aws_s3_bucket.b[\"" RPT_HOSTILE "\"]";
     json_t *addr_json;
-    char *change, *dumped;
+    char *change, *dumped, *address, *with_nul;
+    size_t len, tlen = strlen(text);
     pg_finding *f;
-    size_t len;
 
     pg_report_init(r);
-    r->source = pg_strdup("dir with space/<plan>&\"x\".json");
+    address = dupf("aws_s3_bucket.b[\"%s\"]", text);
+    r->source = dupf("dir with space/<plan>&\"x\"%s.json", text);
     set_plan(r, "1.2", "1.9.5 \x1b[2J", counts);
+    snprintf(r->plan.terraform_version, sizeof r->plan.terraform_version, "1.9.5 %s", text);
     r->fail_on = PG_SEV_HIGH;
 
     /* A change whose address is hostile (JSON-encoded into the fixture text). */
-    addr_json = json_string(hostile_address);
-    cr_assert_not_null(addr_json);
+    addr_json = json_string(address);
+    cr_assert_not_null(addr_json, "fixture text must be valid UTF-8 for jansson");
     dumped = json_dumps(addr_json, JSON_ENCODE_ANY);
     json_decref(addr_json);
     cr_assert_not_null(dumped);
@@ -366,18 +393,35 @@ void rpt_fixture_hostile(pg_report *r)
     rpt_list_add(&r->imports, change, 0);
     rpt_list_add(&r->deposed, change, 0);
 
-    f = rpt_finding(r, "rule|" RPT_HOSTILE, PG_SEV_CRITICAL, change, "message " RPT_HOSTILE);
-    rpt_evidence(f, "path " RPT_HOSTILE, NULL, NULL);
+    f = rpt_finding(r, "rule|", PG_SEV_CRITICAL, change, "message ");
+    cr_assert_eq(pg_finding_set_message(f, "message %s", text), 0);
+    pg_free(f->rule);
+    f->rule = dupf("rule|%s", text);
     {
-        json_t *h = json_string(RPT_HOSTILE);
-        /* jansson refuses invalid UTF-8: the hostile text is valid, only odd. */
+        char *path;
+        json_t *h = json_string(text);
+        path = dupf("path %s", text);
+        rpt_evidence(f, path, NULL, NULL);
+        pg_free(path);
+        /* jansson refuses invalid UTF-8: values are valid, only odd */
         cr_assert_not_null(h);
         cr_assert_eq(pg_finding_add_evidence(f, "tags.Name", json_incref(h), h), 0);
+        /* a NUL inside a value */
+        with_nul = malloc(2 * tlen + 2);
+        cr_assert_not_null(with_nul);
+        memcpy(with_nul, text, tlen);
+        with_nul[tlen] = '\0';
+        memcpy(with_nul + tlen + 1, text, tlen + 1);
+        cr_assert_eq(pg_finding_add_evidence(f, "tags.Nul", NULL, json_stringn(with_nul, 2 * tlen + 1)), 0);
+        free(with_nul);
     }
-    pg_finding_set_remediation(f, "%s", "fix " RPT_HOSTILE);
-    f = rpt_finding(r, "waived-rule", PG_SEV_HIGH, change, "waived " RPT_HOSTILE);
-    waive(f, "reason " RPT_HOSTILE, "owner " RPT_HOSTILE);
-    f->waiver_expired = pg_strdup("2024-01-01 " RPT_HOSTILE);
+    cr_assert_eq(pg_finding_set_remediation(f, "fix %s", text), 0);
+    f = rpt_finding(r, "waived-rule", PG_SEV_HIGH, change, "waived");
+    cr_assert_eq(pg_finding_set_message(f, "waived %s", text), 0);
+    f->waived = 1;
+    f->waiver_reason = dupf("reason %s", text);
+    f->waiver_owner = dupf("owner %s", text);
+    f->waiver_expired = dupf("2024-01-01 %s", text);
     /* Bytes that are not UTF-8 at all (a message cut mid-character upstream). */
     rpt_finding(r, "bad-utf8", PG_SEV_MEDIUM, change, "cut \xe2\x86 here \xff\xfe and \xc0\xaf overlong");
     raw_json = 0;
@@ -388,16 +432,38 @@ void rpt_fixture_hostile(pg_report *r)
     r->waivers = pg_calloc(1, sizeof *r->waivers);
     cr_assert_not_null(r->waivers);
     r->n_waivers = 1;
-    r->waivers[0] = (pg_waiver_status){"rule " RPT_HOSTILE, "addr " RPT_HOSTILE, "reason " RPT_HOSTILE,
-                                       "owner " RPT_HOSTILE, "2099-01-01", "src " RPT_HOSTILE,
-                                       PG_WAIVER_UNUSED, 0, 0};
-    r->rules = pg_calloc(1, sizeof *r->rules);
-    cr_assert_not_null(r->rules);
-    r->rules[0] = rule("waived-rule", "title " RPT_HOSTILE, PG_SEV_HIGH, "description " RPT_HOSTILE,
-                       "remediation " RPT_HOSTILE);
-    r->n_rules = 1;
-    cr_assert_eq(pg_report_add_error(r, "error " RPT_HOSTILE), 0);
+    {
+        static char rule_s[BORROWED_MAX], addr_s[BORROWED_MAX], reason_s[BORROWED_MAX], owner_s[BORROWED_MAX],
+            src_s[BORROWED_MAX], title_s[BORROWED_MAX], desc_s[BORROWED_MAX], rem_s[BORROWED_MAX];
+        cr_assert_lt(tlen, BORROWED_MAX - 32);
+        snprintf(rule_s, sizeof rule_s, "rule %s", text);
+        snprintf(addr_s, sizeof addr_s, "addr %s", text);
+        snprintf(reason_s, sizeof reason_s, "reason %s", text);
+        snprintf(owner_s, sizeof owner_s, "owner %s", text);
+        snprintf(src_s, sizeof src_s, "src %s", text);
+        snprintf(title_s, sizeof title_s, "title %s", text);
+        snprintf(desc_s, sizeof desc_s, "description %s", text);
+        snprintf(rem_s, sizeof rem_s, "remediation %s", text);
+        r->waivers[0] = (pg_waiver_status){rule_s, addr_s, reason_s, owner_s, "2099-01-01", src_s,
+                                           PG_WAIVER_UNUSED, 0, 0};
+        r->rules = pg_calloc(1, sizeof *r->rules);
+        cr_assert_not_null(r->rules);
+        r->rules[0] = rule("waived-rule", title_s, PG_SEV_HIGH, desc_s, rem_s);
+        r->rules[0].source = src_s;
+        r->n_rules = 1;
+    }
+    {
+        char *e = dupf("error %s", text);
+        cr_assert_eq(pg_report_add_error(r, e), 0);
+        pg_free(e);
+    }
     r->verdict = PG_VERDICT_ERROR;
+    pg_free(address);
+}
+
+void rpt_fixture_hostile(pg_report *r)
+{
+    rpt_fixture_text(r, RPT_HOSTILE);
 }
 
 void rpt_fixture_big(pg_report *r, size_t n, size_t message_len)
@@ -537,4 +603,104 @@ const char *rpt_temp_file(const char *data, size_t len, const char *suffix, int 
     cr_assert_eq(write(fd, data, len), (ssize_t)len);
     close(fd);
     return p;
+}
+
+/* MARK: what GitHub's runner would run */
+
+/* .NET's char.IsWhiteSpace, which TrimStart uses, for the ASCII part; the
+ * rest is hidden (pg_esc_is_hidden) and dropped before the check. */
+static int dotnet_blank(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int github_own_line(const char *line, size_t n)
+{
+    static const char *const ours[] = {"::error title=", "::warning title=", "::notice title=", "::group::",
+                                       "::endgroup::"};
+    size_t i;
+
+    for (i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        if (n >= strlen(ours[i]) && memcmp(line, ours[i], strlen(ours[i])) == 0)
+            return 1;
+    return 0;
+}
+
+const char *rpt_forged_command(const char *out, size_t len, int github)
+{
+    static char line[4096];
+    size_t i = 0;
+
+    while (i < len) {
+        size_t end = i, o = 0, k, start;
+        /* ReadLine: a line ends at \n, \r or \r\n */
+        while (end < len && out[end] != '\n' && out[end] != '\r')
+            end++;
+        /* what ICU compares: without the characters it ignores */
+        for (k = i; k < end && o < sizeof line - 1; ) {
+            uint32_t cp;
+            size_t used = pg_utf8_decode(out + k, end - k, &cp, NULL);
+            if (!pg_esc_is_hidden(cp) || cp == '\t' || cp == 0xFFFD) /* U+FFFD has a weight */
+                for (size_t m = 0; m < used && o < sizeof line - 1; m++)
+                    line[o++] = out[k + m];
+            k += used;
+        }
+        line[o] = '\0';
+        if (strstr(line, "##["))
+            return line;
+        for (start = 0; start < o && dotnet_blank((unsigned char)line[start]); start++)
+            ;
+        if (o - start >= 2 && line[start] == ':' && line[start + 1] == ':' &&
+            !(github && start == 0 && github_own_line(out + i, end - i)))
+            return line;
+        i = end + 1;
+    }
+    return NULL;
+}
+
+const char *rpt_raw_unsafe(const char *out, size_t len, int allow_tab)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        uint32_t cp;
+        int valid;
+        size_t used = pg_utf8_decode(out + i, len - i, &cp, &valid);
+        if (!valid)
+            return out + i;
+        if (cp != '\n' && !(allow_tab && cp == '\t') && cp != 0xFFFD && pg_esc_is_hidden(cp))
+            return out + i;
+        i += used;
+    }
+    return NULL;
+}
+
+/* MARK: deep values */
+
+json_t *rpt_nested(size_t depth, json_t ***levels_out)
+{
+    json_t **levels = malloc((depth + 1) * sizeof *levels);
+    size_t i;
+
+    cr_assert_not_null(levels);
+    levels[0] = json_array();
+    cr_assert_not_null(levels[0]);
+    for (i = 1; i <= depth; i++) {
+        levels[i] = json_array();
+        cr_assert_not_null(levels[i]);
+        cr_assert_eq(json_array_append(levels[i - 1], levels[i]), 0);
+    }
+    *levels_out = levels;
+    return levels[0];
+}
+
+void rpt_free_nested(json_t **levels, size_t depth)
+{
+    size_t i;
+
+    for (i = depth + 1; i-- > 0;) { /* innermost first: each clear frees one empty node */
+        json_array_clear(levels[i]);
+        json_decref(levels[i]);
+    }
+    free(levels);
 }

@@ -260,3 +260,41 @@ Test(util_quote, bare_text_escapes_the_same_and_is_idempotent)
     pg_buf_dispose(&twice);
     pg_buf_dispose(&quoted);
 }
+
+/* pg_escape_line (policy text on stdout/stderr, rebuilt on util/esc.c with
+ * the rest of quote.c): a "::" that would start the line, after any blank
+ * the runner trims, loses its first ':'; the line stays one line; the
+ * result is a fixed point. */
+Test(util_quote, line_escape_defuses_a_leading_command_and_is_idempotent)
+{
+    static const char *const leading[] = {"::error::x", "  ::error::x", "\t::error::x", " \t \r\n::x::y",
+                                          "\xc2\xa0::x::y", "\xe3\x80\x80::x::y", "\xe2\x80\xa8::x::y",
+                                          "\xc2\x85::x::y", "\xe1\x9a\x80::x::y"};
+    pg_buf once, twice;
+    pg_error err;
+    size_t i;
+
+    pg_buf_init(&once, 0);
+    pg_buf_init(&twice, 0);
+    for (i = 0; i < sizeof leading / sizeof leading[0]; i++) {
+        const char *out;
+        pg_buf_reset(&once);
+        pg_buf_reset(&twice);
+        cr_assert_eq(pg_escape_line(&once, leading[i], strlen(leading[i]), &err), 0);
+        out = pg_buf_cstr(&once);
+        cr_assert_null(strchr(out, '\n'), "%s: one line", out);
+        cr_assert_not_null(strstr(out, "\\u003A:"), "%s: the first ':' escaped", out);
+        out += strspn(out, " ");
+        cr_assert_neq(strncmp(out, "::", 2), 0, "%s", out);
+        cr_assert_eq(pg_escape_line(&twice, once.ptr, once.len, &err), 0);
+        cr_assert_str_eq(pg_buf_cstr(&twice), pg_buf_cstr(&once));
+    }
+    pg_buf_reset(&once);
+    cr_assert_eq(pg_escape_line(&once, "  ::error::x", 12, &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&once), "  \\u003A:error::x");
+    pg_buf_reset(&once);
+    cr_assert_eq(pg_escape_line(&once, "a ::b ##[c", 10, &err), 0);
+    cr_assert_str_eq(pg_buf_cstr(&once), "a ::b \\u0023#[c"); /* "::" mid-line is text, "##[" is not */
+    pg_buf_dispose(&once);
+    pg_buf_dispose(&twice);
+}
