@@ -96,7 +96,8 @@ int main(int argc, char **argv)
     f = fopen(argv[argi + 1], "rb");
     if (!f)
         return 2;
-    r = pg_json_reader_new(&h, NULL);
+    if (pg_json_reader_new(&r, &h, NULL, &err) != 0)
+        return 2;
     pg_error_clear(&err);
     while ((n = fread(buf, 1, chunk, f)) > 0)
         if (pg_json_feed(r, buf, n, &err) != 0)

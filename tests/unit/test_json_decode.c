@@ -443,9 +443,10 @@ Test(json_reader_alloc, allocation_failures_become_enomem)
         memset(&h, 0, sizeof h);
         h.top_key = capture_all;
         fail_after = n;
-        r = pg_json_reader_new(&h, NULL);
-        if (!r)
+        if (pg_json_reader_new(&r, &h, NULL, &err) != 0) {
+            cr_assert_eq(err.code, PG_ENOMEM);
             continue;
+        }
         /* 1-byte chunks: the capture buffer and key buffer grow too. */
         {
             size_t i;

@@ -255,9 +255,10 @@ Test(json_reader, top_level_number_ends_with_input)
 
 Test(json_reader, stuck_after_error)
 {
-    pg_json_reader *r = pg_json_reader_new(NULL, NULL);
+    pg_json_reader *r = NULL;
     pg_error e1, e2, e3;
 
+    cr_assert_eq(pg_json_reader_new(&r, NULL, NULL, NULL), 0);
     cr_assert_not_null(r);
     cr_assert_eq(pg_json_feed(r, "[1,", 3, &e1), 0);
     cr_assert_eq(pg_json_feed(r, "x]", 2, &e1), PG_ESYNTAX);
@@ -275,8 +276,9 @@ Test(json_reader, stuck_after_error)
 
 Test(json_reader, offset_counts_bytes_consumed)
 {
-    pg_json_reader *r = pg_json_reader_new(NULL, NULL);
+    pg_json_reader *r = NULL;
 
+    cr_assert_eq(pg_json_reader_new(&r, NULL, NULL, NULL), 0);
     cr_assert_eq(pg_json_reader_offset(r), 0);
     cr_assert_eq(pg_json_feed(r, "[1, ", 4, NULL), 0);
     cr_assert_eq(pg_json_reader_offset(r), 4);
@@ -547,7 +549,7 @@ Test(json_reader, no_handler_is_fine)
     pg_json_reader *r;
 
     memset(&h, 0, sizeof h);
-    r = pg_json_reader_new(&h, NULL);
+    cr_assert_eq(pg_json_reader_new(&r, &h, NULL, NULL), 0);
     cr_assert_eq(pg_json_feed(r, "{\"a\":[1]}", 9, NULL), 0);
     cr_assert_eq(pg_json_finish(r, NULL), 0);
     pg_json_reader_free(r);
