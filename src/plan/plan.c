@@ -258,20 +258,22 @@ static int change_value(pg_plan_reader *r, top_key k, long index, const char *ra
      * to Terraform: refuse it (docs/internals/plan.md). */
     opts.reject_duplicate_keys = 1;
     if ((rc = pg_json_decode(&element, raw, raw_len, &opts, err)) != 0)
-        return rc;
+        goto out;
     if ((rc = pg_change_init(&change, element, k == KEY_RESOURCE_DRIFT ? PG_ORIGIN_DRIFT : PG_ORIGIN_PLANNED,
                              err)) != 0)
-        return rc;
-    if ((rc = pg_plan__check_change(&change, err)) != 0) {
-        pg_change_dispose(&change);
-        return rc;
+        goto out;
+    if ((rc = pg_plan__check_change(&change, err)) == 0) {
+        change.index_in_plan = index;
+        change.offset = offset;
+        if (k == KEY_RESOURCE_CHANGES)
+            r->decoded[change.action]++;
+        rc = r->fn ? r->fn(r->ctx, &change, err) : 0;
     }
-    change.index_in_plan = index;
-    change.offset = offset;
-    if (k == KEY_RESOURCE_CHANGES)
-        r->decoded[change.action]++;
-    rc = r->fn ? r->fn(r->ctx, &change, err) : 0;
     pg_change_dispose(&change);
+out:
+    /* Whichever thread found it, the error names the change's offset. */
+    if (rc != 0 && err && !err->has_offset)
+        pg_error_at_offset(err, offset);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/quote.h"
 
 #define OBJ PG_SHAPE_OBJECT
@@ -131,18 +132,25 @@ static const char *who(const json_t *element, char *buf, size_t size)
     return buf;
 }
 
-/* A value as a message shows it: its JSON, quoted and cut, or its type. */
+/* A value as a message shows it: its JSON (ASCII only, then escaped as
+ * every message quoting input is, util/quote), or its type when long. */
 static const char *shown(const json_t *v, char *buf, size_t size)
 {
     char json[96];
+    pg_buf b;
     size_t n;
 
     if (!v)
         return "missing";
-    n = json_dumpb(v, json, sizeof json, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (n == 0 || n > sizeof json)
+    n = json_dumpb(v, json, sizeof json, JSON_COMPACT | JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+    pg_buf_init(&b, size - 1);
+    if (n == 0 || n > sizeof json || pg_escape_text(&b, json, n, NULL) != 0) {
+        pg_buf_dispose(&b);
         return pg_plan__shape_word(pg_plan__shape_of(v));
-    return pg_quote_fixed(buf, size, json, n);
+    }
+    snprintf(buf, size, "%s", pg_buf_cstr(&b));
+    pg_buf_dispose(&b);
+    return buf;
 }
 
 /* Every member Terraform gives a type has that type (shape.c's table). */
