@@ -262,7 +262,7 @@ static json_t *make_real(const unsigned char *s, size_t n)
 static int read_number(builder *b, json_t **out)
 {
     const unsigned char *s = b->p, *p = s, *digits;
-    int neg = *p == '-', is_int = 1;
+    int neg = *p == '-', is_int = 1, rc;
     size_t n;
 
     p += neg;
@@ -277,6 +277,9 @@ static int read_number(builder *b, json_t **out)
         return not_json(b);
     b->p = p;
     n = (size_t)(p - s);
+    /* A number that may be kept as its text costs what a string does. */
+    if ((rc = spend(b, is_int && p - digits <= 18 ? COST_NUMBER : COST_STRING + chunk(n + 1u))) != 0)
+        return rc;
     if (is_int && p - digits <= 19) {
         /* 19 digits always fit a uint64_t; int64 needs a check. */
         uint64_t u = 0;
@@ -417,8 +420,6 @@ static int read_value(builder *b, json_t **out, int *opened)
         return 0;
     }
     default:
-        if ((rc = spend(b, COST_NUMBER)) != 0)
-            return rc;
         return read_number(b, out);
     }
 }

@@ -466,3 +466,136 @@ Test(json_reader_alloc, allocation_failures_become_enomem)
     pg_alloc_set(NULL);
     cr_assert(succeeded, "never succeeded");
 }
+
+/* MARK: decode memory (issue 11) ------------------------------------------ */
+
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail, size_t *len)
+{
+    size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+    char *s = malloc(hl + n * (ul + 1) + tl + 1), *p = s;
+
+    cr_assert_not_null(s);
+    memcpy(p, head, hl);
+    p += hl;
+    for (i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        memcpy(p, unit, ul);
+        p += ul;
+    }
+    memcpy(p, tail, tl + 1);
+    *len = (size_t)(p - s) + tl;
+    return s;
+}
+
+/* At the budget and one byte under it: [1] is an array (128), a number (32)
+ * and its slot (16), as the cost table in decode.c says. */
+Test(json_decode_memory, the_budget_at_and_past)
+{
+    pg_json_decode_options o;
+    json_t *v = NULL;
+    pg_error err;
+
+    memset(&o, 0, sizeof o);
+    o.max_memory = 176;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), 0, "%s", err.message);
+    json_decref(v);
+    o.max_memory = 175;
+    o.base_offset = 40;
+    v = (json_t *)1;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), PG_ELIMIT);
+    cr_assert_null(v);
+    cr_assert_eq(err.offset, 40, "the error is at the value");
+    cr_assert(strstr(err.message, "(limit max_decode_memory: 6 bytes per byte + 48 MiB"), "%s", err.message);
+    o.validated = 1;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), PG_ELIMIT, "validated or not");
+}
+
+/* The default: PG_JSON_DECODE_FACTOR × size + PG_JSON_DECODE_SLACK. 1 MiB of
+ * empty objects would take 78 MiB in jansson: refused; 1 MiB of a plan's
+ * usual content is built. */
+Test(json_decode_memory, the_default_budget_refuses_what_jansson_cannot_hold_cheaply)
+{
+    size_t len;
+    char *objects = repeat("[", "{}", 350000, "]", &len);
+    char *tags;
+    json_t *v = NULL;
+    pg_error err;
+
+    cr_assert_eq(pg_json_decode(&v, objects, len, NULL, &err), PG_ELIMIT);
+    cr_assert(strstr(err.message, "too costly to decode"), "%s", err.message);
+    free(objects);
+    tags = repeat("{\"tags\":{", "\"Name\":\"value of a tag\"", 40000, "}}", &len);
+    cr_assert_eq(pg_json_decode(&v, tags, len, NULL, &err), 0, "%s", err.message);
+    json_decref(v);
+    free(tags);
+}
+
+#include <malloc.h>
+
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+/* The estimate is an upper bound: whatever decodes within a budget used at
+ * most that much heap (glibc's own count), for every kind of value. */
+Test(json_decode_memory, the_estimate_bounds_the_real_heap)
+{
+    static const char *const units[] = {
+        "{}", "[]", "0", "1.5", "\"\"", "\"abcdefghijklmnopqrstuvwxyz\"", "true", "{\"a\":0}", "[0]",
+        "{\"a\":{}}", "\"\\u00e9\\n\"", "123456789012345678901234567890",
+    };
+    static const size_t budgets[] = {(size_t)1 << 20, (size_t)4 << 20};
+    size_t i, b;
+
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        for (b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+            pg_json_decode_options o;
+            size_t len, before, used;
+            char *doc = repeat("[", units[i], 20000, "]", &len);
+            json_t *v = NULL;
+            pg_error err;
+            int rc;
+            memset(&o, 0, sizeof o);
+            o.max_memory = budgets[b];
+            o.validated = 1;
+            before = heap_in_use();
+            rc = pg_json_decode(&v, doc, len, &o, &err);
+            used = heap_in_use() - before;
+            cr_assert(rc == 0 || rc == PG_ELIMIT, "%s", err.message);
+            if (rc == 0)
+                cr_assert_leq(used, budgets[b], "%s: %zu bytes of heap for a budget of %zu", units[i], used,
+                              budgets[b]);
+            json_decref(v);
+            free(doc);
+        }
+}
+
+/* Keys: each member's pair and buckets count too (20 000 distinct keys). */
+Test(json_decode_memory, object_members_are_counted)
+{
+    char *doc = malloc(20000 * 16 + 16), *p = doc;
+    pg_json_decode_options o;
+    size_t before, used;
+    json_t *v = NULL;
+    pg_error err;
+    int i;
+
+    cr_assert_not_null(doc);
+    *p++ = '{';
+    for (i = 0; i < 20000; i++)
+        p += sprintf(p, "%s\"k%d\":true", i ? "," : "", i);
+    *p++ = '}';
+    memset(&o, 0, sizeof o);
+    o.max_memory = (size_t)4 << 20;
+    before = heap_in_use();
+    cr_assert_eq(pg_json_decode(&v, doc, (size_t)(p - doc), &o, &err), 0, "%s", err.message);
+    used = heap_in_use() - before;
+    cr_assert_leq(used, o.max_memory);
+    json_decref(v);
+    o.max_memory = used / 2;
+    cr_assert_eq(pg_json_decode(&v, doc, (size_t)(p - doc), &o, &err), PG_ELIMIT, "half the real cost is refused");
+    free(doc);
+}
