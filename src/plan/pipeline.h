@@ -23,16 +23,18 @@
 /* Slot buffers above this size are freed after use instead of kept. */
 #define PG_PIPELINE_KEEP ((size_t)64 << 10)
 /*
- * The worker's stack. It runs the decoder (iterative) and then every
+ * The worker's stack, set explicitly so that it does not depend on
+ * `ulimit -s`. The worker runs the decoder (iterative) and then every
  * detector and policy operator on the change, some of which recurse once per
- * nesting level (jansson's json_equal, json_deep_copy and json_dumps; the
- * policy path walk and value comparison; the finding's redacted copy). At
- * PG_JSON_MAX_DEPTH_CEILING (4096) levels the deepest measured walk takes
- * 1.2 MiB (json_dumps, 306 bytes a level) in the -O2 build and about 3 MiB
- * under ASan (docs/robustness.md): 32 MiB leaves a factor of ten. Only the
- * pages touched count in memory.
+ * nesting level (jansson's json_equal and json_deep_copy, the policy value
+ * comparison and path walk, the finding's redacted copy). Measured on a
+ * change nested PG_JSON_MAX_DEPTH_CEILING (4096) levels with the default pack
+ * and a rule that compares, copies and prints it (docs/robustness.md): 458
+ * KiB at -O2, 466 KiB under ASan; with every report writer too (they run on
+ * the main thread today) 1.2 MiB. 16 MiB leaves more than ten times the
+ * deepest walk; only the pages touched count in memory.
  */
-#define PG_PIPELINE_STACK ((size_t)32 << 20)
+#define PG_PIPELINE_STACK ((size_t)16 << 20)
 
 typedef struct pg_pipeline pg_pipeline;
 

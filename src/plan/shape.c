@@ -20,30 +20,36 @@
  * omitempty (absent or a string; null accepted where real plans write it, as
  * module_address, or where it reads as "none"), the index an int or a
  * string, before/after an object or null, the masks an object or a bool. */
-const pg_shape_rule pg_plan__shape[] = {
-    {"address", PG_SHAPE_TOP, STR, 0, "address", "a string"},
-    {"previous_address", PG_SHAPE_TOP, STR | NUL, 0, "previous_address", "a string or null"},
-    {"module_address", PG_SHAPE_TOP, STR | NUL, 0, "module_address", "a string or null"},
-    {"mode", PG_SHAPE_TOP, STR, 0, "mode", "a string"},
-    {"type", PG_SHAPE_TOP, STR, 1, "type", "a string"},
-    {"name", PG_SHAPE_TOP, STR, 0, "name", "a string"},
-    {"index", PG_SHAPE_TOP, INT | STR, 0, "index", "an integer or a string"},
-    {"provider_name", PG_SHAPE_TOP, STR, 0, "provider_name", "a string"},
-    {"deposed", PG_SHAPE_TOP, STR | NUL, 0, "deposed", "a string or null"},
-    {"action_reason", PG_SHAPE_TOP, STR | NUL, 0, "action_reason", "a string or null"},
-    {"change", PG_SHAPE_TOP, OBJ, 1, "change", "an object"},
-    {"actions", PG_SHAPE_CHANGE, ARR, 1, "change.actions", "a list"},
-    {"before", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.before", "an object or null"},
-    {"after", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.after", "an object or null"},
-    {"after_unknown", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0, "change.after_unknown", "an object, a boolean or null"},
-    {"before_sensitive", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0, "change.before_sensitive",
-     "an object, a boolean or null"},
-    {"after_sensitive", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0, "change.after_sensitive",
-     "an object, a boolean or null"},
-    {"replace_paths", PG_SHAPE_CHANGE, ARR | NUL, 0, "change.replace_paths", "a list or null"},
-    {"importing", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.importing", "an object or null"},
+#define RULE(id, key, level, types, required, name, words) \
+    [id] = {key, sizeof key - 1, level, types, required, name, words}
+
+const pg_shape_rule pg_plan__shape[PG_SHAPE_COUNT_] = {
+    RULE(PG_SHAPE_ADDRESS, "address", PG_SHAPE_TOP, STR, 0, "address", "a string"),
+    RULE(PG_SHAPE_PREVIOUS_ADDRESS, "previous_address", PG_SHAPE_TOP, STR | NUL, 0, "previous_address",
+         "a string or null"),
+    RULE(PG_SHAPE_MODULE_ADDRESS, "module_address", PG_SHAPE_TOP, STR | NUL, 0, "module_address",
+         "a string or null"),
+    RULE(PG_SHAPE_MODE, "mode", PG_SHAPE_TOP, STR, 0, "mode", "a string"),
+    RULE(PG_SHAPE_TYPE, "type", PG_SHAPE_TOP, STR, 1, "type", "a string"),
+    RULE(PG_SHAPE_NAME, "name", PG_SHAPE_TOP, STR, 0, "name", "a string"),
+    RULE(PG_SHAPE_INDEX, "index", PG_SHAPE_TOP, INT | STR, 0, "index", "an integer or a string"),
+    RULE(PG_SHAPE_PROVIDER_NAME, "provider_name", PG_SHAPE_TOP, STR, 0, "provider_name", "a string"),
+    RULE(PG_SHAPE_DEPOSED, "deposed", PG_SHAPE_TOP, STR | NUL, 0, "deposed", "a string or null"),
+    RULE(PG_SHAPE_ACTION_REASON, "action_reason", PG_SHAPE_TOP, STR | NUL, 0, "action_reason", "a string or null"),
+    RULE(PG_SHAPE_CHANGE_OBJECT, "change", PG_SHAPE_TOP, OBJ, 1, "change", "an object"),
+    RULE(PG_SHAPE_ACTIONS, "actions", PG_SHAPE_CHANGE, ARR, 1, "change.actions", "a list"),
+    RULE(PG_SHAPE_BEFORE, "before", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.before", "an object or null"),
+    RULE(PG_SHAPE_AFTER, "after", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.after", "an object or null"),
+    RULE(PG_SHAPE_AFTER_UNKNOWN, "after_unknown", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0, "change.after_unknown",
+         "an object, a boolean or null"),
+    RULE(PG_SHAPE_BEFORE_SENSITIVE, "before_sensitive", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0,
+         "change.before_sensitive", "an object, a boolean or null"),
+    RULE(PG_SHAPE_AFTER_SENSITIVE, "after_sensitive", PG_SHAPE_CHANGE, OBJ | BOOL | NUL, 0,
+         "change.after_sensitive", "an object, a boolean or null"),
+    RULE(PG_SHAPE_REPLACE_PATHS, "replace_paths", PG_SHAPE_CHANGE, ARR | NUL, 0, "change.replace_paths",
+         "a list or null"),
+    RULE(PG_SHAPE_IMPORTING, "importing", PG_SHAPE_CHANGE, OBJ | NUL, 0, "change.importing", "an object or null"),
 };
-const size_t pg_plan__shape_count = sizeof pg_plan__shape / sizeof pg_plan__shape[0];
 
 unsigned pg_plan__shape_of(const json_t *v)
 {
@@ -98,8 +104,8 @@ const pg_shape_rule *pg_plan__shape_find(unsigned level, const char *key, size_t
     size_t i;
 
     for (i = 0; i < pg_plan__shape_count; i++)
-        if (pg_plan__shape[i].level == level && strlen(pg_plan__shape[i].key) == len &&
-            memcmp(pg_plan__shape[i].key, key, len) == 0)
+        if (pg_plan__shape[i].key_len == len && pg_plan__shape[i].key[0] == key[0] &&
+            pg_plan__shape[i].level == level && memcmp(pg_plan__shape[i].key, key, len) == 0)
             return &pg_plan__shape[i];
     return NULL;
 }

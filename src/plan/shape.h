@@ -26,8 +26,33 @@ enum {
 /* Where a member sits: in the change itself, or in its "change" object. */
 enum { PG_SHAPE_TOP = 0, PG_SHAPE_CHANGE = 1 };
 
+/* The members the table knows, in table order. */
+typedef enum pg_shape_id {
+    PG_SHAPE_ADDRESS = 0,
+    PG_SHAPE_PREVIOUS_ADDRESS,
+    PG_SHAPE_MODULE_ADDRESS,
+    PG_SHAPE_MODE,
+    PG_SHAPE_TYPE,
+    PG_SHAPE_NAME,
+    PG_SHAPE_INDEX,
+    PG_SHAPE_PROVIDER_NAME,
+    PG_SHAPE_DEPOSED,
+    PG_SHAPE_ACTION_REASON,
+    PG_SHAPE_CHANGE_OBJECT,
+    PG_SHAPE_ACTIONS,
+    PG_SHAPE_BEFORE,
+    PG_SHAPE_AFTER,
+    PG_SHAPE_AFTER_UNKNOWN,
+    PG_SHAPE_BEFORE_SENSITIVE,
+    PG_SHAPE_AFTER_SENSITIVE,
+    PG_SHAPE_REPLACE_PATHS,
+    PG_SHAPE_IMPORTING,
+    PG_SHAPE_COUNT_
+} pg_shape_id;
+
 typedef struct pg_shape_rule {
     const char *key;   /* "address", "before", ... */
+    size_t key_len;
     unsigned level;    /* PG_SHAPE_TOP or PG_SHAPE_CHANGE */
     unsigned types;    /* the types it may have when present */
     int required;      /* absent is an error */
@@ -35,8 +60,9 @@ typedef struct pg_shape_rule {
     const char *types_words; /* "an object or null" */
 } pg_shape_rule;
 
-extern const pg_shape_rule pg_plan__shape[];
-extern const size_t pg_plan__shape_count;
+/* Indexed by pg_shape_id. */
+extern const pg_shape_rule pg_plan__shape[PG_SHAPE_COUNT_];
+#define pg_plan__shape_count ((size_t)PG_SHAPE_COUNT_)
 
 /* The type bit of a decoded value. (A number beyond int64 or a double is
  * kept as its text by the decoder, so it shows as a string.) */
@@ -56,6 +82,20 @@ const pg_shape_rule *pg_plan__shape_find(unsigned level, const char *key, size_t
  * a-z, '-' and '_', starting with a letter ("no-op", "delete", a future
  * verb)? "Delete", "", "de lete" are not. */
 int pg_plan__action_word(const char *s, size_t len);
+
+/* One word of an action list, not NUL-terminated (raw bytes or a json string). */
+typedef struct pg_action_word {
+    const char *s;
+    size_t len;
+} pg_action_word;
+
+/* The longest action list normalised by name; longer ones are unknown. */
+#define PG_ACTION_MAX_WORDS 4
+
+/* pg_action_normalise on a list of words (action.c): the one normalisation,
+ * for decoded lists and for the raw ones the skip reads. */
+pg_action pg_plan__normalise_words(const pg_action_word *w, size_t n, pg_replace_order *order_out,
+                                   int *destructive_out);
 
 /*
  * Check a change built by pg_change_init against what Terraform writes

@@ -20,17 +20,13 @@ typedef struct member {
     int key_has_escape;
     const char *value; /* first byte of the value */
     size_t value_len;  /* bytes of the value */
+    int id;            /* its pg_shape_id, or -1 when shape.c does not know it */
 } member;
 
 typedef struct member_list {
     member m[SKIP_MAX_KEYS];
     size_t n;
 } member_list;
-
-static int member_is(const member *m, const char *key)
-{
-    return !m->key_has_escape && m->key_len == strlen(key) && memcmp(m->key, key, m->key_len) == 0;
-}
 
 static int is_null(const member *m)
 {
@@ -142,7 +138,7 @@ static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *
         if (keys[i].level == 0) {
             if (push(top, &m) != 0)
                 return -1;
-            in_change = member_is(&m, "change") && !seen_change++;
+            in_change = !m.key_has_escape && m.key_len == 6 && memcmp(m.key, "change", 6) == 0 && !seen_change++;
         } else if (in_change && push(chg, &m) != 0) {
             return -1;
         }
@@ -153,16 +149,18 @@ static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *
 /* MARK: what the decoder would check, on raw bytes ------------------------------ */
 
 /* Every member shape.c types has its type; strings hold no escape (the
- * decoder checks those for NUL); the required ones are there. */
-static int shape_holds(const member_list *l, unsigned level)
+ * decoder checks those for NUL); the required ones are there. Each member
+ * gets its id. */
+static int shape_holds(member_list *l, unsigned level)
 {
     size_t i;
     unsigned seen = 0;
 
     for (i = 0; i < l->n; i++) {
-        const member *m = &l->m[i];
-        const pg_shape_rule *rule = pg_plan__shape_find(level, m->key, m->key_len);
+        member *m = &l->m[i];
+        const pg_shape_rule *rule = m->key_has_escape ? NULL : pg_plan__shape_find(level, m->key, m->key_len);
         unsigned t;
+        m->id = rule ? (int)(rule - pg_plan__shape) : -1;
         if (!rule)
             continue;
         t = pg_plan__shape_of_raw(m->value, m->value_len);
@@ -182,41 +180,34 @@ static int shape_holds(const member_list *l, unsigned level)
  * (decode it: the decoder names what is wrong). */
 static int raw_action(const char *raw, size_t len, pg_action *out, int *destructive)
 {
-    json_t *list = json_array();
-    size_t i = 1;
+    pg_action_word w[PG_ACTION_MAX_WORDS];
     pg_replace_order order;
-    int rc = -1;
+    size_t i = 1, n = 0;
 
-    if (!list || len < 2 || raw[0] != '[')
-        goto out;
+    if (len < 2 || raw[0] != '[')
+        return -1;
     for (;;) {
-        size_t start;
         const char *q;
         while (i < len && is_ws(raw[i]))
             i++;
-        if (i >= len || raw[i] != '"')
-            break;
-        start = ++i;
-        if (!(q = memchr(raw + start, '"', len - start)) ||
-            !pg_plan__action_word(raw + start, (size_t)(q - raw) - start) ||
-            json_array_append_new(list, json_stringn(raw + start, (size_t)(q - raw) - start)) != 0)
-            break;
+        if (i >= len || raw[i] != '"' || n == PG_ACTION_MAX_WORDS)
+            return -1;
+        i++;
+        if (!(q = memchr(raw + i, '"', len - i)) || !pg_plan__action_word(raw + i, (size_t)(q - raw) - i))
+            return -1;
+        w[n].s = raw + i;
+        w[n++].len = (size_t)(q - raw) - i;
         i = (size_t)(q - raw) + 1;
         while (i < len && is_ws(raw[i]))
             i++;
-        if (i < len && raw[i] == ']' && i + 1 == len) {
-            rc = 0;
+        if (i + 1 == len && raw[i] == ']')
             break;
-        }
         if (i >= len || raw[i] != ',')
-            break;
+            return -1;
         i++;
     }
-    if (rc == 0)
-        *out = pg_action_normalise(list, &order, destructive);
-out:
-    json_decref(list);
-    return rc;
+    *out = pg_plan__normalise_words(w, n, &order, destructive);
+    return 0;
 }
 
 int pg_plan__skip_decision(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n_keys,
@@ -238,26 +229,34 @@ int pg_plan__skip_decision(const char *raw, size_t len, const pg_json_key_pos *k
         return PG_SKIP_DECODE;
     for (i = 0; i < top.n; i++) {
         const member *m = &top.m[i];
-        if (member_is(m, "type")) {
+        switch (m->id) {
+        case PG_SHAPE_TYPE:
             if (m->value_len < 3 || m->value_len - 2 >= sizeof type)
                 return PG_SKIP_DECODE;
             memcpy(type, m->value + 1, m->value_len - 2);
             type[m->value_len - 2] = '\0';
-        } else if (member_is(m, "address")) {
+            break;
+        case PG_SHAPE_ADDRESS:
             has_address = m->value_len > 2;
-        } else if (member_is(m, "mode")) {
+            break;
+        case PG_SHAPE_MODE:
             if (!(m->value_len == 9 && memcmp(m->value, "\"managed\"", 9) == 0) &&
                 !(m->value_len == 6 && memcmp(m->value, "\"data\"", 6) == 0))
                 return PG_SKIP_DECODE;
-        } else if ((member_is(m, "previous_address") || member_is(m, "deposed")) && !is_null(m)) {
-            return PG_SKIP_DECODE; /* reports list moves and deposed objects */
+            break;
+        case PG_SHAPE_PREVIOUS_ADDRESS:
+        case PG_SHAPE_DEPOSED:
+            if (!is_null(m))
+                return PG_SKIP_DECODE; /* reports list moves and deposed objects */
+            break;
+        default:
+            break;
         }
     }
     for (i = 0; i < chg.n; i++) {
-        if (member_is(&chg.m[i], "actions"))
+        if (chg.m[i].id == PG_SHAPE_ACTIONS)
             actions = &chg.m[i];
-        else if ((member_is(&chg.m[i], "importing") || member_is(&chg.m[i], "replace_paths")) &&
-                 !is_null(&chg.m[i]))
+        else if ((chg.m[i].id == PG_SHAPE_IMPORTING || chg.m[i].id == PG_SHAPE_REPLACE_PATHS) && !is_null(&chg.m[i]))
             return PG_SKIP_DECODE; /* reports list imports; paths are checked when decoded */
     }
     if (!type[0] || !has_address || !actions ||
