@@ -132,6 +132,8 @@ static int spend(builder *b, size_t n)
  * the plan benchmark has 3 million of them. */
 static int append(builder *b, char **buf, size_t *cap, size_t *len, const void *src, size_t n)
 {
+    if (n == 0) /* an empty run between two escapes: *buf may still be NULL */
+        return 0;
     if (n > *cap - *len) {
         int overflow = 0;
         size_t need = pg_add_size(*len, n, &overflow);
