@@ -30,6 +30,24 @@ static pg_json_capture json_mode(void *ctx, const char *key, size_t key_len)
     return (pg_json_capture)((sum + (unsigned)key_len) % 3u);
 }
 
+/* Equal values. jansson's json_equal looks keys up as C strings, so two
+ * equal objects with a NUL in a key compare unequal (harness finding H3):
+ * their sorted dumps, which keep the whole key, decide then. */
+static int json_same(const json_t *a, const json_t *b)
+{
+    char *da, *db;
+    int same;
+
+    if (json_equal(a, b))
+        return 1;
+    da = json_dumps(a, JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    db = json_dumps(b, JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    same = da && db && strcmp(da, db) == 0;
+    free(da);
+    free(db);
+    return same;
+}
+
 /* Decode `raw` both ways with `dups` and compare; the first value in *out. */
 static int json_both(const char *raw, size_t raw_len, uint64_t offset, int dups, json_t **out)
 {
@@ -52,7 +70,7 @@ static int json_both(const char *raw, size_t raw_len, uint64_t offset, int dups,
     if (r1 != PG_ENOMEM && r2 != PG_ENOMEM) {
         if (r1 != r2)
             abort(); /* validating again changed the answer */
-        if (r1 == 0 && !json_equal(*out, again))
+        if (r1 == 0 && !json_same(*out, again))
             abort();
         if (r1 != 0 && (e1.offset != e2.offset || strcmp(e1.message, e2.message) != 0))
             abort();
@@ -78,7 +96,7 @@ static int json_value(void *ctx, const char *key, size_t key_len, long index, co
     rc = json_both(raw, raw_len, offset, 1, &strict);
     if (rc != 0 && rc != PG_ENOMEM && rc != PG_ELIMIT && rc != PG_ESYNTAX)
         abort();
-    if (strict && v && !json_equal(strict, v))
+    if (strict && v && !json_same(strict, v))
         abort(); /* refusing duplicates changed a value that has none */
     json_decref(v);
     json_decref(strict);

@@ -406,7 +406,6 @@ static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
 {
     char q[16];
 
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
                      "invalid escape: unexpected %s after '\\' in the string started at byte %llu: "
                      "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
@@ -415,7 +414,6 @@ static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
 
 static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint32_t unit)
 {
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
                      "invalid string: %s \\u%04X in the string started at byte %llu "
                      "(a high surrogate \\uD800-\\uDBFF must be followed by a low one "
@@ -447,7 +445,6 @@ static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint
 /* Fail with a syntax error from pg_json__err_* (written into r->err). */
 #define FAIL(expr)                                                                                 \
     do {                                                                                           \
-        pg_error_clear(&r->err);                                                                   \
         rc = (expr);                                                                               \
         goto failed;                                                                               \
     } while (0)
@@ -455,7 +452,6 @@ static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint
 #define FAIL_S(expr)                                                                               \
     do {                                                                                           \
         in_string = 1;                                                                             \
-        pg_error_clear(&r->err);                                                                   \
         rc = (expr);                                                                               \
         goto failed;                                                                               \
     } while (0)
@@ -678,7 +674,6 @@ string_body:
     if (c < 0x20) {
         char q[16];
         in_string = 1;
-        pg_error_clear(&r->err);
         rc = set_error(r, PG_ESYNTAX, ABS(p),
                        "unexpected %s in the string started at byte %llu: control "
                        "characters must be escaped in strings (\\n, \\t, \\u0000, ...)",
@@ -736,7 +731,6 @@ hex:
         if (c == 0xff) {
             char q[16];
             in_string = 1;
-            pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
                            "invalid \\u escape: unexpected %s in the string started at byte %llu: "
                            "expected 4 hex digits after \\u",
@@ -905,7 +899,6 @@ literal_body:
             SUSPEND(S_LITERAL);
         if (*p != (unsigned char)r->lit[r->lit_pos]) {
             char q[16];
-            pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
                            "unexpected %s: expected the literal %s (started at byte %llu)",
                            pg_json__quote_byte(q, *p), r->lit,
@@ -968,7 +961,6 @@ static int copy_error(const pg_json_reader *r, pg_error *err)
 static int fail_u16(pg_json_reader *r, int bad, uint32_t unit)
 {
     r->failed = 1;
-    pg_error_clear(&r->err);
     if (bad == PG_U16_LONE_LOW)
         return set_error(r, PG_ESYNTAX, r->base,
                          "invalid UTF-16: low surrogate 0x%04X without a high surrogate before it "
@@ -1163,7 +1155,6 @@ int pg_json_feed(pg_json_reader *r, const char *buf, size_t len, pg_error *err)
 
 static int truncated(pg_json_reader *r, const char *what, uint64_t at)
 {
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, r->base,
                      "unexpected end of input: the JSON is truncated (inside %s started at byte %llu)",
                      what, (unsigned long long)at);
@@ -1179,13 +1170,11 @@ static int finish(pg_json_reader *r)
             return rc;
     }
     if (r->u16.have_byte) {
-        pg_error_clear(&r->err);
         return set_error(r, PG_ESYNTAX, r->base,
                          "unexpected end of input: the UTF-16 text ends in the middle of a code unit "
                          "(an odd number of bytes)");
     }
     if (r->u16.high) {
-        pg_error_clear(&r->err);
         return set_error(r, PG_ESYNTAX, r->base,
                          "unexpected end of input: the UTF-16 text ends with the high surrogate "
                          "0x%04X of an incomplete pair",
@@ -1203,7 +1192,6 @@ static int finish(pg_json_reader *r)
     case S_DONE:
         return 0;
     case S_TOP:
-        pg_error_clear(&r->err);
         if (r->base == r->origin || (r->base == r->origin + 3 && r->enc != PG_JSON_UTF8))
             return set_error(r, PG_ESYNTAX, r->base, "empty input: expected a JSON value");
         return set_error(r, PG_ESYNTAX, r->base,
