@@ -450,7 +450,7 @@ static void read_refused(const char *doc, int code, const char *needle)
     unlink(path);
 }
 
-Test(plan_shape, refused_whether_or_not_anyone_wants_the_change, .timeout = 120)
+Test(plan_shape, refused_whether_or_not_anyone_wants_the_change)
 {
     char change[600], doc[900];
     size_t i;

@@ -4,8 +4,9 @@
  * nested PG_JSON_MAX_DEPTH_CEILING deep goes through decode and the
  * policies on the worker. Every test proves the thread ran
  * (pg_plan_threads_started). These are the tests `make tsan` runs. No
- * .timeout: with two of them running at once under `make asan`, Criterion
- * 2.4.1's runner leaks 48 bytes (its own calloc) and fails the target. */
+ * .timeout here nor on the slow tests of test_plan_model.c: Criterion
+ * 2.4.1's runner leaks a 48-byte timeout record (its own calloc) when
+ * tests with timeouts overlap just so, which fails `make asan`. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <signal.h>
