@@ -157,6 +157,8 @@ valgrind:
 	  echo "valgrind: no ERROR SUMMARY (killed, or its log cut short): $$f"; cut=1; done; test $$cut -eq 0
 	@echo "valgrind: clean: $$(ls $(VG_DIR)/logs | wc -l) processes, 0 errors, 0 definite or indirect leaks"
 
+tsan: ; sh scripts/tsan.sh
+
 checksrc:
 	@if grep -n -E '\b(sprintf|strcpy|strcat|strtok|atoi|gets|alloca)\(' $$(find src -name '*.c' -o -name '*.h'); then \
 	  echo "checksrc: banned function above"; exit 1; fi; echo "checksrc: ok"

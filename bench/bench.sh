@@ -6,6 +6,9 @@
 #   make bench                       # sizes 20000 and 100000, 3 rounds
 #   BENCH_SIZES="20000" BENCH_ROUNDS=5 sh bench/bench.sh
 #   BENCH_JQ=0 sh bench/bench.sh     # skip jq (it needs ~3 GB and minutes at 100000)
+#   BENCH_BEFORE=/tmp/old/plangate sh bench/bench.sh   # a second plangate (the
+#                                    # commit before a change) in the same loop:
+#                                    # before and after side by side, each as a ratio
 set -eu
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -14,6 +17,7 @@ SIZES=${BENCH_SIZES:-20000 100000}
 ROUNDS=${BENCH_ROUNDS:-3}
 RUN_JQ=${BENCH_JQ:-1}
 PLANGATE=${PLANGATE:-build/plangate}
+BEFORE=${BENCH_BEFORE:-}
 
 [ -x "$PLANGATE" ] || { echo "bench: build $PLANGATE first (make)"; exit 1; }
 [ -f "$SHARED/bench/genplan.py" ] || { echo "bench: $SHARED/bench is absent"; exit 1; }
@@ -38,13 +42,14 @@ for n in $SIZES; do
     plan="$CACHE/plan-$n.json"
     [ -s "$plan" ] || python3 "$SHARED/bench/genplan.py" --resources "$n" > "$plan"
     bytes=$(wc -c < "$plan")
-    : > "$CACHE/pg.txt"; : > "$CACHE/base.txt"; : > "$CACHE/jq.txt"
+    : > "$CACHE/pg.txt"; : > "$CACHE/base.txt"; : > "$CACHE/jq.txt"; : > "$CACHE/before.txt"
     # plangate and the bare scan alternate; jq runs after them (it needs
     # ~3 GB and evicts the caches, which would penalise whoever follows it).
     i=0
     while [ $i -lt "$ROUNDS" ]; do
         measure "$PLANGATE" check --format json "$plan" >> "$CACHE/pg.txt"
         measure "$CACHE/base_scan" "$plan" >> "$CACHE/base.txt"
+        [ -z "$BEFORE" ] || measure "$BEFORE" check --format json "$plan" >> "$CACHE/before.txt"
         i=$((i + 1))
     done
     i=0
@@ -59,6 +64,16 @@ for n in $SIZES; do
     echo "  plangate  median ${pg}s   peak RSS $((pg_rss / 1024)) MiB (${pg_rss} KiB; target < 16 MiB)"
     echo "  base_scan median ${base}s"
     awk -v a="$pg" -v b="$base" 'BEGIN { printf "  ratio plangate/base_scan = %.2f (target <= 1.5)\n", (b > 0 ? a / b : 0) }'
+    if [ -n "$BEFORE" ]; then
+        bt=$(cut -d' ' -f1 < "$CACHE/before.txt" | median)
+        b_rss=$(cut -d' ' -f2 < "$CACHE/before.txt" | sort -n | tail -n 1)
+        pg_cpu=$(cut -d' ' -f3 < "$CACHE/pg.txt" | median)
+        b_cpu=$(cut -d' ' -f3 < "$CACHE/before.txt" | median)
+        base_cpu=$(cut -d' ' -f3 < "$CACHE/base.txt" | median)
+        echo "  before    median ${bt}s   peak RSS $((b_rss / 1024)) MiB ($BEFORE)"
+        awk -v a="$bt" -v b="$base" 'BEGIN { printf "  ratio before/base_scan   = %.2f\n", (b > 0 ? a / b : 0) }'
+        awk -v a="$pg_cpu" -v o="$b_cpu" -v b="$base_cpu" 'BEGIN { printf "  CPU ratio to base_scan: plangate %.2f, before %.2f\n", (b > 0 ? a / b : 0), (b > 0 ? o / b : 0) }'
+    fi
     if [ "$RUN_JQ" = 1 ]; then
         jqt=$(cut -d' ' -f1 < "$CACHE/jq.txt" | median)
         jq_rss=$(cut -d' ' -f2 < "$CACHE/jq.txt" | sort -n | tail -n 1)

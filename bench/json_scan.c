@@ -4,10 +4,11 @@
  * (docs/internals/json-reader.md, "Speed"). Not built by `make`:
  *
  *   cc -O2 -Iinclude -Isrc -o /tmp/json_scan bench/json_scan.c src/json/[a-z]*.c \
- *      src/util/alloc.c src/util/error.c -ljansson
+ *      src/util/[a-z]*.c -ljansson
  *   /tmp/json_scan skip PLAN.json        # every top-level key skipped
  *   /tmp/json_scan elements PLAN.json    # resource_changes element by element
- *   /tmp/json_scan decode PLAN.json      # ... each element through pg_json_decode
+ *   /tmp/json_scan decode PLAN.json      # ... each element through pg_json_decode (validated again)
+ *   /tmp/json_scan build PLAN.json       # ... built from the validated bytes (as the plan module does)
  *   /tmp/json_scan loadb PLAN.json       # ... each element through jansson's json_loadb
  *   /tmp/json_scan chunk=N MODE PLAN.json  # read N bytes at a time
  *
@@ -22,7 +23,7 @@
 
 typedef struct scan {
     int elements;
-    int decode; /* 1: pg_json_decode, 2: json_loadb */
+    int decode; /* 1: pg_json_decode, 2: json_loadb, 3: pg_json_decode of validated bytes */
     long count;
     unsigned long long bytes;
     unsigned long long sum; /* touch the captured bytes */
@@ -53,8 +54,11 @@ static int on_value(void *ctx, const char *key, size_t key_len, long index, cons
     if (s->decode) {
         json_t *v = NULL;
         json_error_t je;
-        if (s->decode == 1) {
-            if (pg_json_decode(&v, raw, raw_len, NULL, err) != 0)
+        if (s->decode == 1 || s->decode == 3) {
+            pg_json_decode_options o;
+            memset(&o, 0, sizeof o);
+            o.validated = s->decode == 3;
+            if (pg_json_decode(&v, raw, raw_len, &o, err) != 0)
                 return err->code;
         } else if (!(v = json_loadb(raw, raw_len, 0, &je))) {
             return pg_error_set(err, PG_ESYNTAX, "json_loadb: %s", je.text);
@@ -83,11 +87,14 @@ int main(int argc, char **argv)
         argi++;
     }
     if (argc - argi != 2) {
-        fprintf(stderr, "usage: json_scan [chunk=N] skip|elements|decode|loadb FILE\n");
+        fprintf(stderr, "usage: json_scan [chunk=N] skip|elements|decode|build|loadb FILE\n");
         return 2;
     }
     memset(&s, 0, sizeof s);
-    s.decode = strcmp(argv[argi], "decode") == 0 ? 1 : strcmp(argv[argi], "loadb") == 0 ? 2 : 0;
+    s.decode = strcmp(argv[argi], "decode") == 0  ? 1
+               : strcmp(argv[argi], "loadb") == 0 ? 2
+               : strcmp(argv[argi], "build") == 0 ? 3
+                                                  : 0;
     s.elements = s.decode || strcmp(argv[argi], "elements") == 0;
     memset(&h, 0, sizeof h);
     h.top_key = on_key;
@@ -96,7 +103,8 @@ int main(int argc, char **argv)
     f = fopen(argv[argi + 1], "rb");
     if (!f)
         return 2;
-    r = pg_json_reader_new(&h, NULL);
+    if (pg_json_reader_new(&r, &h, NULL, &err) != 0)
+        return 2;
     pg_error_clear(&err);
     while ((n = fread(buf, 1, chunk, f)) > 0)
         if (pg_json_feed(r, buf, n, &err) != 0)

@@ -104,7 +104,7 @@ static void chunks_run(chunks_result *out, const char *doc, size_t len, unsigned
     h.value = chunks_value;
     h.elements_end = chunks_end;
     h.ctx = &out->trace;
-    if (!(r = pg_json_reader_new(&h, limits)))
+    if (pg_json_reader_new(&r, &h, limits, NULL) != 0)
         abort();
     pg_error_clear(&out->err);
     if (max == 0) {

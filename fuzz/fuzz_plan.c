@@ -4,7 +4,7 @@
  * pg_check_run — plan reader, detectors, rules, waivers, report model —
  * with the default pack plus a policy that uses every operator, then every
  * report format is written (to /dev/null). The decoding thread is off
- * (PLANGATE_NO_THREADS) so a run is deterministic; the tests cover the
+ * (PG_PLAN_THREADS_NEVER) so a run is deterministic; the tests cover the
  * threaded path. Invariants (abort() when broken):
  *   - fail closed: a run that succeeds (or stops at "errored": true) read a
  *     document that a strict reference parser (jansson) accepts, unless the
@@ -128,8 +128,8 @@ int pg_fuzz_plan(const uint8_t *data, size_t size)
     FILE *sink;
     int rc, f;
 
-    setenv("PLANGATE_NO_THREADS", "1", 1);
     memset(&opts, 0, sizeof opts);
+    opts.threads = PG_PLAN_THREADS_NEVER;
     opts.policy = plan_get_policy();
     opts.fail_on = PG_SEV_HIGH;
     opts.today = "2025-06-01";

@@ -8,6 +8,7 @@
 #include "plangate/detect.h"
 #include "plangate/error.h"
 #include "plangate/json.h"
+#include "plangate/plan.h"
 #include "plangate/policy.h"
 #include "plangate/report.h"
 
@@ -22,6 +23,7 @@ typedef struct pg_check_options {
     pg_severity fail_on;
     const char *today;           /**< "YYYY-MM-DD" for waiver expiry; NULL = the system clock (UTC) */
     pg_json_limits limits;       /**< zeros = defaults */
+    pg_plan_threads threads;     /**< decoding thread: AUTO (0) by default; NEVER for PLANGATE_NO_THREADS */
 } pg_check_options;
 
 /**

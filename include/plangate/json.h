@@ -14,10 +14,12 @@
  *                     handed over whole, with index -1.
  *
  * Raw bytes are handed over as they appeared in the input (already
- * validated), and pg_json_decode() turns them into a jansson value. Memory is
- * the largest captured value plus a constant: skipped sections are never
- * held. The reader accepts every RFC 8259 document, including duplicate keys
- * (those are a question for the caller).
+ * validated), and pg_json_decode() with `validated` set turns them into a
+ * jansson value without validating them again. Memory is the largest
+ * captured value plus a constant: skipped sections are never held. The
+ * reader accepts every RFC 8259 document, including duplicate keys (those
+ * are a question for the caller), nested at most max_depth levels, and
+ * never more than PG_JSON_MAX_DEPTH_CEILING whatever the limits say.
  *
  * Encoding: a UTF-8 byte-order mark is skipped; a UTF-16LE or UTF-16BE BOM
  * switches the reader to transcoding (offsets then count UTF-8 bytes of the
@@ -41,10 +43,31 @@ extern "C" {
 /** Named limits, readable by tests. Each has its own error message. */
 #define PG_JSON_DEFAULT_MAX_DEPTH 512u                        /**< nesting of [ and { */
 #define PG_JSON_DEFAULT_MAX_STRING ((size_t)64 << 20)         /**< bytes of one string */
-#define PG_JSON_DEFAULT_MAX_CAPTURE ((size_t)256 << 20)       /**< bytes of one captured value */
+#define PG_JSON_DEFAULT_MAX_CAPTURE ((size_t)64 << 20)        /**< bytes of one captured value */
+
+/**
+ * The deepest nesting any reader or decoder accepts, whatever the limits say
+ * (issue 11): every recursive walker downstream (jansson's dump, copy and
+ * equal, the report writers, the policy operators) is sized for it, and the
+ * plan module's worker thread gets a stack for it. A max_depth above it is
+ * PG_EUSAGE from pg_json_reader_new() and pg_json_decode().
+ */
+#define PG_JSON_MAX_DEPTH_CEILING 4096u
+
+/**
+ * Memory a decode may take for the values it builds (jansson's objects,
+ * strings, tables, with the allocator's overhead): at most
+ * PG_JSON_DECODE_FACTOR bytes per input byte plus PG_JSON_DECODE_SLACK.
+ * With the captured bytes themselves and the rest of the process, one
+ * resource change never needs more than 8 × its size + 64 MiB (issue 11).
+ * A value that would need more is refused (PG_ELIMIT, "limit
+ * max_decode_memory") before it is built.
+ */
+#define PG_JSON_DECODE_FACTOR 6u
+#define PG_JSON_DECODE_SLACK ((size_t)48 << 20)
 
 typedef struct pg_json_limits {
-    unsigned max_depth;  /**< 0 means PG_JSON_DEFAULT_MAX_DEPTH */
+    unsigned max_depth;  /**< 0 means PG_JSON_DEFAULT_MAX_DEPTH; at most PG_JSON_MAX_DEPTH_CEILING */
     size_t max_string;   /**< 0 means PG_JSON_DEFAULT_MAX_STRING */
     size_t max_capture;  /**< 0 means PG_JSON_DEFAULT_MAX_CAPTURE */
 } pg_json_limits;
@@ -96,16 +119,26 @@ typedef struct pg_json_handler {
      */
     int (*elements_end)(void *ctx, const char *key, size_t key_len, long count, pg_error *err);
     void *ctx;
+    /**
+     * The value of a top-level member starts (after its top_key call,
+     * whatever mode that returned): its type and the offset of its first
+     * byte, so that a caller can check the type of a value it skips. Return
+     * 0, or a negative code (with `err` filled in) to stop the reader.
+     */
+    int (*member_type)(void *ctx, const char *key, size_t key_len, pg_json_type type, uint64_t offset,
+                       pg_error *err);
 } pg_json_handler;
 
 typedef struct pg_json_reader pg_json_reader;
 
 /**
- * Create a reader. `handler` and `limits` are copied; either may be NULL
- * (no callbacks / default limits). Returns NULL when out of memory.
+ * Create a reader into *out (NULL on failure). `handler` and `limits` are
+ * copied; either may be NULL (no callbacks / default limits). PG_ENOMEM, or
+ * PG_EUSAGE when limits->max_depth is above PG_JSON_MAX_DEPTH_CEILING.
  * Free with pg_json_reader_free().
  */
-pg_json_reader *pg_json_reader_new(const pg_json_handler *handler, const pg_json_limits *limits);
+int pg_json_reader_new(pg_json_reader **out, const pg_json_handler *handler, const pg_json_limits *limits,
+                       pg_error *err);
 
 /** Free the reader and everything it holds. Accepts NULL. */
 void pg_json_reader_free(pg_json_reader *r);
@@ -129,16 +162,38 @@ pg_json_encoding pg_json_reader_encoding(const pg_json_reader *r);
 /** Bytes consumed so far (after transcoding, BOM included). */
 uint64_t pg_json_reader_offset(const pg_json_reader *r);
 
+/**
+ * Inside a `value` callback: take the buffer that holds `raw` (the caller
+ * pg_free()s it), so a large element can be handed on without a copy. Only
+ * a value that spanned chunks lives in such a buffer: 0 and *buf == raw,
+ * or -1 when `raw` points into the caller's chunk (copy it then). The
+ * reader starts a new buffer for the next value.
+ */
+int pg_json_reader_take_capture(pg_json_reader *r, char **buf);
+
 /** Options of pg_json_decode(). */
 typedef struct pg_json_decode_options {
     pg_json_limits limits;     /**< zeros mean defaults */
     int reject_duplicate_keys; /**< non-zero: a repeated key in an object is PG_ESYNTAX */
     uint64_t base_offset;      /**< added to offsets in error messages */
+    /**
+     * Non-zero: `raw` is a value a pg_json_reader handed to its `value`
+     * callback, already validated: it is built without validating it again
+     * (bytes that are not valid JSON then give PG_EINTERNAL, never a read
+     * outside them).
+     */
+    int validated;
+    /** Most bytes the values built may take; 0 means
+     * PG_JSON_DECODE_FACTOR × len + PG_JSON_DECODE_SLACK. */
+    size_t max_memory;
 } pg_json_decode_options;
 
 /**
  * Decode one complete JSON text into a new jansson value (*out, owned by the
- * caller: json_decref it). Validates fully (RFC 8259); `opts` may be NULL.
+ * caller: json_decref it). Validates fully (RFC 8259) with the streaming
+ * reader's rules and messages, unless opts->validated; `opts` may be NULL.
+ * Before a value is built its memory is estimated: past opts->max_memory it
+ * is PG_ELIMIT. A max_depth above PG_JSON_MAX_DEPTH_CEILING is PG_EUSAGE.
  *
  * Numbers: an integer that fits int64 becomes a json integer; a number with a
  * fraction or exponent whose double is finite becomes a json real; any other
@@ -164,34 +219,11 @@ typedef struct pg_json_key_pos {
  * the keys the reader met at its first two levels, in document order — the
  * element's own members (level 0) and, right after each, the members of
  * that member's value when it is an object (level 1). Lets the caller find
- * a few members without scanning the element again (issue 6). Returns 0, or
+ * a few members without scanning the element again (issue 6, 12). Returns 0, or
  * -1 when there is no index (not an object element, or more than
  * PG_JSON_MAX_INDEXED_KEYS keys). Borrowed; valid during the callback.
  */
 int pg_json_reader_capture_keys(const pg_json_reader *r, const pg_json_key_pos **keys, size_t *count);
-
-/**
- * One member of an object, found in raw bytes without decoding (see
- * pg_json_object_next). `key` points inside the raw bytes, between the
- * quotes, escapes NOT decoded (`key_has_escape` says when there are some).
- */
-typedef struct pg_json_member {
-    const char *key;
-    size_t key_len;
-    int key_has_escape;
-    const char *value;   /**< first byte of the value */
-    size_t value_len;    /**< bytes of the value */
-} pg_json_member;
-
-/**
- * Walk the members of the object that starts at raw[*pos] (after optional
- * whitespace), in *already validated* JSON (a captured value): a fast,
- * non-validating skip that lets a caller look at a few keys of a large
- * element without decoding it. Start with *pos = 0. Returns 1 and fills
- * `out` for the next member, 0 at the end of the object, -1 when the value
- * at *pos is not an object or the bytes end early.
- */
-int pg_json_object_next(const char *raw, size_t len, size_t *pos, pg_json_member *out);
 
 #ifdef __cplusplus
 }

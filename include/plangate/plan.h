@@ -107,8 +107,10 @@ typedef struct pg_change {
 
 /**
  * Fill `out` from a decoded element, taking ownership of `element` (stolen,
- * even on failure). Fails with PG_EPLAN when the element is not an object or
- * lacks `address`/`type`/`change.actions`, naming what is missing.
+ * even on failure). Fails with PG_EPLAN when the element is not an object,
+ * lacks `address` (and the parts to rebuild it) / `type` / `change.actions`,
+ * or has a NUL in a name, naming what is wrong. The plan reader then checks
+ * the change against what Terraform writes (docs/internals/plan.md).
  */
 int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_error *err);
 
@@ -140,7 +142,8 @@ int pg_change_is_sensitive(const pg_change *c, pg_side side, const pg_path_step 
  */
 int pg_change_is_unknown(const pg_change *c, const pg_path_step *steps, size_t n);
 
-/** Same mask lookup on any mask value (true/false/object/array). */
+/** Same mask lookup on any mask value (true/false/object/array; a number
+ * or a string, which Terraform never writes, covers everything below it). */
 int pg_mask_covers(const json_t *mask, const pg_path_step *steps, size_t n);
 
 /** Facts about the whole plan, gathered while streaming. */
@@ -170,10 +173,12 @@ typedef int (*pg_plan_change_fn)(void *ctx, const pg_change *c, pg_error *err);
 typedef struct pg_plan_reader pg_plan_reader;
 
 /**
- * A streaming plan reader. `limits` may be NULL. `fn` may be NULL (then only
- * pg_plan_info is gathered). Returns NULL when out of memory.
+ * A streaming plan reader into *out. `limits` may be NULL. `fn` may be NULL
+ * (then only pg_plan_info is gathered). PG_ENOMEM, or PG_EUSAGE when
+ * limits->max_depth is above PG_JSON_MAX_DEPTH_CEILING (the CLI: exit 2).
  */
-pg_plan_reader *pg_plan_reader_new(pg_plan_change_fn fn, void *ctx, const pg_json_limits *limits);
+int pg_plan_reader_new(pg_plan_reader **out, pg_plan_change_fn fn, void *ctx, const pg_json_limits *limits,
+                       pg_error *err);
 void pg_plan_reader_free(pg_plan_reader *r);
 
 /** Feed bytes (see pg_json_feed). The error message says how to fix common wrong inputs. */
@@ -181,21 +186,20 @@ int pg_plan_feed(pg_plan_reader *r, const char *buf, size_t len, pg_error *err);
 
 /**
  * End of input: completes validation and checks that the document is a plan
- * we support (format_version major 0 or 1, or HCP's plan_format_version).
+ * we support: a version (format_version major 0 or 1, or HCP's
+ * plan_format_version; both present must be equal) and what a plan has —
+ * `resource_changes` as a list or `planned_values` as an object.
  * Returns PG_EERRORED for "errored": true after everything was read (all
  * changes were still reported). On failure the message names the byte offset
  * and the fix ("run `terraform show -json` on it", "turn the wrapper off"…).
  */
 int pg_plan_finish(pg_plan_reader *r, pg_error *err);
 
-/** The facts gathered so far. Borrowed. */
+/** The facts gathered; the counts per action are complete once
+ * pg_plan_finish returned. Borrowed. */
 const pg_plan_info *pg_plan_reader_info(const pg_plan_reader *r);
 
-/**
- * Convenience: read a whole file ("-" or NULL for stdin) through a fixed-size
- * buffer into a plan reader created here. `info_out` may be NULL. Sets the
- * error's source to the file name.
- */
+/** pg_plan_read with PG_PLAN_THREADS_AUTO and no filter. */
 int pg_plan_read_file(const char *path, pg_plan_change_fn fn, void *ctx,
                       const pg_json_limits *limits, pg_plan_info *info_out, pg_error *err);
 
@@ -215,15 +219,48 @@ void pg_plan_reader_set_filter(pg_plan_reader *r, pg_plan_filter_fn fn, void *ct
 /**
  * Decode changes and run the change callback on a second thread, while the
  * calling thread reads and validates (the callback then runs on that
- * thread, in plan order). pg_plan_read_file does this unless the
- * environment sets PLANGATE_NO_THREADS. 0, or an error when no thread can
- * be started (the reader then stays single-threaded).
+ * thread, in plan order). 0, or an error when no thread can be started (the
+ * reader then stays single-threaded). Call before the first feed.
  */
 int pg_plan_reader_use_thread(pg_plan_reader *r, pg_error *err);
 
-/** pg_plan_read_file with a filter (may be NULL). */
+/** Whether reading a file decodes on a second thread. */
+typedef enum pg_plan_threads {
+    PG_PLAN_THREADS_AUTO = 0, /**< for pipes and files of PG_PLAN_THREAD_MIN_BYTES or more */
+    PG_PLAN_THREADS_NEVER,    /**< all on the calling thread (same results, slower) */
+    PG_PLAN_THREADS_ALWAYS    /**< whatever the input (tests of the threaded path) */
+} pg_plan_threads;
+
+/** A regular file smaller than this is read faster than a thread starts. */
+#define PG_PLAN_THREAD_MIN_BYTES ((size_t)4 << 20)
+
+/** What pg_plan_read needs; zeros are the defaults. */
+typedef struct pg_plan_read_options {
+    pg_plan_change_fn fn;      /**< may be NULL */
+    pg_plan_filter_fn filter;  /**< may be NULL: decode every change */
+    void *ctx;                 /**< for fn and filter */
+    pg_json_limits limits;     /**< zeros: defaults */
+    pg_plan_threads threads;
+} pg_plan_read_options;
+
+/**
+ * Read a whole plan file ("-" or NULL for stdin) through a fixed-size
+ * buffer (memory does not grow with the plan); a non-blocking pipe is
+ * waited on. `info_out` may be NULL; it is filled on every path, after the
+ * worker thread (if any) has stopped: an error report says the same for the
+ * same input every time. Sets the error's source to the file name. When the
+ * callback fails on a change, that error and the facts as of that change
+ * stand, as they would without the thread.
+ */
+int pg_plan_read(const char *path, const pg_plan_read_options *opts, pg_plan_info *info_out, pg_error *err);
+
+/** pg_plan_read with PG_PLAN_THREADS_AUTO and a filter (may be NULL). */
 int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_filter_fn filter, void *ctx,
                                const pg_json_limits *limits, pg_plan_info *info_out, pg_error *err);
+
+/** Worker threads the plan readers of this process started (a test's proof
+ * that the threaded path ran). */
+unsigned long pg_plan_threads_started(void);
 
 #ifdef __cplusplus
 }

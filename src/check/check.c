@@ -178,8 +178,16 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
     if ((rc = pg_detect_run_new(&st.detect, &st.env, err)) != 0)
         goto out;
 
-    rc = pg_plan_read_file_filtered(opts->plan_path, on_change, wants_change, &st, &opts->limits,
-                                    &report->plan, err);
+    {
+        pg_plan_read_options ro;
+        memset(&ro, 0, sizeof ro);
+        ro.fn = on_change;
+        ro.filter = wants_change;
+        ro.ctx = &st;
+        ro.limits = opts->limits;
+        ro.threads = opts->threads;
+        rc = pg_plan_read(opts->plan_path, &ro, &report->plan, err);
+    }
     /* Plan-level detectors run even on an errored plan: the operator must see
      * why it failed (SPEC §2), but never on a document we could not read. */
     if (rc == 0 || rc == PG_EERRORED) {

@@ -1,8 +1,8 @@
 /*
  * json_internal.h — what the reader (reader.c), the UTF-16 front end
  * (utf16.c) and the decoder (decode.c) share: the byte class tables, the
- * word-at-a-time string scan, the UTF-8 lead-byte table and the error
- * messages, so that the same mistake reads the same wherever it is found.
+ * word-at-a-time string scan and the error messages, so that the same
+ * mistake reads the same wherever it is found. UTF-8 itself is util/utf8's.
  * Not installed; see docs/internals/json-reader.md for the design.
  */
 #ifndef PG_JSON_INTERNAL_H
@@ -47,20 +47,6 @@ extern const uint8_t pg_json__hex[256];
 
 /* Bytes that stop the string scan: '"', '\\', < 0x20, >= 0x80. */
 extern const uint8_t pg_json__str_stop[256];
-
-/*
- * UTF-8 lead bytes (RFC 3629 table, §4): for a lead byte, how many
- * continuation bytes follow and the allowed range of the *first* one (the
- * later ones are always 0x80..0xBF). The narrow first ranges are what forbid
- * overlongs (E0, F0), encoded surrogates (ED) and code points above U+10FFFF
- * (F4). need == 0 marks a byte that cannot start a sequence.
- */
-typedef struct pg_json__utf8_lead {
-    uint8_t need;
-    uint8_t lo;
-    uint8_t hi;
-} pg_json__utf8_lead;
-extern const pg_json__utf8_lead pg_json__utf8[256];
 
 /* MARK: word-at-a-time string scan ---------------------------------------- */
 
@@ -139,16 +125,17 @@ enum { PG_U16_OK = 0, PG_U16_LONE_LOW, PG_U16_LONE_HIGH };
 size_t pg_json__u16_transcode(pg_json__u16 *s, const unsigned char *in, size_t n,
                               unsigned char *out, int *bad, uint32_t *unit);
 
-/* MARK: buffers (message.c) ----------------------------------------------- */
-
-/* Grow *buf (capacity *cap) to hold `need` bytes; geometric, so appends are
- * amortised O(1) and the buffer is reused from then on. 0 or PG_ENOMEM. */
-int pg_json__reserve(char **buf, size_t *cap, size_t need);
-
 /* MARK: messages (message.c) ---------------------------------------------- */
 
 /* "'x' (0x78)" for printable ASCII, "byte 0x0a" otherwise, into buf[16]. */
 const char *pg_json__quote_byte(char buf[16], unsigned char c);
+
+/* Replace *err with `code`, a message and the offset `off`; returns code. */
+int pg_json__fail(pg_error *err, int code, uint64_t off, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /*
  * "unexpected 'x' (0x78): expected ..." — PG_ESYNTAX at `off`.
@@ -166,33 +153,20 @@ int pg_json__err_utf8(pg_error *err, uint64_t off, unsigned char lead, unsigned 
 int pg_json__err_depth(pg_error *err, uint64_t off, unsigned max_depth);
 int pg_json__err_string_limit(pg_error *err, uint64_t off, uint64_t str_start, size_t max_string);
 
-/* Append the code point `cp` (< 0x110000, not a surrogate) as UTF-8; returns
- * the length (1..4). */
-static inline unsigned pg_json__put_utf8(unsigned char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0u | (cp >> 6));
-        out[1] = (unsigned char)(0x80u | (cp & 0x3Fu));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0u | (cp >> 12));
-        out[1] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-        out[2] = (unsigned char)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0u | (cp >> 18));
-    out[1] = (unsigned char)(0x80u | ((cp >> 12) & 0x3Fu));
-    out[2] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
-    out[3] = (unsigned char)(0x80u | (cp & 0x3Fu));
-    return 4;
-}
-
 #define PG_JSON_IS_HIGH(u) ((u) >= 0xD800u && (u) <= 0xDBFFu)
 #define PG_JSON_IS_LOW(u) ((u) >= 0xDC00u && (u) <= 0xDFFFu)
+/* The code point of a surrogate pair. */
+#define PG_JSON_PAIR(hi, lo) (0x10000u + (((hi)-0xD800u) << 10) + ((lo)-0xDC00u))
+
+/* MARK: the reader as a validator (decode.c) ------------------------------- */
+
+/*
+ * Make a new reader (before its first feed) count offsets from `origin`
+ * instead of 0, and, with `utf8_only`, take UTF-8 only (a UTF-8 BOM is still
+ * skipped; a UTF-16 BOM is a bad first byte): pg_json_decode validates a
+ * buffer taken from the middle of a document with it, so its messages and
+ * offsets are the reader's.
+ */
+void pg_json__reader_origin(pg_json_reader *r, uint64_t origin, int utf8_only);
 
 #endif

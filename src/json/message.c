@@ -1,12 +1,11 @@
-/* message.c — what the reader and the decoder share beyond the tables: the
- * error messages, so one mistake reads the same wherever it is found (STYLE 7:
- * quote the byte), and the growth of their buffers. */
+/* message.c — the error messages of the JSON module: one wording per mistake,
+ * whether the reader or the decoder finds it (STYLE 7: quote the byte, name
+ * the limit), each recorded through pg_error_set with its offset. */
 #include "json_internal.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#include "plangate/alloc.h"
 
 const char *pg_json__quote_byte(char buf[16], unsigned char c)
 {
@@ -17,13 +16,25 @@ const char *pg_json__quote_byte(char buf[16], unsigned char c)
     return buf;
 }
 
+int pg_json__fail(pg_error *err, int code, uint64_t off, const char *fmt, ...)
+{
+    char msg[PG_ERROR_MESSAGE_MAX];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pg_error_clear(err);
+    pg_error_set(err, code, "%s", msg);
+    pg_error_at_offset(err, off);
+    return code;
+}
+
 int pg_json__err_unexpected(pg_error *err, uint64_t off, unsigned char c, const char *expected)
 {
     char q[16];
 
-    pg_error_set(err, PG_ESYNTAX, "unexpected %s: %s", pg_json__quote_byte(q, c), expected);
-    pg_error_at_offset(err, off);
-    return PG_ESYNTAX;
+    return pg_json__fail(err, PG_ESYNTAX, off, "unexpected %s: %s", pg_json__quote_byte(q, c), expected);
 }
 
 int pg_json__err_utf8(pg_error *err, uint64_t off, unsigned char lead, unsigned pos, unsigned char c)
@@ -48,43 +59,19 @@ int pg_json__err_utf8(pg_error *err, uint64_t off, unsigned char lead, unsigned 
     } else {
         why = "is out of place";
     }
-    pg_error_set(err, PG_ESYNTAX, "invalid UTF-8: byte 0x%02x %s", c, why);
-    pg_error_at_offset(err, off);
-    return PG_ESYNTAX;
+    return pg_json__fail(err, PG_ESYNTAX, off, "invalid UTF-8: byte 0x%02x %s", c, why);
 }
 
 int pg_json__err_depth(pg_error *err, uint64_t off, unsigned max_depth)
 {
-    pg_error_set(err, PG_ELIMIT,
-                 "nesting too deep: more than %u levels of arrays and objects (limit max_depth)",
-                 max_depth);
-    pg_error_at_offset(err, off);
-    return PG_ELIMIT;
+    return pg_json__fail(err, PG_ELIMIT, off,
+                         "nesting too deep: more than %u levels of arrays and objects (limit max_depth)",
+                         max_depth);
 }
 
 int pg_json__err_string_limit(pg_error *err, uint64_t off, uint64_t str_start, size_t max_string)
 {
-    pg_error_set(err, PG_ELIMIT,
-                 "string too long: the string started at byte %llu exceeds %zu bytes (limit max_string)",
-                 (unsigned long long)str_start, max_string);
-    pg_error_at_offset(err, off);
-    return PG_ELIMIT;
-}
-
-int pg_json__reserve(char **buf, size_t *cap, size_t need)
-{
-    size_t n;
-    char *nb;
-
-    if (need <= *cap)
-        return 0;
-    n = *cap ? *cap : 256;
-    while (n < need)
-        n = n > SIZE_MAX / 2 ? need : n * 2;
-    nb = pg_realloc(*buf, n);
-    if (!nb)
-        return PG_ENOMEM;
-    *buf = nb;
-    *cap = n;
-    return 0;
+    return pg_json__fail(err, PG_ELIMIT, off,
+                         "string too long: the string started at byte %llu exceeds %zu bytes (limit max_string)",
+                         (unsigned long long)str_start, max_string);
 }

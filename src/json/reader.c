@@ -18,11 +18,14 @@
 #include "json_internal.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/buf.h"
+#include "util/grow.h"
+#include "util/quote.h"
+#include "util/utf8.h"
 
 /* MARK: state ------------------------------------------------------------- */
 
@@ -61,9 +64,6 @@ enum number_state {
 };
 
 #define NO_WATCH UINT_MAX
-/* Keeps NO_WATCH out of reach of any depth. */
-#define MAX_DEPTH_CAP (UINT_MAX - 2u)
-#define STACK_START 32u
 /* UTF-16 input is transcoded in blocks of this many bytes, so the transcode
  * buffer is constant-size whatever the caller's chunk size. */
 #define U16_BLOCK 16384u
@@ -86,18 +86,25 @@ struct pg_json_reader {
     unsigned char *tbuf;
 
     /* Absolute offset (in the UTF-8 text) of the first byte of the chunk
-     * core() is reading; after it returns, the bytes consumed so far. */
+     * core() is reading; after it returns, the bytes consumed so far. It
+     * starts at `origin` (0, or where pg_json_decode's buffer sits in its
+     * document); `utf8_only` turns UTF-16 detection off (pg_json_decode). */
     uint64_t base;
+    uint64_t origin;
+    int utf8_only;
 
     /* Syntax: the state to resume in and the stack of open containers.
      * kind[d] is 1 for an object, 0 for an array, open_at[d] the offset of
      * its '{' / '[' (for "truncated inside the object started at ..."),
-     * for d in 1..depth. */
+     * for d in 1..depth. The hot path pushes without a check until depth
+     * reaches push_limit (the arrays' end or max_depth, whichever is lower). */
     int state;
     unsigned depth;
-    unsigned stack_cap;
+    unsigned push_limit;
     uint8_t *kind;
     uint64_t *open_at;
+    size_t kind_cap;
+    size_t open_cap;
     pg_json_type top_type;
 
     /* --- partial state of a token cut by the end of a chunk --- */
@@ -108,8 +115,8 @@ struct pg_json_reader {
     uint32_t ucs;        /* \uXXXX: value of the digits read so far */
     uint32_t high;       /* a high surrogate waiting for its low half, or 0 */
     unsigned utf8_need;  /* UTF-8: continuation bytes still expected */
-    uint8_t utf8_lo;     /* ... allowed range of the next one */
-    uint8_t utf8_hi;
+    unsigned char utf8_lo; /* ... allowed range of the next one */
+    unsigned char utf8_hi;
     uint8_t utf8_lead;   /* ... the lead byte (for the error message) */
     unsigned utf8_pos;   /* ... index of the next byte in the sequence */
     int num_state;       /* enum number_state */
@@ -119,9 +126,7 @@ struct pg_json_reader {
     unsigned lit_pos;    /* bytes of it matched so far */
 
     /* --- the top-level object --- */
-    char *key; /* decoded current key, NUL-terminated, may hold NUL */
-    size_t key_len;
-    size_t key_cap;
+    pg_buf key; /* decoded current key, NUL-terminated, may hold NUL */
     pg_json_capture mode; /* what top_key asked for the current member */
 
     /* --- capture --- The hot loop only compares depth with these two:
@@ -135,9 +140,8 @@ struct pg_json_reader {
     long cap_index;
     uint64_t cap_start;                /* offset of the captured value */
     const unsigned char *cap_from;     /* its first byte in the current chunk */
-    char *cap_buf;                     /* bytes from earlier chunks (reused) */
-    size_t cap_len;
-    size_t cap_cap;
+    pg_buf cap;                        /* bytes from earlier chunks (reused) */
+    int delivering_copy;               /* the value callback's raw is cap.ptr */
     int elements;                      /* inside an array read element by element */
     long elem_index;
 
@@ -173,40 +177,13 @@ static int is_string_state(int st)
     return st >= S_STRING && st <= S_STR_UTF8;
 }
 
-static int set_error(pg_json_reader *r, int code, uint64_t off, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static int set_error(pg_json_reader *r, int code, uint64_t off, const char *fmt, ...)
-{
-    va_list ap;
-
-    r->err.code = code;
-    va_start(ap, fmt);
-    vsnprintf(r->err.message, sizeof r->err.message, fmt, ap);
-    va_end(ap);
-    pg_error_at_offset(&r->err, off);
-    return code;
-}
-
-static int nomem(pg_json_reader *r)
-{
-    pg_error_clear(&r->err);
-    return pg_error_set(&r->err, PG_ENOMEM, "out of memory in the JSON reader");
-}
+/* Every error of the state machine goes to r->err (the reader is then
+ * stuck on it), with the offset of the offending byte. */
+#define set_error(r, ...) pg_json__fail(&(r)->err, __VA_ARGS__)
 
 static int key_put(pg_json_reader *r, const void *src, size_t n)
 {
-    if (n == 0)
-        return 0;
-    /* +1: the key is handed out NUL-terminated. */
-    if (pg_json__reserve(&r->key, &r->key_cap, r->key_len + n + 1))
-        return nomem(r);
-    memcpy(r->key + r->key_len, src, n);
-    r->key_len += n;
-    return 0;
+    return n ? pg_buf_add(&r->key, src, n, &r->err) : 0;
 }
 
 /*
@@ -219,6 +196,7 @@ static int key_put(pg_json_reader *r, const void *src, size_t n)
 static int check_limits(pg_json_reader *r, uint64_t upto, int in_string)
 {
     uint64_t s_bad = UINT64_MAX, c_bad = UINT64_MAX;
+    char quoted[120];
 
     if (in_string && upto - r->str_start - 1 > r->lim.max_string)
         s_bad = r->str_start + 1 + r->lim.max_string;
@@ -226,67 +204,63 @@ static int check_limits(pg_json_reader *r, uint64_t upto, int in_string)
         c_bad = r->cap_start + r->lim.max_capture;
     if (s_bad == UINT64_MAX && c_bad == UINT64_MAX)
         return 0;
-    if (s_bad <= c_bad) {
-        pg_error_clear(&r->err);
+    if (s_bad <= c_bad)
         return pg_json__err_string_limit(&r->err, s_bad, r->str_start, r->lim.max_string);
-    }
-    pg_error_clear(&r->err);
+    pg_quote_fixed(quoted, sizeof quoted, pg_buf_cstr(&r->key), r->key.len);
     if (r->cap_index >= 0)
         return set_error(r, PG_ELIMIT, c_bad,
-                         "value too large: element %ld of \"%.*s\" (started at byte %llu) exceeds "
+                         "value too large: element %ld of %s (started at byte %llu) exceeds "
                          "%zu bytes (limit max_capture)",
-                         r->cap_index, (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
-                         (unsigned long long)r->cap_start, r->lim.max_capture);
+                         r->cap_index, quoted, (unsigned long long)r->cap_start, r->lim.max_capture);
     return set_error(r, PG_ELIMIT, c_bad,
-                     "value too large: the value of \"%.*s\" (started at byte %llu) exceeds %zu "
+                     "value too large: the value of %s (started at byte %llu) exceeds %zu "
                      "bytes (limit max_capture)",
-                     (int)(r->key_len > 80 ? 80 : r->key_len), r->key,
-                     (unsigned long long)r->cap_start, r->lim.max_capture);
+                     quoted, (unsigned long long)r->cap_start, r->lim.max_capture);
 }
 
-/* The 513th '[' (by default): grow the stack or fail with the depth limit. */
-static int grow_stack(pg_json_reader *r, uint64_t off)
+/* depth reached push_limit: fail with the depth limit (the 513th '[' by
+ * default), or grow the stack. */
+static int grow_stack(pg_json_reader *r, unsigned depth, uint64_t off)
 {
-    unsigned ncap;
-    uint8_t *nk;
-    uint64_t *no;
+    size_t n;
 
-    if (r->stack_cap >= r->lim.max_depth) {
-        pg_error_clear(&r->err);
+    if (depth >= r->lim.max_depth)
         return pg_json__err_depth(&r->err, off, r->lim.max_depth);
-    }
-    ncap = r->stack_cap > r->lim.max_depth / 2 ? r->lim.max_depth : r->stack_cap * 2;
-    nk = pg_realloc(r->kind, (size_t)ncap + 1);
-    if (!nk)
-        return nomem(r);
-    r->kind = nk;
-    no = pg_realloc(r->open_at, ((size_t)ncap + 1) * sizeof *no);
-    if (!no)
-        return nomem(r);
-    r->open_at = no;
-    r->stack_cap = ncap;
+    if (PG_GROW(r->kind, r->kind_cap, (size_t)depth + 2, &r->err) != 0 ||
+        PG_GROW(r->open_at, r->open_cap, (size_t)depth + 2, &r->err) != 0)
+        return r->err.code;
+    n = (r->kind_cap < r->open_cap ? r->kind_cap : r->open_cap) - 1;
+    r->push_limit = n < r->lim.max_depth ? (unsigned)n : r->lim.max_depth;
     return 0;
 }
 
 /* MARK: capture hooks (off the hot path) ---------------------------------- */
+
+/* The callbacks' error record: cleared before, completed after (a handler
+ * that fails without a message still stops the reader with one). */
+static int handler_result(pg_json_reader *r, int rc, const char *which)
+{
+    if (rc == 0)
+        return 0;
+    if (rc > 0)
+        rc = PG_EINTERNAL;
+    if (!r->err.message[0])
+        pg_error_set(&r->err, rc, "the %s handler stopped the reader (code %d)", which, rc);
+    r->err.code = rc;
+    return rc;
+}
 
 /* A key of the top-level object is complete: ask the caller about it. */
 static int on_top_key(pg_json_reader *r, uint64_t off)
 {
     pg_json_capture mode = PG_JSON_SKIP;
 
-    if (pg_json__reserve(&r->key, &r->key_cap, r->key_len + 1))
-        return nomem(r);
-    r->key[r->key_len] = '\0';
     if (r->h.top_key)
-        mode = r->h.top_key(r->h.ctx, r->key, r->key_len);
-    if (mode != PG_JSON_SKIP && mode != PG_JSON_VALUE && mode != PG_JSON_ELEMENTS) {
-        pg_error_clear(&r->err);
-        return set_error(r, PG_EINTERNAL, off, "top_key returned an unknown capture mode %d",
-                         (int)mode);
-    }
+        mode = r->h.top_key(r->h.ctx, pg_buf_cstr(&r->key), r->key.len);
+    if (mode != PG_JSON_SKIP && mode != PG_JSON_VALUE && mode != PG_JSON_ELEMENTS)
+        return set_error(r, PG_EINTERNAL, off, "top_key returned an unknown capture mode %d", (int)mode);
     r->mode = mode;
-    r->start_watch = mode == PG_JSON_SKIP ? NO_WATCH : 1u;
+    r->start_watch = mode == PG_JSON_SKIP && !r->h.member_type ? NO_WATCH : 1u;
     return 0;
 }
 
@@ -303,7 +277,7 @@ static void begin_capture(pg_json_reader *r, const unsigned char *p, uint64_t of
     r->cap_index = index;
     r->cap_start = off;
     r->cap_from = p;
-    r->cap_len = 0;
+    pg_buf_reset(&r->cap);
 }
 
 /* A key at depth idx_lo or idx_lo + 1 of a captured element (off: its quote). */
@@ -319,13 +293,22 @@ static void index_key(pg_json_reader *r, unsigned level, uint64_t off)
 }
 
 /* A value starts at depth == start_watch (p: its first byte). */
-static void on_value_start(pg_json_reader *r, unsigned depth, const unsigned char *p, uint64_t off)
+static int on_value_start(pg_json_reader *r, unsigned depth, const unsigned char *p, uint64_t off)
 {
     if (depth == 0) {
         r->top_type = type_of(*p);
         r->start_watch = NO_WATCH;
     } else if (depth == 1) {
         r->start_watch = NO_WATCH;
+        if (r->h.member_type) {
+            pg_error_clear(&r->err);
+            if (handler_result(r, r->h.member_type(r->h.ctx, pg_buf_cstr(&r->key), r->key.len, type_of(*p), off,
+                                                   &r->err),
+                               "member_type"))
+                return r->err.code;
+        }
+        if (r->mode == PG_JSON_SKIP)
+            return 0;
         if (r->mode == PG_JSON_ELEMENTS && *p == '[') {
             r->elements = 1;
             r->elem_index = 0;
@@ -338,6 +321,7 @@ static void on_value_start(pg_json_reader *r, unsigned depth, const unsigned cha
     } else {
         begin_capture(r, p, off, depth, r->elem_index);
     }
+    return 0;
 }
 
 /* Hand a complete captured value to the caller (vend: just past it). */
@@ -351,33 +335,27 @@ static int deliver(pg_json_reader *r, const unsigned char *vend, uint64_t end_of
     rc = check_limits(r, end_off, 0);
     if (rc)
         return rc;
-    if (r->cap_len == 0) {
+    if (r->cap.len == 0) {
         /* The whole value is in this chunk: no copy. */
         raw = (const char *)r->cap_from;
         n = tail;
     } else {
-        if (pg_json__reserve(&r->cap_buf, &r->cap_cap, r->cap_len + tail))
-            return nomem(r);
-        memcpy(r->cap_buf + r->cap_len, r->cap_from, tail);
-        raw = r->cap_buf;
-        n = r->cap_len + tail;
+        if ((rc = pg_buf_add(&r->cap, r->cap_from, tail, &r->err)) != 0)
+            return rc;
+        raw = r->cap.ptr;
+        n = r->cap.len;
+        r->delivering_copy = 1;
     }
     r->capturing = 0;
-    r->cap_len = 0;
-    if (!r->h.value) {
-        r->idx_lo = NO_WATCH;
-        return 0;
+    if (r->h.value) {
+        pg_error_clear(&r->err);
+        rc = handler_result(r, r->h.value(r->h.ctx, pg_buf_cstr(&r->key), r->key.len, r->cap_index, raw, n,
+                                          r->cap_start, &r->err),
+                            "value");
     }
-    pg_error_clear(&r->err);
-    rc = r->h.value(r->h.ctx, r->key, r->key_len, r->cap_index, raw, n, r->cap_start, &r->err);
+    r->delivering_copy = 0;
     r->idx_lo = NO_WATCH;
-    if (rc == 0)
-        return 0;
-    if (rc > 0)
-        rc = PG_EINTERNAL;
-    if (!r->err.message[0])
-        pg_error_set(&r->err, rc, "the value handler stopped the reader (code %d)", rc);
-    r->err.code = rc;
+    pg_buf_reset(&r->cap);
     return rc;
 }
 
@@ -404,16 +382,9 @@ static int on_value_end(pg_json_reader *r, unsigned depth, const unsigned char *
         r->end_watch = 0;
         if (r->h.elements_end) {
             pg_error_clear(&r->err);
-            rc = r->h.elements_end(r->h.ctx, r->key, r->key_len, r->elem_index, &r->err);
-            if (rc != 0) {
-                if (rc > 0)
-                    rc = PG_EINTERNAL;
-                if (!r->err.message[0])
-                    pg_error_set(&r->err, rc, "the elements_end handler stopped the reader (code %d)",
-                                 rc);
-                r->err.code = rc;
-                return rc;
-            }
+            return handler_result(
+                r, r->h.elements_end(r->h.ctx, pg_buf_cstr(&r->key), r->key.len, r->elem_index, &r->err),
+                "elements_end");
         }
     }
     return 0;
@@ -435,7 +406,6 @@ static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
 {
     char q[16];
 
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
                      "invalid escape: unexpected %s after '\\' in the string started at byte %llu: "
                      "expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
@@ -444,7 +414,6 @@ static int err_escape(pg_json_reader *r, uint64_t off, unsigned char c)
 
 static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint32_t unit)
 {
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, off,
                      "invalid string: %s \\u%04X in the string started at byte %llu "
                      "(a high surrogate \\uD800-\\uDBFF must be followed by a low one "
@@ -476,7 +445,6 @@ static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint
 /* Fail with a syntax error from pg_json__err_* (written into r->err). */
 #define FAIL(expr)                                                                                 \
     do {                                                                                           \
-        pg_error_clear(&r->err);                                                                   \
         rc = (expr);                                                                               \
         goto failed;                                                                               \
     } while (0)
@@ -484,7 +452,6 @@ static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint
 #define FAIL_S(expr)                                                                               \
     do {                                                                                           \
         in_string = 1;                                                                             \
-        pg_error_clear(&r->err);                                                                   \
         rc = (expr);                                                                               \
         goto failed;                                                                               \
     } while (0)
@@ -497,8 +464,8 @@ static int err_surrogate(pg_json_reader *r, uint64_t off, const char *what, uint
 
 #define PUSH(k)                                                                                    \
     do {                                                                                           \
-        if (depth == r->stack_cap) {                                                               \
-            CHECK(grow_stack(r, ABS(p)));                                                          \
+        if (depth == r->push_limit) {                                                              \
+            CHECK(grow_stack(r, depth, ABS(p)));                                                   \
             kind = r->kind;                                                                        \
         }                                                                                          \
         depth++;                                                                                   \
@@ -571,7 +538,7 @@ array_first:
 
 value:
     if (depth == r->start_watch)
-        on_value_start(r, depth, p, ABS(p));
+        CHECK(on_value_start(r, depth, p, ABS(p)));
     c = *p;
     switch (pg_json__class[c]) {
     case PG_JC_QUOTE:
@@ -622,7 +589,7 @@ key:
     /* Keys at depth 1 are the top-level object's: the caller sees them. */
     decode = depth == 1;
     if (decode)
-        r->key_len = 0;
+        pg_buf_reset(&r->key);
     goto string_open;
 
 colon:
@@ -707,7 +674,6 @@ string_body:
     if (c < 0x20) {
         char q[16];
         in_string = 1;
-        pg_error_clear(&r->err);
         rc = set_error(r, PG_ESYNTAX, ABS(p),
                        "unexpected %s in the string started at byte %llu: control "
                        "characters must be escaped in strings (\\n, \\t, \\u0000, ...)",
@@ -715,12 +681,10 @@ string_body:
         goto failed;
     }
     /* c >= 0x80: a multi-byte UTF-8 character. */
-    if (!pg_json__utf8[c].need)
+    r->utf8_need = pg_utf8_lead((unsigned char)c, &r->utf8_lo, &r->utf8_hi);
+    if (!r->utf8_need)
         FAIL_S(pg_json__err_utf8(&r->err, ABS(p), (unsigned char)c, 0, (unsigned char)c));
     r->utf8_lead = (uint8_t)c;
-    r->utf8_need = pg_json__utf8[c].need;
-    r->utf8_lo = pg_json__utf8[c].lo;
-    r->utf8_hi = pg_json__utf8[c].hi;
     r->utf8_pos = 1;
     p++;
 utf8_cont:
@@ -767,7 +731,6 @@ hex:
         if (c == 0xff) {
             char q[16];
             in_string = 1;
-            pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
                            "invalid \\u escape: unexpected %s in the string started at byte %llu: "
                            "expected 4 hex digits after \\u",
@@ -792,7 +755,7 @@ hex:
                                    r->high);
                 goto failed;
             }
-            n = pg_json__put_utf8(out, 0x10000u + ((r->high - 0xD800u) << 10) + (u - 0xDC00u));
+            n = (unsigned)pg_utf8_encode(PG_JSON_PAIR(r->high, u), out);
             r->high = 0;
         } else if (PG_JSON_IS_HIGH(u)) {
             r->high = u;
@@ -802,7 +765,7 @@ hex:
             rc = err_surrogate(r, esc_at, "lone low surrogate", u);
             goto failed;
         } else {
-            n = pg_json__put_utf8(out, u);
+            n = (unsigned)pg_utf8_encode(u, out);
         }
         if (decode)
             CHECK(key_put(r, out, n));
@@ -936,7 +899,6 @@ literal_body:
             SUSPEND(S_LITERAL);
         if (*p != (unsigned char)r->lit[r->lit_pos]) {
             char q[16];
-            pg_error_clear(&r->err);
             rc = set_error(r, PG_ESYNTAX, ABS(p),
                            "unexpected %s: expected the literal %s (started at byte %llu)",
                            pg_json__quote_byte(q, *p), r->lit,
@@ -960,15 +922,8 @@ suspend:
     /* Raw key bytes since seg (escape states have already emitted theirs). */
     if (decode && (state == S_STRING || state == S_STR_UTF8))
         CHECK(key_put(r, seg, (size_t)(end - seg)));
-    if (r->capturing) {
-        size_t n = (size_t)(end - r->cap_from);
-        if (pg_json__reserve(&r->cap_buf, &r->cap_cap, r->cap_len + n)) {
-            rc = nomem(r);
-            goto failed;
-        }
-        memcpy(r->cap_buf + r->cap_len, r->cap_from, n);
-        r->cap_len += n;
-    }
+    if (r->capturing)
+        CHECK(pg_buf_add(&r->cap, r->cap_from, (size_t)(end - r->cap_from), &r->err));
     r->base = ABS(end);
     return 0;
 
@@ -1006,7 +961,6 @@ static int copy_error(const pg_json_reader *r, pg_error *err)
 static int fail_u16(pg_json_reader *r, int bad, uint32_t unit)
 {
     r->failed = 1;
-    pg_error_clear(&r->err);
     if (bad == PG_U16_LONE_LOW)
         return set_error(r, PG_ESYNTAX, r->base,
                          "invalid UTF-16: low surrogate 0x%04X without a high surrogate before it "
@@ -1055,7 +1009,7 @@ static int detect(pg_json_reader *r, int at_end)
             return 0;
         if (n == 3 && b[2] == 0xBF)
             enc = PG_JSON_UTF8_BOM;
-    } else if (b[0] == 0xFF || b[0] == 0xFE) {
+    } else if (!r->utf8_only && (b[0] == 0xFF || b[0] == 0xFE)) {
         if (n < 2 && !at_end)
             return 0;
         if (n == 2 && b[0] == 0xFF && b[1] == 0xFE)
@@ -1070,13 +1024,13 @@ static int detect(pg_json_reader *r, int at_end)
     r->enc = enc;
     /* Offsets count the BOM as the 3 bytes of U+FEFF in UTF-8, in every
      * encoding: offsets are positions in the UTF-8 text the core reads. */
-    r->base = 3;
+    r->base = r->origin + 3;
     if (enc != PG_JSON_UTF8_BOM) {
         r->u16.big_endian = enc == PG_JSON_UTF16BE_BOM;
         r->tbuf = pg_malloc(PG_JSON_U16_OUT(U16_BLOCK));
         if (!r->tbuf) {
             r->failed = 1;
-            return nomem(r);
+            return pg_error_oom(&r->err);
         }
     }
     return 1;
@@ -1100,43 +1054,67 @@ int pg_json_reader_capture_keys(const pg_json_reader *r, const pg_json_key_pos *
     return 0;
 }
 
-pg_json_reader *pg_json_reader_new(const pg_json_handler *handler, const pg_json_limits *limits)
+int pg_json_reader_take_capture(pg_json_reader *r, char **buf)
 {
-    pg_json_reader *r = pg_calloc(1, sizeof *r);
+    if (!r->delivering_copy)
+        return -1;
+    *buf = pg_buf_detach(&r->cap, NULL);
+    r->delivering_copy = 0;
+    return 0;
+}
 
-    if (!r)
-        return NULL;
+int pg_json_reader_new(pg_json_reader **out, const pg_json_handler *handler, const pg_json_limits *limits,
+                       pg_error *err)
+{
+    pg_json_reader *r = NULL;
+    int rc;
+
+    *out = NULL;
+    if (limits && limits->max_depth > PG_JSON_MAX_DEPTH_CEILING)
+        return pg_error_set(err, PG_EUSAGE,
+                            "a nesting limit (max_depth) of %u is above the most plangate reads, %u levels",
+                            limits->max_depth, PG_JSON_MAX_DEPTH_CEILING);
+    if (!(r = pg_calloc(1, sizeof *r)))
+        return pg_error_oom(err);
     r->idx_lo = NO_WATCH;
-    r->idx = pg_calloc(PG_JSON_MAX_INDEXED_KEYS, sizeof *r->idx);
-    if (!r->idx) {
-        pg_free(r);
-        return NULL;
-    }
+    pg_buf_init(&r->key, 0);
+    pg_buf_init(&r->cap, 0);
     if (handler)
         r->h = *handler;
     if (limits)
         r->lim = *limits;
     if (r->lim.max_depth == 0)
         r->lim.max_depth = PG_JSON_DEFAULT_MAX_DEPTH;
-    if (r->lim.max_depth > MAX_DEPTH_CAP)
-        r->lim.max_depth = MAX_DEPTH_CAP;
     if (r->lim.max_string == 0)
         r->lim.max_string = PG_JSON_DEFAULT_MAX_STRING;
     if (r->lim.max_capture == 0)
         r->lim.max_capture = PG_JSON_DEFAULT_MAX_CAPTURE;
-    r->stack_cap = r->lim.max_depth < STACK_START ? r->lim.max_depth : STACK_START;
-    r->kind = pg_malloc((size_t)r->stack_cap + 1);
-    r->open_at = pg_malloc(((size_t)r->stack_cap + 1) * sizeof *r->open_at);
-    if (!r->kind || !r->open_at) {
-        pg_json_reader_free(r);
-        return NULL;
+    if (!(r->idx = pg_calloc(PG_JSON_MAX_INDEXED_KEYS, sizeof *r->idx))) {
+        rc = pg_error_oom(err);
+        goto fail;
+    }
+    /* The first frames: depth 0 (the document) and a few levels below it. */
+    if ((rc = grow_stack(r, 0, 0)) != 0) {
+        pg_error_copy(err, &r->err);
+        goto fail;
     }
     r->kind[0] = 0;
     r->open_at[0] = 0;
     r->state = S_TOP;
     r->start_watch = 0;
     r->end_watch = 0;
-    return r;
+    *out = r;
+    return 0;
+fail:
+    pg_json_reader_free(r);
+    return rc;
+}
+
+void pg_json__reader_origin(pg_json_reader *r, uint64_t origin, int utf8_only)
+{
+    r->origin = origin;
+    r->base = origin;
+    r->utf8_only = utf8_only;
 }
 
 void pg_json_reader_free(pg_json_reader *r)
@@ -1146,8 +1124,8 @@ void pg_json_reader_free(pg_json_reader *r)
     pg_free(r->kind);
     pg_free(r->open_at);
     pg_free(r->tbuf);
-    pg_free(r->key);
-    pg_free(r->cap_buf);
+    pg_buf_dispose(&r->key);
+    pg_buf_dispose(&r->cap);
     pg_free(r->idx);
     pg_free(r);
 }
@@ -1177,7 +1155,6 @@ int pg_json_feed(pg_json_reader *r, const char *buf, size_t len, pg_error *err)
 
 static int truncated(pg_json_reader *r, const char *what, uint64_t at)
 {
-    pg_error_clear(&r->err);
     return set_error(r, PG_ESYNTAX, r->base,
                      "unexpected end of input: the JSON is truncated (inside %s started at byte %llu)",
                      what, (unsigned long long)at);
@@ -1193,13 +1170,11 @@ static int finish(pg_json_reader *r)
             return rc;
     }
     if (r->u16.have_byte) {
-        pg_error_clear(&r->err);
         return set_error(r, PG_ESYNTAX, r->base,
                          "unexpected end of input: the UTF-16 text ends in the middle of a code unit "
                          "(an odd number of bytes)");
     }
     if (r->u16.high) {
-        pg_error_clear(&r->err);
         return set_error(r, PG_ESYNTAX, r->base,
                          "unexpected end of input: the UTF-16 text ends with the high surrogate "
                          "0x%04X of an incomplete pair",
@@ -1217,8 +1192,7 @@ static int finish(pg_json_reader *r)
     case S_DONE:
         return 0;
     case S_TOP:
-        pg_error_clear(&r->err);
-        if (r->base == 0 || (r->base == 3 && r->enc != PG_JSON_UTF8))
+        if (r->base == r->origin || (r->base == r->origin + 3 && r->enc != PG_JSON_UTF8))
             return set_error(r, PG_ESYNTAX, r->base, "empty input: expected a JSON value");
         return set_error(r, PG_ESYNTAX, r->base,
                          "empty input: only whitespace, expected a JSON value");

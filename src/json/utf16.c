@@ -8,6 +8,8 @@
  */
 #include "json_internal.h"
 
+#include "util/utf8.h"
+
 size_t pg_json__u16_transcode(pg_json__u16 *s, const unsigned char *in, size_t n,
                               unsigned char *out, int *bad, uint32_t *unit)
 {
@@ -43,7 +45,7 @@ size_t pg_json__u16_transcode(pg_json__u16 *s, const unsigned char *in, size_t n
                 *unit = s->high;
                 break;
             }
-            o += pg_json__put_utf8(o, 0x10000u + ((s->high - 0xD800u) << 10) + (u - 0xDC00u));
+            o += pg_utf8_encode(PG_JSON_PAIR(s->high, u), o);
             s->high = 0;
         } else if (PG_JSON_IS_HIGH(u)) {
             s->high = u;
@@ -52,7 +54,7 @@ size_t pg_json__u16_transcode(pg_json__u16 *s, const unsigned char *in, size_t n
             *unit = u;
             break;
         } else {
-            o += pg_json__put_utf8(o, u);
+            o += pg_utf8_encode(u, o);
         }
     }
     return (size_t)(o - out);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "plan/shape.h"
+
 static const char *const action_names[PG_ACTION_COUNT_] = {
     "no-op", "create", "read", "update", "delete", "replace", "forget", "unknown",
 };
@@ -26,52 +28,44 @@ int pg_action_from_name(const char *name)
     return -1;
 }
 
-static int is_str(const json_t *v, const char *s)
+static int is_word(const pg_action_word *w, const char *s)
 {
-    return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
+    return w->len == strlen(s) && memcmp(w->s, s, w->len) == 0;
 }
 
-pg_action pg_action_normalise(const json_t *actions, pg_replace_order *order_out, int *destructive_out)
+pg_action pg_plan__normalise_words(const pg_action_word *w, size_t n, pg_replace_order *order_out,
+                                   int *destructive_out)
 {
-    size_t n, i;
-    int has_delete = 0;
     pg_action a = PG_ACTION_UNKNOWN;
     pg_replace_order order = PG_REPLACE_NONE;
-    const json_t *a0, *a1;
+    int has_delete = 0;
+    size_t i;
 
-    if (!json_is_array(actions))
-        goto out_unknown;
-    n = json_array_size(actions);
-    for (i = 0; i < n; i++) {
-        if (!json_is_string(json_array_get(actions, i)))
-            goto out_unknown;
-        if (is_str(json_array_get(actions, i), "delete"))
+    for (i = 0; i < n; i++)
+        if (is_word(&w[i], "delete"))
             has_delete = 1;
-    }
-    a0 = json_array_get(actions, 0);
-    a1 = json_array_get(actions, 1);
     if (n == 1) {
-        if (is_str(a0, "no-op"))
+        if (is_word(&w[0], "no-op"))
             a = PG_ACTION_NOOP;
-        else if (is_str(a0, "create"))
+        else if (is_word(&w[0], "create"))
             a = PG_ACTION_CREATE;
-        else if (is_str(a0, "read"))
+        else if (is_word(&w[0], "read"))
             a = PG_ACTION_READ;
-        else if (is_str(a0, "update"))
+        else if (is_word(&w[0], "update"))
             a = PG_ACTION_UPDATE;
-        else if (is_str(a0, "delete"))
+        else if (is_word(&w[0], "delete"))
             a = PG_ACTION_DELETE;
-        else if (is_str(a0, "forget"))
+        else if (is_word(&w[0], "forget"))
             a = PG_ACTION_FORGET;
     } else if (n == 2) {
-        if (is_str(a0, "delete") && is_str(a1, "create")) {
+        if (is_word(&w[0], "delete") && is_word(&w[1], "create")) {
             a = PG_ACTION_REPLACE;
             order = PG_REPLACE_DELETE_BEFORE_CREATE;
-        } else if (is_str(a0, "create") && is_str(a1, "delete")) {
+        } else if (is_word(&w[0], "create") && is_word(&w[1], "delete")) {
             a = PG_ACTION_REPLACE;
             order = PG_REPLACE_CREATE_BEFORE_DESTROY;
-        } else if ((is_str(a0, "forget") && is_str(a1, "create")) ||
-                   (is_str(a0, "create") && is_str(a1, "forget"))) {
+        } else if ((is_word(&w[0], "forget") && is_word(&w[1], "create")) ||
+                   (is_word(&w[0], "create") && is_word(&w[1], "forget"))) {
             /* OpenTofu's ["forget","create"] and Terraform's ["create","forget"]:
              * the old object leaves state but is not destroyed (SPEC §2). */
             a = PG_ACTION_FORGET;
@@ -80,11 +74,33 @@ pg_action pg_action_normalise(const json_t *actions, pg_replace_order *order_out
     if (order_out)
         *order_out = order;
     if (destructive_out)
-        *destructive_out = a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE ||
-                           (a == PG_ACTION_UNKNOWN && has_delete);
+        *destructive_out = a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE || (a == PG_ACTION_UNKNOWN && has_delete);
     return a;
+}
 
-out_unknown:
+pg_action pg_action_normalise(const json_t *actions, pg_replace_order *order_out, int *destructive_out)
+{
+    pg_action_word w[PG_ACTION_MAX_WORDS];
+    size_t n, i;
+    int has_delete = 0, plain = json_is_array(actions);
+
+    n = json_array_size(actions);
+    for (i = 0; plain && i < n; i++) {
+        const json_t *v = json_array_get(actions, i);
+        if (!json_is_string(v)) {
+            plain = 0;
+        } else {
+            has_delete |= strcmp(json_string_value(v), "delete") == 0;
+            if (i < PG_ACTION_MAX_WORDS) {
+                w[i].s = json_string_value(v);
+                w[i].len = json_string_length(v);
+            }
+        }
+    }
+    if (plain && n <= PG_ACTION_MAX_WORDS)
+        return pg_plan__normalise_words(w, n, order_out, destructive_out);
+    /* Not a list of strings, or longer than any Terraform writes: unknown,
+     * destructive when it holds "delete". */
     if (order_out)
         *order_out = PG_REPLACE_NONE;
     if (destructive_out)

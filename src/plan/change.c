@@ -1,10 +1,13 @@
-/* change.c — one resource change: decode, normalise, look up by path. */
+/* change.c — one resource change: a decoded element normalised into a
+ * pg_change (the plan reader then checks it against what Terraform writes,
+ * shape.c); lookups by path and through the sensitive/unknown masks. */
 #include "plangate/plan.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/quote.h"
 
 static const char *str_member(const json_t *obj, const char *key)
 {
@@ -65,6 +68,7 @@ int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_
 {
     const json_t *change;
     const char *nul_key = NULL;
+    char q[140];
 
     memset(out, 0, sizeof *out);
     if (!json_is_object(element)) {
@@ -96,14 +100,13 @@ int pg_change_init(pg_change *out, json_t *element, pg_change_origin origin, pg_
         return PG_EPLAN;
     }
     change = json_object_get(element, "change");
-    if (!out->address || !out->type || !json_is_object(change) ||
-        !json_object_get(change, "actions")) {
+    if (!out->address || !out->type || !json_is_object(change) || !json_object_get(change, "actions")) {
         const char *missing = !out->address ? "\"address\""
                               : !out->type  ? "\"type\""
                               : !json_is_object(change) ? "\"change\""
                                                         : "\"change.actions\"";
-        pg_error_set(err, PG_EPLAN, "a resource change%s%s lacks %s",
-                     out->address ? " at " : "", out->address ? out->address : "", missing);
+        pg_error_set(err, PG_EPLAN, "a resource change%s%s lacks %s", out->address ? " at " : "",
+                     out->address ? pg_quote_str(q, sizeof q, out->address) : "", missing);
         pg_change_dispose(out);
         return PG_EPLAN;
     }
@@ -145,7 +148,10 @@ const json_t *pg_change_get(const pg_change *c, pg_side side, const pg_path_step
 }
 
 /* Terraform's masks mirror the value's shape: `true` at a node covers the
- * whole subtree, objects and arrays descend, anything else is "not set". */
+ * whole subtree, objects and arrays descend, `false` and null (and a missing
+ * node) cover nothing. A number or a string, which Terraform never writes,
+ * covers its subtree: a mask we cannot read fails closed (sensitive: never
+ * printed; unknown: may change). */
 int pg_mask_covers(const json_t *mask, const pg_path_step *steps, size_t n)
 {
     size_t i;
@@ -153,6 +159,8 @@ int pg_mask_covers(const json_t *mask, const pg_path_step *steps, size_t n)
     for (i = 0; mask; i++) {
         if (json_is_true(mask))
             return 1;
+        if (!json_is_object(mask) && !json_is_array(mask))
+            return !json_is_false(mask) && !json_is_null(mask);
         if (i == n)
             return 0;
         mask = step(mask, &steps[i]);

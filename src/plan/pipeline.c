@@ -3,6 +3,7 @@
 #include "plan/pipeline.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "plangate/alloc.h"
@@ -23,6 +24,8 @@ struct pg_pipeline {
     pthread_cond_t not_empty; /* the worker waits on it */
     pthread_cond_t not_full;  /* the reader waits on it */
     slot slots[PG_PIPELINE_SLOTS];
+    unsigned char *meta;      /* PG_PIPELINE_SLOTS × meta_size */
+    size_t meta_size;
     size_t head;              /* next slot to consume */
     size_t count;             /* queued slots */
     size_t queued_bytes;
@@ -36,15 +39,24 @@ struct pg_pipeline {
     void *ctx;
 };
 
+static atomic_ulong threads_started;
+
+unsigned long pg_pipeline_started(void)
+{
+    return atomic_load(&threads_started);
+}
+
 static void *worker(void *arg)
 {
     pg_pipeline *p = arg;
 
     pthread_mutex_lock(&p->lock);
     for (;;) {
+        size_t at;
         slot *s;
         int rc;
         pg_error err;
+        pg_pipeline_item item;
 
         while (p->count == 0 && !p->closing && !p->aborting) {
             p->worker_waiting = 1;
@@ -53,12 +65,19 @@ static void *worker(void *arg)
         }
         if (p->aborting || (p->count == 0 && p->closing))
             break;
-        s = &p->slots[p->head];
+        at = p->head;
+        s = &p->slots[at];
         /* The slot stays counted while the callback runs, so the reader
          * cannot overwrite it; the lock is released for the work itself. */
         pthread_mutex_unlock(&p->lock);
         pg_error_clear(&err);
-        rc = p->failed ? 0 : p->fn(p->ctx, s->kind, s->index, s->buf, s->len, s->offset, &err);
+        item.kind = s->kind;
+        item.index = s->index;
+        item.raw = s->buf;
+        item.len = s->len;
+        item.offset = s->offset;
+        item.meta = p->meta + at * p->meta_size;
+        rc = p->failed ? 0 : p->fn(p->ctx, &item, &err);
         if (s->cap > PG_PIPELINE_KEEP) {
             pg_free(s->buf);
             s->buf = NULL;
@@ -83,25 +102,38 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int pg_pipeline_start(pg_pipeline **out, pg_pipeline_fn fn, void *ctx, pg_error *err)
+int pg_pipeline_start(pg_pipeline **out, pg_pipeline_fn fn, void *ctx, size_t meta_size, pg_error *err)
 {
     pg_pipeline *p = pg_calloc(1, sizeof *p);
+    pthread_attr_t attr;
+    int ok;
 
     *out = NULL;
-    if (!p)
-        return pg_error_set(err, PG_ENOMEM, "out of memory");
+    if (!p || !(p->meta = pg_calloc(PG_PIPELINE_SLOTS, meta_size ? meta_size : 1))) {
+        pg_free(p);
+        return pg_error_oom(err);
+    }
+    p->meta_size = meta_size;
     p->fn = fn;
     p->ctx = ctx;
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        pg_free(p->meta);
         pg_free(p);
         return pg_error_set(err, PG_EINTERNAL, "cannot create a mutex");
     }
     pthread_cond_init(&p->not_empty, NULL);
     pthread_cond_init(&p->not_full, NULL);
-    if (pthread_create(&p->thread, NULL, worker, p) != 0) {
+    ok = pthread_attr_init(&attr) == 0;
+    if (ok) {
+        ok = pthread_attr_setstacksize(&attr, PG_PIPELINE_STACK) == 0 &&
+             pthread_create(&p->thread, &attr, worker, p) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!ok) {
         pg_pipeline_free(p);
         return pg_error_set(err, PG_EINTERNAL, "cannot start a worker thread");
     }
+    atomic_fetch_add(&threads_started, 1);
     p->started = 1;
     *out = p;
     return PG_OK;
@@ -113,15 +145,14 @@ static int worker_error(pg_pipeline *p, pg_error *err)
     return p->error.code ? p->error.code : PG_EINTERNAL;
 }
 
-int pg_pipeline_push(pg_pipeline *p, int kind, long index, const char *raw, size_t len, uint64_t offset,
-                     pg_error *err)
+int pg_pipeline_push(pg_pipeline *p, const pg_pipeline_item *item, char *owned, pg_error *err)
 {
+    size_t at, len = item->len;
     slot *s;
 
     pthread_mutex_lock(&p->lock);
     while (!p->failed &&
-           (p->count == PG_PIPELINE_SLOTS ||
-            (p->count > 0 && p->queued_bytes + len > PG_PIPELINE_BUDGET))) {
+           (p->count == PG_PIPELINE_SLOTS || (p->count > 0 && p->queued_bytes + len > PG_PIPELINE_BUDGET))) {
         if (p->worker_waiting) /* never both asleep */
             pthread_cond_signal(&p->not_empty);
         p->reader_waiting = 1;
@@ -131,25 +162,35 @@ int pg_pipeline_push(pg_pipeline *p, int kind, long index, const char *raw, size
     if (p->failed) {
         int rc = worker_error(p, err);
         pthread_mutex_unlock(&p->lock);
+        pg_free(owned);
         return rc;
     }
-    s = &p->slots[(p->head + p->count) % PG_PIPELINE_SLOTS];
+    at = (p->head + p->count) % PG_PIPELINE_SLOTS;
+    s = &p->slots[at];
     pthread_mutex_unlock(&p->lock);
 
     /* This slot is not visible to the worker until count grows: fill it unlocked. */
-    if (len && s->cap < len) {
-        char *grown = pg_realloc(s->buf, len);
-        if (!grown)
-            return pg_error_set(err, PG_ENOMEM, "out of memory (a resource change of %zu bytes)", len);
-        s->buf = grown;
+    if (owned) {
+        pg_free(s->buf);
+        s->buf = owned;
         s->cap = len;
+    } else {
+        if (len && s->cap < len) {
+            char *grown = pg_realloc(s->buf, len);
+            if (!grown)
+                return pg_error_oom(err);
+            s->buf = grown;
+            s->cap = len;
+        }
+        if (len)
+            memcpy(s->buf, item->raw, len);
     }
-    if (len)
-        memcpy(s->buf, raw, len);
     s->len = len;
-    s->kind = kind;
-    s->index = index;
-    s->offset = offset;
+    s->kind = item->kind;
+    s->index = item->index;
+    s->offset = item->offset;
+    if (p->meta_size)
+        memcpy(p->meta + at * p->meta_size, item->meta, p->meta_size);
 
     pthread_mutex_lock(&p->lock);
     p->count++;
@@ -194,5 +235,6 @@ void pg_pipeline_free(pg_pipeline *p)
     pthread_cond_destroy(&p->not_empty);
     pthread_cond_destroy(&p->not_full);
     pthread_mutex_destroy(&p->lock);
+    pg_free(p->meta);
     pg_free(p);
 }

@@ -1,31 +1,39 @@
 /* skip.c — the fast path of a big plan: most changes are no-ops of types no
  * detector or rule looks at, and are counted without being decoded. Their
- * members are found from the reader's key index (no second scan) or, when
- * there is none, by a scan with pg_json_object_next(). Anything unusual
- * falls through to the decoder, which applies every rule. */
+ * members are found from the reader's key index alone (issue 12: no second
+ * scan). A change is counted undecoded only when everything the decoder
+ * would check can be seen to hold in its raw bytes (shape.c's types, plain
+ * strings, a plain action list): anything else is decoded, so a malformed
+ * change is refused whether or not anybody wants it. */
 #include "plan/skip.h"
 
 #include <string.h>
 
+#include "plan/shape.h"
+
 /* Members looked at per object; more: decode the change. */
 #define SKIP_MAX_KEYS 32
 
+typedef struct member {
+    const char *key;
+    size_t key_len;
+    int key_has_escape;
+    const char *value; /* first byte of the value */
+    size_t value_len;  /* bytes of the value */
+    int id;            /* its pg_shape_id, or -1 when shape.c does not know it */
+} member;
+
 typedef struct member_list {
-    pg_json_member m[SKIP_MAX_KEYS];
+    member m[SKIP_MAX_KEYS];
     size_t n;
 } member_list;
 
-static int member_is(const pg_json_member *m, const char *key)
-{
-    return !m->key_has_escape && m->key_len == strlen(key) && memcmp(m->key, key, m->key_len) == 0;
-}
-
-static int is_null(const pg_json_member *m)
+static int is_null(const member *m)
 {
     return m->value_len == 4 && memcmp(m->value, "null", 4) == 0;
 }
 
-static int push(member_list *l, const pg_json_member *m)
+static int push(member_list *l, const member *m)
 {
     if (l->n == SKIP_MAX_KEYS)
         return -1;
@@ -48,29 +56,6 @@ static int has_repeat(const member_list *l)
     return 0;
 }
 
-/* MARK: members by scan ---------------------------------------------------- */
-
-static int members_by_scan(const char *raw, size_t len, member_list *top, member_list *chg)
-{
-    pg_json_member m, cm;
-    size_t pos = 0, cpos;
-    int rc, seen_change = 0;
-
-    while ((rc = pg_json_object_next(raw, len, &pos, &m)) == 1) {
-        if (push(top, &m) != 0)
-            return -1;
-        if (member_is(&m, "change") && !seen_change++) {
-            cpos = 0;
-            while ((rc = pg_json_object_next(m.value, m.value_len, &cpos, &cm)) == 1)
-                if (push(chg, &cm) != 0)
-                    return -1;
-            if (rc < 0)
-                return -1;
-        }
-    }
-    return rc < 0 ? -1 : 0;
-}
-
 /* MARK: members by index --------------------------------------------------- */
 
 static int is_ws(char c)
@@ -89,8 +74,7 @@ static const char *back_to(const char *lo, const char *q, char c)
 
 /* Member `i` of the index: its key, and its value up to where the next key
  * at its level or above begins (past the ',' and the '}' that close it). */
-static int member_at(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n, size_t i,
-                     pg_json_member *out)
+static int member_at(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n, size_t i, member *out)
 {
     const char *lo = raw, *p = raw + keys[i].offset, *end = raw + len, *q;
     size_t j;
@@ -141,10 +125,10 @@ static int member_at(const char *raw, size_t len, const pg_json_key_pos *keys, s
     return 0;
 }
 
-static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n,
-                            member_list *top, member_list *chg)
+static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n, member_list *top,
+                            member_list *chg)
 {
-    pg_json_member m;
+    member m;
     size_t i;
     int in_change = 0, seen_change = 0;
 
@@ -154,7 +138,7 @@ static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *
         if (keys[i].level == 0) {
             if (push(top, &m) != 0)
                 return -1;
-            in_change = member_is(&m, "change") && !seen_change++;
+            in_change = !m.key_has_escape && m.key_len == 6 && memcmp(m.key, "change", 6) == 0 && !seen_change++;
         } else if (in_change && push(chg, &m) != 0) {
             return -1;
         }
@@ -162,42 +146,68 @@ static int members_by_index(const char *raw, size_t len, const pg_json_key_pos *
     return 0;
 }
 
-/* MARK: the decision ------------------------------------------------------- */
+/* MARK: what the decoder would check, on raw bytes ------------------------------ */
 
-/* Normalise an action list from raw bytes: ["delete","create"] → replace.
- * -1 when it is not a plain list of strings (then: decode it). */
+/* Every member shape.c types has its type; strings hold no escape (the
+ * decoder checks those for NUL); the required ones are there. Each member
+ * gets its id. */
+static int shape_holds(member_list *l, unsigned level)
+{
+    size_t i;
+    unsigned seen = 0;
+
+    for (i = 0; i < l->n; i++) {
+        member *m = &l->m[i];
+        const pg_shape_rule *rule = m->key_has_escape ? NULL : pg_plan__shape_find(level, m->key, m->key_len);
+        unsigned t;
+        m->id = rule ? (int)(rule - pg_plan__shape) : -1;
+        if (!rule)
+            continue;
+        t = pg_plan__shape_of_raw(m->value, m->value_len);
+        if (!(t & rule->types) || (t == PG_SHAPE_STRING && memchr(m->value, '\\', m->value_len)))
+            return 0;
+        if (rule->required)
+            seen |= 1u << (rule - pg_plan__shape);
+    }
+    for (i = 0; i < pg_plan__shape_count; i++)
+        if (pg_plan__shape[i].level == level && pg_plan__shape[i].required && !(seen & (1u << i)))
+            return 0;
+    return 1;
+}
+
+/* Normalise a plain action list from raw bytes (["delete","create"] →
+ * replace): every element an action word without escapes. -1 otherwise
+ * (decode it: the decoder names what is wrong). */
 static int raw_action(const char *raw, size_t len, pg_action *out, int *destructive)
 {
-    json_t *list = json_array();
-    size_t i = 0;
+    pg_action_word w[PG_ACTION_MAX_WORDS];
     pg_replace_order order;
-    int rc = -1;
+    size_t i = 1, n = 0;
 
-    if (!list)
+    if (len < 2 || raw[0] != '[')
         return -1;
-    while (i < len && raw[i] != '[')
-        i++;
-    for (i++; i < len; i++) {
+    for (;;) {
         const char *q;
-        size_t start;
-        if (raw[i] == ']') {
-            rc = 0;
+        while (i < len && is_ws(raw[i]))
+            i++;
+        if (i >= len || raw[i] != '"' || n == PG_ACTION_MAX_WORDS)
+            return -1;
+        i++;
+        if (!(q = memchr(raw + i, '"', len - i)) || !pg_plan__action_word(raw + i, (size_t)(q - raw) - i))
+            return -1;
+        w[n].s = raw + i;
+        w[n++].len = (size_t)(q - raw) - i;
+        i = (size_t)(q - raw) + 1;
+        while (i < len && is_ws(raw[i]))
+            i++;
+        if (i + 1 == len && raw[i] == ']')
             break;
-        }
-        if (raw[i] != '"')
-            continue;
-        start = i + 1;
-        q = memchr(raw + start, '"', len - start);
-        if (!q || memchr(raw + start, '\\', (size_t)(q - raw) - start))
-            break;
-        if (json_array_append_new(list, json_stringn(raw + start, (size_t)(q - raw) - start)) != 0)
-            break;
-        i = (size_t)(q - raw);
+        if (i >= len || raw[i] != ',')
+            return -1;
+        i++;
     }
-    if (rc == 0)
-        *out = pg_action_normalise(list, &order, destructive);
-    json_decref(list);
-    return rc;
+    *out = pg_plan__normalise_words(w, n, &order, destructive);
+    return 0;
 }
 
 int pg_plan__skip_decision(const char *raw, size_t len, const pg_json_key_pos *keys, size_t n_keys,
@@ -205,40 +215,52 @@ int pg_plan__skip_decision(const char *raw, size_t len, const pg_json_key_pos *k
 {
     member_list top, chg;
     char type[256] = "";
-    const pg_json_member *actions = NULL;
+    const member *actions = NULL;
     pg_action action = PG_ACTION_UNKNOWN;
-    int destructive = 0;
+    int destructive = 0, has_address = 0;
     size_t i;
 
     top.n = 0;
     chg.n = 0;
-    if (keys) {
-        if (members_by_index(raw, len, keys, n_keys, &top, &chg) != 0)
-            return PG_SKIP_UNDECIDED;
-    } else if (members_by_scan(raw, len, &top, &chg) != 0) {
+    if (members_by_index(raw, len, keys, n_keys, &top, &chg) != 0)
         return PG_SKIP_DECODE;
-    }
-    if (has_repeat(&top) || has_repeat(&chg))
+    if (has_repeat(&top) || has_repeat(&chg) || !shape_holds(&top, PG_SHAPE_TOP) ||
+        !shape_holds(&chg, PG_SHAPE_CHANGE))
         return PG_SKIP_DECODE;
     for (i = 0; i < top.n; i++) {
-        const pg_json_member *m = &top.m[i];
-        if (member_is(m, "type")) {
-            if (m->value_len < 2 || m->value[0] != '"' || m->value_len - 2 >= sizeof type ||
-                memchr(m->value, '\\', m->value_len))
+        const member *m = &top.m[i];
+        switch (m->id) {
+        case PG_SHAPE_TYPE:
+            if (m->value_len < 3 || m->value_len - 2 >= sizeof type)
                 return PG_SKIP_DECODE;
             memcpy(type, m->value + 1, m->value_len - 2);
             type[m->value_len - 2] = '\0';
-        } else if ((member_is(m, "previous_address") || member_is(m, "deposed")) && !is_null(m)) {
-            return PG_SKIP_DECODE; /* reports list moves and deposed objects */
+            break;
+        case PG_SHAPE_ADDRESS:
+            has_address = m->value_len > 2;
+            break;
+        case PG_SHAPE_MODE:
+            if (!(m->value_len == 9 && memcmp(m->value, "\"managed\"", 9) == 0) &&
+                !(m->value_len == 6 && memcmp(m->value, "\"data\"", 6) == 0))
+                return PG_SKIP_DECODE;
+            break;
+        case PG_SHAPE_PREVIOUS_ADDRESS:
+        case PG_SHAPE_DEPOSED:
+            if (!is_null(m))
+                return PG_SKIP_DECODE; /* reports list moves and deposed objects */
+            break;
+        default:
+            break;
         }
     }
     for (i = 0; i < chg.n; i++) {
-        if (member_is(&chg.m[i], "actions"))
+        if (chg.m[i].id == PG_SHAPE_ACTIONS)
             actions = &chg.m[i];
-        else if (member_is(&chg.m[i], "importing") && !is_null(&chg.m[i]))
-            return PG_SKIP_DECODE; /* reports list imports */
+        else if ((chg.m[i].id == PG_SHAPE_IMPORTING || chg.m[i].id == PG_SHAPE_REPLACE_PATHS) && !is_null(&chg.m[i]))
+            return PG_SKIP_DECODE; /* reports list imports; paths are checked when decoded */
     }
-    if (!type[0] || !actions || raw_action(actions->value, actions->value_len, &action, &destructive) != 0)
+    if (!type[0] || !has_address || !actions ||
+        raw_action(actions->value, actions->value_len, &action, &destructive) != 0)
         return PG_SKIP_DECODE;
     if (destructive || action == PG_ACTION_UNKNOWN || filter(filter_ctx, type, action))
         return PG_SKIP_DECODE;

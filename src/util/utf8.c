@@ -12,6 +12,29 @@ size_t pg_utf8_seq_len(unsigned char lead)
     return 1;
 }
 
+unsigned pg_utf8_lead(unsigned char lead, unsigned char *lo, unsigned char *hi)
+{
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF)
+        return 1;
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        if (lead == 0xE0)
+            *lo = 0xA0;
+        else if (lead == 0xED)
+            *hi = 0x9F;
+        return 2;
+    }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        if (lead == 0xF0)
+            *lo = 0x90;
+        else if (lead == 0xF4)
+            *hi = 0x8F;
+        return 3;
+    }
+    return 0;
+}
+
 size_t pg_utf8_decode(const char *s, size_t n, uint32_t *cp, int *valid_out)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -35,4 +35,15 @@ size_t pg_utf8_cut(const char *s, size_t n, size_t max);
 /** Length of the sequence a lead byte announces (1..4), 1 for a stray byte. */
 size_t pg_utf8_seq_len(unsigned char lead);
 
+/**
+ * What a lead byte allows (RFC 3629 §4), for validators that read one byte
+ * at a time (the JSON reader, across chunks): returns how many continuation
+ * bytes follow (1..3) and the range *lo..*hi of the first one (the later ones
+ * are 0x80..0xBF); the narrow first ranges forbid overlong forms (E0, F0),
+ * encoded surrogates (ED) and code points above U+10FFFF (F4). Returns 0 for
+ * a byte that cannot start a multi-byte sequence (ASCII, a continuation
+ * byte, C0, C1, F5..FF).
+ */
+unsigned pg_utf8_lead(unsigned char lead, unsigned char *lo, unsigned char *hi);
+
 #endif

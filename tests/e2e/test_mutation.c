@@ -65,13 +65,16 @@ static const char *const verdict_names[] = {"PASS", "FAIL", "ERROR (exit 3)", "s
 
 static pg_policy *mut_policy;
 static char mut_path[64];
+/* Single-threaded by default; the thread test sets ALWAYS: its plans are
+ * small files, which AUTO would read without the thread. */
+static pg_plan_threads mut_threads = PG_PLAN_THREADS_NEVER;
 
 static void mut_setup(void)
 {
     pg_error err;
     int fd;
 
-    setenv("PLANGATE_NO_THREADS", "1", 1);
+    mut_threads = PG_PLAN_THREADS_NEVER;
     mut_policy = pg_policy_new();
     cr_assert_not_null(mut_policy);
     cr_assert_eq(pg_policy_load_defaults(mut_policy, &err), 0, "%s", err.message);
@@ -104,6 +107,7 @@ static mut_verdict mut_ours(const char *doc, size_t len)
     opts.policy = mut_policy;
     opts.fail_on = PG_SEV_HIGH;
     opts.today = "2025-06-01";
+    opts.threads = mut_threads;
     pg_error_clear(&err);
     rc = pg_check_run(&opts, &report, &err);
     if (rc != 0) {
@@ -394,10 +398,13 @@ Test(mutation, invalid_utf8_in_skipped_and_decoded_regions, .init = mut_setup, .
 /* The same mutations with the decoding thread on (the CLI's default). */
 Test(mutation, truncations_with_the_decoding_thread, .init = mut_setup, .fini = mut_teardown, .timeout = 600)
 {
-    size_t len = sizeof fail_plan - 1, i;
+    size_t len = sizeof fail_plan - 1, i, runs = 0;
+    unsigned long started = pg_plan_threads_started();
 
-    unsetenv("PLANGATE_NO_THREADS");
-    for (i = 0; i < len; i += 7)
+    mut_threads = PG_PLAN_THREADS_ALWAYS;
+    for (i = 0; i < len; i += 7, runs++)
         cr_assert_eq(mut_ours(fail_plan, i), MUT_ERROR, "truncated at byte %zu (thread)", i);
     cr_assert_eq(mut_ours(fail_plan, len), MUT_FAIL);
+    runs++;
+    cr_assert_eq(pg_plan_threads_started() - started, runs, "every run decoded on the worker thread");
 }

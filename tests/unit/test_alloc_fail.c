@@ -109,7 +109,7 @@ typedef struct af_outcome {
     long failed;
 } af_outcome;
 
-static void af_check_once(const pg_policy *policy, long fail_at, af_outcome *o)
+static void af_check_once(const pg_policy *policy, long fail_at, pg_plan_threads threads, af_outcome *o)
 {
     pg_check_options opts;
     pg_report report;
@@ -120,6 +120,7 @@ static void af_check_once(const pg_policy *policy, long fail_at, af_outcome *o)
     opts.policy = policy;
     opts.fail_on = PG_SEV_HIGH;
     opts.today = "2025-06-01";
+    opts.threads = threads;
     pg_error_clear(&err);
     af_begin(fail_at);
     o->rc = pg_check_run(&opts, &report, &err);
@@ -139,20 +140,19 @@ static void af_check_every_n(const char *threads)
     pg_error err;
     af_outcome ref, o;
     long n, enomem = 0;
+    /* The demo plan is a small file: only ALWAYS makes it reach the thread. */
+    pg_plan_threads mode = threads ? PG_PLAN_THREADS_ALWAYS : PG_PLAN_THREADS_NEVER;
+    unsigned long started = pg_plan_threads_started();
 
-    if (threads)
-        unsetenv("PLANGATE_NO_THREADS");
-    else
-        setenv("PLANGATE_NO_THREADS", "1", 1);
     cr_assert_not_null(policy);
     cr_assert_eq(pg_policy_load_defaults(policy, &err), 0, "%s", err.message);
-    af_check_once(policy, -1, &ref);
+    af_check_once(policy, -1, mode, &ref);
     cr_assert_eq(ref.rc, 0);
     cr_assert_eq(ref.verdict, PG_VERDICT_FAIL, "the demo plan fails");
     cr_assert(ref.findings > 0);
     cr_assert_eq(ref.live, 0, "the reference run leaks %ld blocks", ref.live);
     for (n = 0; n < AF_MAX_N; n++) {
-        af_check_once(policy, n, &o);
+        af_check_once(policy, n, mode, &o);
         if (o.failed == 0)
             break; /* the run needed fewer than n allocations: done */
         cr_assert(o.rc == 0 || o.rc == PG_ENOMEM, "allocation %ld failed: rc %d (expected PG_ENOMEM)", n, o.rc);
@@ -169,6 +169,11 @@ static void af_check_every_n(const char *threads)
     }
     cr_assert(n > 10 && n < AF_MAX_N, "%ld runs", n);
     cr_assert(enomem > n / 2, "only %ld of %ld failed allocations were reported", enomem, n);
+    if (threads)
+        cr_assert_gt(pg_plan_threads_started() - started, (unsigned long)n / 2,
+                     "the decoding thread ran in too few of %ld runs", n);
+    else
+        cr_assert_eq(pg_plan_threads_started(), started, "no thread without threads");
     cr_log_info("check (%s): %ld allocations, each failed once: %ld runs said PG_ENOMEM",
                 threads ? "threads" : "no threads", n, enomem);
     pg_policy_free(policy);
@@ -257,7 +262,6 @@ Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
     FILE *sink = fopen("/dev/null", "w");
     int f;
 
-    setenv("PLANGATE_NO_THREADS", "1", 1);
     cr_assert_not_null(sink);
     cr_assert_eq(pg_policy_load_defaults(policy, &err), 0);
     memset(&opts, 0, sizeof opts);
@@ -265,6 +269,7 @@ Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
     opts.policy = policy;
     opts.fail_on = PG_SEV_HIGH;
     opts.today = "2025-06-01";
+    opts.threads = PG_PLAN_THREADS_NEVER;
     cr_assert_eq(pg_check_run(&opts, &report, &err), 0);
     memset(&style, 0, sizeof style);
     style.version = "test";

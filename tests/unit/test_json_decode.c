@@ -443,9 +443,10 @@ Test(json_reader_alloc, allocation_failures_become_enomem)
         memset(&h, 0, sizeof h);
         h.top_key = capture_all;
         fail_after = n;
-        r = pg_json_reader_new(&h, NULL);
-        if (!r)
+        if (pg_json_reader_new(&r, &h, NULL, &err) != 0) {
+            cr_assert_eq(err.code, PG_ENOMEM);
             continue;
+        }
         /* 1-byte chunks: the capture buffer and key buffer grow too. */
         {
             size_t i;
@@ -464,4 +465,182 @@ Test(json_reader_alloc, allocation_failures_become_enomem)
     fail_after = -1;
     pg_alloc_set(NULL);
     cr_assert(succeeded, "never succeeded");
+}
+
+/* MARK: decode memory (issue 11) ------------------------------------------ */
+
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail, size_t *len)
+{
+    size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+    char *s = malloc(hl + n * (ul + 1) + tl + 1), *p = s;
+
+    cr_assert_not_null(s);
+    memcpy(p, head, hl);
+    p += hl;
+    for (i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        memcpy(p, unit, ul);
+        p += ul;
+    }
+    memcpy(p, tail, tl + 1);
+    *len = (size_t)(p - s) + tl;
+    return s;
+}
+
+/* At the budget and one byte under it: [1] is an array (128), a number (32)
+ * and its slot (16), as the cost table in decode.c says. */
+Test(json_decode_memory, the_budget_at_and_past)
+{
+    pg_json_decode_options o;
+    json_t *v = NULL;
+    pg_error err;
+
+    memset(&o, 0, sizeof o);
+    o.max_memory = 176;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), 0, "%s", err.message);
+    json_decref(v);
+    o.max_memory = 175;
+    o.base_offset = 40;
+    v = (json_t *)1;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), PG_ELIMIT);
+    cr_assert_null(v);
+    cr_assert_eq(err.offset, 40, "the error is at the value");
+    cr_assert(strstr(err.message, "(limit max_decode_memory: 6 bytes per byte + 48 MiB"), "%s", err.message);
+    o.validated = 1;
+    cr_assert_eq(pg_json_decode(&v, "[1]", 3, &o, &err), PG_ELIMIT, "validated or not");
+}
+
+/* The default: PG_JSON_DECODE_FACTOR × size + PG_JSON_DECODE_SLACK. 1 MiB of
+ * empty objects would take 78 MiB in jansson: refused; 1 MiB of a plan's
+ * usual content is built. */
+Test(json_decode_memory, the_default_budget_refuses_what_jansson_cannot_hold_cheaply)
+{
+    size_t len;
+    char *objects = repeat("[", "{}", 350000, "]", &len);
+    char *tags;
+    json_t *v = NULL;
+    pg_error err;
+
+    cr_assert_eq(pg_json_decode(&v, objects, len, NULL, &err), PG_ELIMIT);
+    cr_assert(strstr(err.message, "too costly to decode"), "%s", err.message);
+    free(objects);
+    tags = repeat("{\"tags\":{", "\"Name\":\"value of a tag\"", 40000, "}}", &len);
+    cr_assert_eq(pg_json_decode(&v, tags, len, NULL, &err), 0, "%s", err.message);
+    json_decref(v);
+    free(tags);
+}
+
+/* The heap glibc gives jansson's and our allocations (a chunk is the request
+ * plus 8, rounded up to 16, at least 32), counted through pg_alloc_set:
+ * the same under ASan, whose allocator is not glibc's. The peak counts. */
+static size_t heap_live, heap_peak;
+
+static size_t heap_chunk(size_t n)
+{
+    size_t c = (n + 8u + 15u) & ~(size_t)15u;
+    return c < 32u ? 32u : c;
+}
+
+static void *heap_malloc(void *ctx, size_t size)
+{
+    size_t *p = malloc(sizeof(size_t) * 2 + size);
+    (void)ctx;
+    if (!p)
+        return NULL;
+    p[0] = size;
+    heap_live += heap_chunk(size);
+    if (heap_live > heap_peak)
+        heap_peak = heap_live;
+    return p + 2;
+}
+
+static void heap_free(void *ctx, void *ptr)
+{
+    size_t *p = ptr;
+    (void)ctx;
+    if (!p)
+        return;
+    heap_live -= heap_chunk(p[-2]);
+    free(p - 2);
+}
+
+static void *heap_realloc(void *ctx, void *ptr, size_t size)
+{
+    void *n = heap_malloc(ctx, size);
+    if (n && ptr) {
+        size_t old = ((size_t *)ptr)[-2];
+        memcpy(n, ptr, old < size ? old : size);
+        heap_free(ctx, ptr);
+    }
+    return n;
+}
+
+/* Decode with `o` under the counting allocator; the peak heap in *used. */
+static int heap_decode(const char *doc, size_t len, const pg_json_decode_options *o, size_t *used)
+{
+    pg_alloc a = {heap_malloc, heap_realloc, heap_free, NULL};
+    json_t *v = NULL;
+    pg_error err;
+    int rc;
+
+    heap_live = heap_peak = 0;
+    pg_alloc_set(&a);
+    rc = pg_json_decode(&v, doc, len, o, &err);
+    *used = heap_peak;
+    json_decref(v);
+    pg_alloc_set(NULL);
+    cr_assert_eq(heap_live, 0, "freed everything");
+    return rc;
+}
+
+/* The estimate is an upper bound: whatever decodes within a budget used at
+ * most that much heap, for every kind of value. */
+Test(json_decode_memory, the_estimate_bounds_the_real_heap)
+{
+    static const char *const units[] = {
+        "{}", "[]", "0", "1.5", "\"\"", "\"abcdefghijklmnopqrstuvwxyz\"", "true", "{\"a\":0}", "[0]",
+        "{\"a\":{}}", "\"\\u00e9\\n\"", "123456789012345678901234567890",
+    };
+    static const size_t budgets[] = {(size_t)1 << 20, (size_t)4 << 20};
+    size_t i, b;
+
+    for (i = 0; i < sizeof units / sizeof units[0]; i++)
+        for (b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
+            pg_json_decode_options o;
+            size_t len, used;
+            char *doc = repeat("[", units[i], 20000, "]", &len);
+            int rc;
+            memset(&o, 0, sizeof o);
+            o.max_memory = budgets[b];
+            o.validated = 1;
+            rc = heap_decode(doc, len, &o, &used);
+            cr_assert(rc == 0 || rc == PG_ELIMIT, "%s: rc %d", units[i], rc);
+            if (rc == 0)
+                cr_assert_leq(used, budgets[b], "%s: %zu bytes of heap for a budget of %zu", units[i], used,
+                              budgets[b]);
+            free(doc);
+        }
+}
+
+/* Keys: each member's pair and buckets count too (20 000 distinct keys). */
+Test(json_decode_memory, object_members_are_counted)
+{
+    char *doc = malloc(20000 * 16 + 16), *p = doc;
+    pg_json_decode_options o;
+    size_t used, again;
+    int i;
+
+    cr_assert_not_null(doc);
+    *p++ = '{';
+    for (i = 0; i < 20000; i++)
+        p += sprintf(p, "%s\"k%d\":true", i ? "," : "", i);
+    *p++ = '}';
+    memset(&o, 0, sizeof o);
+    o.max_memory = (size_t)4 << 20;
+    cr_assert_eq(heap_decode(doc, (size_t)(p - doc), &o, &used), 0);
+    cr_assert_leq(used, o.max_memory);
+    o.max_memory = used / 2;
+    cr_assert_eq(heap_decode(doc, (size_t)(p - doc), &o, &again), PG_ELIMIT, "half the real cost is refused");
+    free(doc);
 }

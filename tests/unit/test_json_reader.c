@@ -255,9 +255,10 @@ Test(json_reader, top_level_number_ends_with_input)
 
 Test(json_reader, stuck_after_error)
 {
-    pg_json_reader *r = pg_json_reader_new(NULL, NULL);
+    pg_json_reader *r = NULL;
     pg_error e1, e2, e3;
 
+    cr_assert_eq(pg_json_reader_new(&r, NULL, NULL, NULL), 0);
     cr_assert_not_null(r);
     cr_assert_eq(pg_json_feed(r, "[1,", 3, &e1), 0);
     cr_assert_eq(pg_json_feed(r, "x]", 2, &e1), PG_ESYNTAX);
@@ -275,8 +276,9 @@ Test(json_reader, stuck_after_error)
 
 Test(json_reader, offset_counts_bytes_consumed)
 {
-    pg_json_reader *r = pg_json_reader_new(NULL, NULL);
+    pg_json_reader *r = NULL;
 
+    cr_assert_eq(pg_json_reader_new(&r, NULL, NULL, NULL), 0);
     cr_assert_eq(pg_json_reader_offset(r), 0);
     cr_assert_eq(pg_json_feed(r, "[1, ", 4, NULL), 0);
     cr_assert_eq(pg_json_reader_offset(r), 4);
@@ -547,7 +549,7 @@ Test(json_reader, no_handler_is_fine)
     pg_json_reader *r;
 
     memset(&h, 0, sizeof h);
-    r = pg_json_reader_new(&h, NULL);
+    cr_assert_eq(pg_json_reader_new(&r, &h, NULL, NULL), 0);
     cr_assert_eq(pg_json_feed(r, "{\"a\":[1]}", 9, NULL), 0);
     cr_assert_eq(pg_json_finish(r, NULL), 0);
     pg_json_reader_free(r);
@@ -760,4 +762,119 @@ Test(json_reader, limit_wins_over_bad_surrogate_found_later)
         cr_assert(strstr(r.err.message, "high surrogate not followed"), "%s", r.err.message);
         jt_result_free(&r);
     }
+}
+
+/* MARK: member_type and take_capture ---------------------------------------- */
+
+typedef struct mt_ctx {
+    char trace[512];
+    pg_json_reader *r;
+    int taken;
+    int stop_at;
+} mt_ctx;
+
+static pg_json_capture mt_key(void *ctx, const char *key, size_t key_len)
+{
+    (void)ctx;
+    (void)key_len;
+    return key[0] == 'v' ? PG_JSON_VALUE : key[0] == 'e' ? PG_JSON_ELEMENTS : PG_JSON_SKIP;
+}
+
+static int mt_type(void *ctx, const char *key, size_t key_len, pg_json_type type, uint64_t offset, pg_error *err)
+{
+    mt_ctx *c = ctx;
+    size_t n = strlen(c->trace);
+
+    (void)key_len;
+    snprintf(c->trace + n, sizeof c->trace - n, "%s:%d@%llu ", key, (int)type, (unsigned long long)offset);
+    if (c->stop_at == (int)offset)
+        return pg_error_set(err, PG_EPLAN, "stop at %llu", (unsigned long long)offset);
+    return 0;
+}
+
+static int mt_value(void *ctx, const char *key, size_t key_len, long index, const char *raw, size_t raw_len,
+                    uint64_t offset, pg_error *err)
+{
+    mt_ctx *c = ctx;
+    char *buf = NULL;
+
+    (void)key;
+    (void)key_len;
+    (void)index;
+    (void)offset;
+    (void)err;
+    if (pg_json_reader_take_capture(c->r, &buf) == 0) {
+        cr_assert_eq(buf, raw, "the buffer taken is the one raw points into");
+        cr_assert_eq(memcmp(buf, raw, raw_len), 0);
+        cr_assert_eq(pg_json_reader_take_capture(c->r, &buf), -1, "taken once");
+        free(buf);
+        c->taken++;
+    }
+    return 0;
+}
+
+static int mt_run(mt_ctx *c, const char *doc, size_t chunk, pg_error *err)
+{
+    pg_json_handler h;
+    size_t len = strlen(doc), i;
+    int rc = 0;
+
+    memset(&h, 0, sizeof h);
+    h.top_key = mt_key;
+    h.value = mt_value;
+    h.member_type = mt_type;
+    h.ctx = c;
+    cr_assert_eq(pg_json_reader_new(&c->r, &h, NULL, NULL), 0);
+    for (i = 0; i < len && rc == 0; i += chunk)
+        rc = pg_json_feed(c->r, doc + i, len - i < chunk ? len - i : chunk, err);
+    if (rc == 0)
+        rc = pg_json_finish(c->r, err);
+    pg_json_reader_free(c->r);
+    return rc;
+}
+
+/* Every top-level value reports its type and offset, whatever its mode. */
+Test(json_reader, member_type_for_every_top_level_value)
+{
+    static const char doc[] = "{\"s\":{\"x\":1},\"v\":\"str\",\"e\":[1,2],\"n\":null,\"t\":true,\"d\":-1}";
+    size_t chunks[] = {1, 3, 4096}, i;
+
+    for (i = 0; i < 3; i++) {
+        mt_ctx c;
+        pg_error err;
+        memset(&c, 0, sizeof c);
+        c.stop_at = -1;
+        cr_assert_eq(mt_run(&c, doc, chunks[i], &err), 0, "%s", err.message);
+        cr_assert_str_eq(c.trace, "s:1@5 v:3@17 e:2@27 n:7@37 t:5@46 d:4@55 ");
+    }
+}
+
+Test(json_reader, member_type_can_stop_the_reader)
+{
+    mt_ctx c;
+    pg_error err;
+
+    memset(&c, 0, sizeof c);
+    c.stop_at = 17;
+    cr_assert_eq(mt_run(&c, "{\"s\":{\"x\":1},\"v\":\"str\",\"e\":[1,2]}", 4096, &err), PG_EPLAN);
+    cr_assert_str_eq(err.message, "stop at 17");
+    cr_assert_str_eq(c.trace, "s:1@5 v:3@17 ");
+}
+
+/* A value that spans chunks lives in the reader's buffer and can be taken;
+ * one inside a chunk cannot (it is the caller's memory). */
+Test(json_reader, take_capture_hands_over_a_copied_value)
+{
+    static const char doc[] = "{\"e\":[{\"a\":\"0123456789\"},{\"b\":[1,2,3]}],\"v\":{\"c\":\"d\"}}";
+    mt_ctx c;
+    pg_error err;
+
+    memset(&c, 0, sizeof c);
+    c.stop_at = -1;
+    cr_assert_eq(mt_run(&c, doc, 4096, &err), 0);
+    cr_assert_eq(c.taken, 0, "nothing was copied in one chunk");
+    memset(&c, 0, sizeof c);
+    c.stop_at = -1;
+    cr_assert_eq(mt_run(&c, doc, 5, &err), 0);
+    cr_assert_eq(c.taken, 3, "every value spanning 5-byte chunks was copied and taken");
 }

@@ -142,8 +142,7 @@ void jt_run(jt_result *out, const char *doc, size_t len, size_t chunk, const jt_
     h.value = jt_value;
     h.elements_end = jt_elements_end;
     h.ctx = &c;
-    r = pg_json_reader_new(&h, &o->limits);
-    if (!r)
+    if (pg_json_reader_new(&r, &h, &o->limits, NULL) != 0)
         abort();
     if (chunk == JT_WHOLE)
         chunk = len ? len : 1;

@@ -2,8 +2,9 @@
  * test_limits.c — the reader's and the finding list's caps (STYLE 14, SPEC
  * §6), each at the limit (accepted) and one past it (PG_ELIMIT, exit 3,
  * with a message naming the limit), through the CLI where a flag exists:
- *   --max-depth          PG_JSON_DEFAULT_MAX_DEPTH (512), 1..100000
- *   --max-element-bytes  PG_JSON_DEFAULT_MAX_CAPTURE (256 MiB)
+ *   --max-depth          PG_JSON_DEFAULT_MAX_DEPTH (512), at most PG_JSON_MAX_DEPTH_CEILING (4096)
+ *   --max-element-bytes  PG_JSON_DEFAULT_MAX_CAPTURE (64 MiB)
+ *   (no flag)            decode memory: PG_JSON_DECODE_FACTOR × size + PG_JSON_DECODE_SLACK
  *   (no flag)            PG_JSON_DEFAULT_MAX_STRING (64 MiB), in-process
  *   (no flag)            PG_DEFAULT_MAX_FINDINGS (100000), in-process
  */
@@ -31,20 +32,21 @@ static void lim_write(char *path, const char *text, size_t len)
     cr_assert_eq(fclose(f), 0);
 }
 
-/* A plan whose planned_values is `depth - 1` nested arrays: `depth` levels in all. */
+/* A plan whose planned_values holds `depth - 2` nested arrays: `depth` levels in all. */
 static char *lim_deep_plan(unsigned depth, size_t *len)
 {
-    static const char head[] = "{\"format_version\":\"1.2\",\"planned_values\":";
-    size_t n = sizeof head - 1 + 2 * (size_t)(depth - 1) + 1, i;
+    static const char head[] = "{\"format_version\":\"1.2\",\"planned_values\":{\"a\":";
+    size_t n = sizeof head - 1 + 2 * (size_t)(depth - 2) + 2, i;
     char *s = malloc(n + 1), *p;
 
     cr_assert_not_null(s);
     memcpy(s, head, sizeof head - 1);
     p = s + sizeof head - 1;
-    for (i = 0; i + 1 < depth; i++)
+    for (i = 0; i + 2 < depth; i++)
         *p++ = '[';
-    for (i = 0; i + 1 < depth; i++)
+    for (i = 0; i + 2 < depth; i++)
         *p++ = ']';
+    *p++ = '}';
     *p++ = '}';
     *p = '\0';
     *len = n;
@@ -104,22 +106,53 @@ Test(limits, max_depth_default_at_and_past)
     lim_depth_case(NULL, PG_JSON_DEFAULT_MAX_DEPTH + 1, 3);
 }
 
-/* The largest value the flag takes: 100 000 levels, read without recursion. */
-Test(limits, max_depth_largest_flag_value)
+/* The ceiling (issue 11): 4096 levels with the flag, and no flag value above
+ * it is accepted — the reader refuses the limit itself (PG_EUSAGE, exit 2). */
+Test(limits, max_depth_ceiling)
 {
+    static const char *const past[] = {"4097", "100000", "0"};
     char path[64], *err = NULL;
+    char ceiling[16];
+    size_t i;
     int code;
 
-    lim_depth_case("100000", 100000, 0);
-    lim_depth_case("100000", 100001, 3);
-    lim_write(path, "{}", 2);
-    code = lim_check("--max-depth", "100001", path, &err);
-    cr_assert_eq(code, 2, "past the flag's range is a usage error: %s", err);
-    free(err);
-    code = lim_check("--max-depth", "0", path, &err);
-    cr_assert_eq(code, 2, "%s", err);
-    free(err);
+    snprintf(ceiling, sizeof ceiling, "%u", PG_JSON_MAX_DEPTH_CEILING);
+    lim_depth_case(ceiling, PG_JSON_MAX_DEPTH_CEILING, 0);
+    lim_depth_case(ceiling, PG_JSON_MAX_DEPTH_CEILING + 1, 3);
+    lim_write(path, "{\"format_version\":\"1.2\",\"planned_values\":{}}", 44);
+    for (i = 0; i < sizeof past / sizeof past[0]; i++) {
+        code = lim_check("--max-depth", past[i], path, &err);
+        cr_assert_eq(code, 2, "--max-depth %s is a usage error: exit %d: %s", past[i], code, err);
+        if (i < 2)
+            cr_assert_not_null(strstr(err, "above the most plangate reads, 4096 levels"), "%s", err);
+        free(err);
+    }
     unlink(path);
+}
+
+/* The same refusal in-process, from every constructor that takes limits. */
+Test(limits, max_depth_above_the_ceiling_is_a_usage_error)
+{
+    pg_json_limits lim;
+    pg_json_decode_options o;
+    pg_json_reader *jr = (pg_json_reader *)1;
+    pg_plan_reader *pr = (pg_plan_reader *)1;
+    json_t *v = NULL;
+    pg_error err;
+
+    memset(&lim, 0, sizeof lim);
+    lim.max_depth = PG_JSON_MAX_DEPTH_CEILING + 1;
+    cr_assert_eq(pg_json_reader_new(&jr, NULL, &lim, &err), PG_EUSAGE);
+    cr_assert_null(jr);
+    cr_assert_not_null(strstr(err.message, "(max_depth) of 4097"), "%s", err.message);
+    cr_assert_eq(pg_plan_reader_new(&pr, NULL, NULL, &lim, &err), PG_EUSAGE);
+    cr_assert_null(pr);
+    memset(&o, 0, sizeof o);
+    o.limits = lim;
+    cr_assert_eq(pg_json_decode(&v, "[]", 2, &o, &err), PG_EUSAGE);
+    lim.max_depth = PG_JSON_MAX_DEPTH_CEILING;
+    cr_assert_eq(pg_json_reader_new(&jr, NULL, &lim, &err), 0);
+    pg_json_reader_free(jr);
 }
 
 /* One resource change of exactly `size` bytes (padded with a string). */
@@ -171,12 +204,12 @@ Test(limits, max_element_bytes_at_and_past)
 /* Feed `{"k":"` + n bytes of 'a' + `"}` in 1 MiB chunks (never held whole). */
 static int lim_feed_string(size_t n, const pg_json_limits *lim, pg_error *err)
 {
-    pg_json_reader *r = pg_json_reader_new(NULL, lim);
+    pg_json_reader *r = NULL;
     size_t chunk = (size_t)1 << 20, done = 0;
     char *buf = malloc(chunk);
     int rc;
 
-    cr_assert_not_null(r);
+    cr_assert_eq(pg_json_reader_new(&r, NULL, lim, NULL), 0);
     cr_assert_not_null(buf);
     memset(buf, 'a', chunk);
     pg_error_clear(err);
@@ -229,7 +262,7 @@ Test(limits, max_string_in_a_decoded_change)
     memset(&lim, 0, sizeof lim);
     lim.max_string = 64;
     n = snprintf(doc, sizeof doc, "{\"format_version\":\"1.2\",\"resource_changes\":[%s]}", el);
-    cr_assert_not_null(r = pg_plan_reader_new(NULL, NULL, &lim));
+    cr_assert_eq(pg_plan_reader_new(&r, NULL, NULL, &lim, NULL), 0);
     pg_error_clear(&err);
     rc = pg_plan_feed(r, doc, (size_t)n, &err);
     if (rc == 0)
