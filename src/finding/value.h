@@ -22,12 +22,6 @@
 #include "plangate/json.h"
 #include "util/esc.h"
 
-#ifndef PG_JSON_MAX_DEPTH_CEILING
-/* The reader's ceiling on nesting whatever its limits say (json.h defines
- * it once the reader's change is merged). */
-#define PG_JSON_MAX_DEPTH_CEILING 4096u
-#endif
-
 /** The deepest nesting pg_value__dump writes (evidence is capped well below). */
 #define PG_VALUE_WALK_MAX_DEPTH 64u
 

@@ -44,13 +44,10 @@
  * line, and what it holds reaches stderr escaped. */
 #define PG_POLICY_QUOTE 96u
 
-/* The deepest plan value an operator or a message looks into (issue 11).
- * The reader refuses deeper documents once its ceiling lands in json.h;
- * until then the policy defines the same figure. A deeper value is one an
- * operator cannot judge: unknown, and shown as PG_POLICY_TOO_DEEP_TEXT. */
-#ifndef PG_JSON_MAX_DEPTH_CEILING
-#define PG_JSON_MAX_DEPTH_CEILING 4096u
-#endif
+/* The deepest plan value an operator or a message looks into (issue 11) is
+ * the reader's PG_JSON_MAX_DEPTH_CEILING (json.h, through plan.h): a deeper
+ * value (only one built by hand can be) is one an operator cannot judge:
+ * unknown, and shown as PG_POLICY_TOO_DEEP_TEXT. */
 #define PG_POLICY_TOO_DEEP_TEXT "(a value nested too deep to show)"
 
 /* ==== MARK: YAML node tree (yaml_adapter.c) ============================ */
