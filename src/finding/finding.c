@@ -84,6 +84,9 @@ void pg_finding_free(pg_finding *f)
     pg_free(f);
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 0)))
+#endif
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list copy;

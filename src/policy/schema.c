@@ -534,7 +534,7 @@ static int load_detectors(ctx *x, const pn_node *n)
     for (i = 0; i + 1 < n->n; i += 2) {
         const pn_node *k = n->kids[i], *v = n->kids[i + 1], *e;
         pg_detector_setting *s = &x->into->detectors[x->into->n_detectors];
-        pg_severity sev;
+        pg_severity sev = PG_SEV_INFO; /* set by get_severity; gcc -O3 cannot see it */
         char what[160];
 
         if (!pg_detector_find(k->text))
