@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
@@ -52,7 +53,7 @@ static int report(const char *name, int rc, const pg_error *err)
         return PG_EXIT_PASS;
     }
     pg_error_format(err, line, sizeof line);
-    fprintf(stderr, "%s\n", line);
+    pg_cli_errorf("%s", line);
     return pg_exit_for_error(rc);
 }
 
@@ -66,7 +67,7 @@ static int lint_path(const char *path)
     int exit_code = PG_EXIT_PASS, rc;
 
     if (!policy) {
-        fprintf(stderr, "plangate lint: out of memory\n");
+        pg_cli_error_oom("plangate lint");
         return PG_EXIT_PLAN;
     }
     pg_error_clear(&err);
@@ -97,7 +98,7 @@ static int lint_defaults(void)
     int exit_code = PG_EXIT_PASS;
 
     if (!policy) {
-        fprintf(stderr, "plangate lint: out of memory\n");
+        pg_cli_error_oom("plangate lint");
         return PG_EXIT_PLAN;
     }
     for (d = pg_default_pack; d->name; d++) {
@@ -124,14 +125,14 @@ int pg_cmd_lint(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (n == sizeof paths / sizeof paths[0]) {
-                fprintf(stderr, "plangate lint: at most %zu paths\n", n);
+                pg_cli_errorf("plangate lint: at most %zu paths", n);
                 return PG_EXIT_USAGE;
             }
             paths[n++] = value;
             break;
         default:
-            fprintf(stderr, "plangate lint: %s\n\n", p.error);
-            lint_usage(stderr);
+            pg_cli_errorf("plangate lint: %s", p.error);
+            pg_cli_error_usage(lint_usage);
             return PG_EXIT_USAGE;
         }
     }
@@ -140,7 +141,7 @@ int pg_cmd_lint(int argc, char **argv)
     for (i = 0; i < n; i++)
         exit_code = worse(exit_code, lint_path(paths[i]));
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "plangate lint: cannot write to standard output\n");
+        pg_cli_errorf("plangate lint: cannot write to standard output");
         return worse(exit_code, PG_EXIT_PLAN);
     }
     return exit_code;

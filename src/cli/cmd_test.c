@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
@@ -194,19 +195,19 @@ int pg_cmd_test(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (n == sizeof paths / sizeof paths[0]) {
-                fprintf(stderr, "plangate test: at most %zu paths\n", n);
+                pg_cli_errorf("plangate test: at most %zu paths", n);
                 return PG_EXIT_USAGE;
             }
             paths[n++] = value;
             break;
         default:
-            fprintf(stderr, "plangate test: %s\n\n", p.error);
-            test_usage(stderr);
+            pg_cli_errorf("plangate test: %s", p.error);
+            pg_cli_error_usage(test_usage);
             return PG_EXIT_USAGE;
         }
     }
     if (!(policy = pg_policy_new())) {
-        fprintf(stderr, "plangate test: out of memory\n");
+        pg_cli_error_oom("plangate test");
         return PG_EXIT_PLAN;
     }
     pg_error_clear(&err);
@@ -215,7 +216,7 @@ int pg_cmd_test(int argc, char **argv)
         rc = pg_policy_load_path(policy, paths[i], &err);
     if (rc != PG_OK) {
         pg_error_format(&err, line, sizeof line);
-        fprintf(stderr, "%s\n", line);
+        pg_cli_errorf("%s", line);
         pg_policy_free(policy);
         return pg_exit_for_error(rc);
     }
@@ -244,7 +245,7 @@ int pg_cmd_test(int argc, char **argv)
         printf("%zu passed, %zu failed\n", passed, failed);
     pg_policy_free(policy);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "plangate test: cannot write to standard output\n");
+        pg_cli_errorf("plangate test: cannot write to standard output");
         return PG_EXIT_PLAN;
     }
     return failed ? PG_EXIT_FAIL : PG_EXIT_PASS;

@@ -556,7 +556,8 @@ int pg_plan_read_file_filtered(const char *path, pg_plan_change_fn fn, pg_plan_f
      * threads it all runs here: same results, only slower. */
     if (!getenv("PLANGATE_NO_THREADS") && !small_file(f) && pg_plan_reader_use_thread(r, NULL) != 0)
         r->pipe = NULL;
-    while ((n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+    /* feof first: a terminal gives one end of file per Ctrl-D, not a lasting one */
+    while (!feof(f) && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
         if ((rc = pg_plan_feed(r, buf, n, err)) != 0) {
             pg_error ignored;
             (void)drain(r, &ignored); /* findings up to the error are kept */

@@ -2,7 +2,7 @@
  * test_limits.c — the reader's and the finding list's caps (STYLE 14, SPEC
  * §6), each at the limit (accepted) and one past it (PG_ELIMIT, exit 3,
  * with a message naming the limit), through the CLI where a flag exists:
- *   --max-depth          PG_JSON_DEFAULT_MAX_DEPTH (512), 1..100000
+ *   --max-depth          PG_JSON_DEFAULT_MAX_DEPTH (512), 1..4096 (PG_JSON_MAX_DEPTH_CEILING)
  *   --max-element-bytes  PG_JSON_DEFAULT_MAX_CAPTURE (256 MiB)
  *   (no flag)            PG_JSON_DEFAULT_MAX_STRING (64 MiB), in-process
  *   (no flag)            PG_DEFAULT_MAX_FINDINGS (100000), in-process
@@ -104,17 +104,18 @@ Test(limits, max_depth_default_at_and_past)
     lim_depth_case(NULL, PG_JSON_DEFAULT_MAX_DEPTH + 1, 3);
 }
 
-/* The largest value the flag takes: 100 000 levels, read without recursion. */
+/* The largest value the flag takes: the reader's ceiling, 4096 levels. */
 Test(limits, max_depth_largest_flag_value)
 {
     char path[64], *err = NULL;
     int code;
 
-    lim_depth_case("100000", 100000, 0);
-    lim_depth_case("100000", 100001, 3);
+    lim_depth_case("4096", 4096, 0);
+    lim_depth_case("4096", 4097, 3);
     lim_write(path, "{}", 2);
-    code = lim_check("--max-depth", "100001", path, &err);
+    code = lim_check("--max-depth", "4097", path, &err);
     cr_assert_eq(code, 2, "past the flag's range is a usage error: %s", err);
+    cr_assert_not_null(strstr(err, "4096"), "the message says the ceiling: %s", err);
     free(err);
     code = lim_check("--max-depth", "0", path, &err);
     cr_assert_eq(code, 2, "%s", err);
