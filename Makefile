@@ -86,7 +86,7 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -Itests/support \
 	  -DPG_TESTDATA=\"$(CURDIR)/testdata\" -DPG_SHARED=\"$(SHARED)\" \
-	  -DPG_BINARY=\"$(CURDIR)/$(BUILD)/plangate\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
+	  -DPG_BINARY=\"$(abspath $(BUILD)/plangate)\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
 
 # The default policy pack is compiled into the binary (never hand-edited).
 $(BUILD)/tools/embed: tools/embed.c

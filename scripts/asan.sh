@@ -26,15 +26,16 @@ cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 ASAN_DIR=${ASAN_DIR:-build/asan}
 ROOT=$(pwd)
+case $ASAN_DIR in /*) ;; *) ASAN_DIR=$ROOT/$ASAN_DIR ;; esac # absolute: the tests and logs find it from anywhere
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g"
 
 $MAKE BUILD="$ASAN_DIR" OPT="$SAN -Wno-format-truncation" LDFLAGS="$SAN ${LDFLAGS:-}" \
     "$ASAN_DIR/tests" "$ASAN_DIR/plangate" || exit 1
 rm -rf "$ASAN_DIR/log" "$ASAN_DIR/san" && mkdir -p "$ASAN_DIR/san" && chmod 1777 "$ASAN_DIR/san" || exit 1
 
-ASAN_OPTIONS="exitcode=86:detect_leaks=1:log_path=$ROOT/$ASAN_DIR/san/report" \
-UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:log_path=$ROOT/$ASAN_DIR/san/report" \
-PG_TEST_BINARY="$ROOT/$ASAN_DIR/plangate" \
+ASAN_OPTIONS="exitcode=86:detect_leaks=1:log_path=$ASAN_DIR/san/report" \
+UBSAN_OPTIONS="exitcode=86:print_stacktrace=1:log_path=$ASAN_DIR/san/report" \
+PG_TEST_BINARY="$ASAN_DIR/plangate" \
     "$ASAN_DIR/tests" --jobs 2 2>"$ASAN_DIR/log"
 rc=$?
 tail -n 30 "$ASAN_DIR/log"

@@ -17,8 +17,9 @@ set -u
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
 VG_DIR=${VG_DIR:-build/vg}
-VG_SUITES=${VG_SUITES:-'@(e2e|io|cli_usage)/*'}
+VG_SUITES=${VG_SUITES:-'@(e2e|io|cli_usage|report_paths|signals)/*'}
 ROOT=$(pwd)
+case $VG_DIR in /*) ;; *) VG_DIR=$ROOT/$VG_DIR ;; esac # absolute: the tests and logs find it from anywhere
 VG_FLAGS="--vgdb=no --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
  --track-origins=yes --num-callers=30"
 
@@ -26,8 +27,8 @@ $MAKE BUILD="$VG_DIR" OPT="-O0 -g" "$VG_DIR/tests" "$VG_DIR/plangate" || exit 1
 rm -rf "$VG_DIR/logs" && mkdir -p "$VG_DIR/logs" && chmod 1777 "$VG_DIR/logs" || exit 1
 
 # shellcheck disable=SC2086 # VG_FLAGS is a list of words
-PG_TEST_BINARY="$ROOT/$VG_DIR/plangate" PG_VG_TAG= valgrind --trace-children=yes $VG_FLAGS \
-    --log-file="$ROOT/$VG_DIR/logs/tests.%p%q{PG_VG_TAG}.log" "$VG_DIR/tests" --jobs 1 --filter "$VG_SUITES" \
+PG_TEST_BINARY="$VG_DIR/plangate" PG_VG_TAG= valgrind --trace-children=yes $VG_FLAGS \
+    --log-file="$VG_DIR/logs/tests.%p%q{PG_VG_TAG}.log" "$VG_DIR/tests" --jobs 1 --filter "$VG_SUITES" \
     >"$VG_DIR/tests.out" 2>&1
 rc=$?
 grep -E '^\[(FAIL|====)\]' "$VG_DIR/tests.out" | tail -n 20
@@ -39,7 +40,7 @@ fi
 fail=0
 cli() {
     # shellcheck disable=SC2086
-    valgrind $VG_FLAGS --log-file="$ROOT/$VG_DIR/logs/cli.%p.log" "$VG_DIR/plangate" "$@" >/dev/null 2>&1
+    valgrind $VG_FLAGS --log-file="$VG_DIR/logs/cli.%p.log" "$VG_DIR/plangate" "$@" >/dev/null 2>&1
     code=$?
     if [ $code -gt 4 ]; then
         echo "valgrind: exit $code: plangate $*"
