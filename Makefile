@@ -67,8 +67,12 @@ ifneq ($(filter deps,$(MAKECMDGOALS)),)
 build-deps-ok test-deps-ok: deps
 endif
 
+# What `make deps` installs: only the build's needs when the other goals only
+# build, run or install (`make deps demo`), the test framework too otherwise.
+DEPS_GOALS := $(filter-out deps,$(MAKECMDGOALS))
+DEPS_SET := $(if $(DEPS_GOALS),$(if $(filter-out all demo install $(BUILD)/plangate,$(DEPS_GOALS)),test,build),test)
 deps:
-	sh scripts/deps.sh install test
+	sh scripts/deps.sh install $(DEPS_SET)
 
 $(BUILD)/libplangate.a: $(LIB_OBJ)
 	@mkdir -p $(@D)

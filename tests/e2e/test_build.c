@@ -5,6 +5,7 @@
  *     calls apt-get;
  *   - a plain `make` that lacks a library stops before compiling, says what
  *     to install, and installs nothing;
+ *   - `make deps` installs what the other goals need, no more;
  *   - -Werror only with WERROR=1; CPPFLAGS and CFLAGS come after ours.
  *
  * Each run is a shell command in the source tree with a clean environment
@@ -176,4 +177,20 @@ Test(build, werror_only_when_asked_and_user_flags_last)
     build_sh(&r, "make -n -B WERROR=1 BUILD=/nonexistent/b /nonexistent/b/obj/src/util/buf.o", 0, 0);
     cr_assert_eq(r.exit_code, 0, "%s", r.out);
     cr_assert_not_null(strstr(r.out, "-Werror"), "%s", r.out);
+}
+
+/* `make deps demo` installs what the build needs, `make deps test` (and a
+ * bare `make deps`) the test framework too. */
+Test(build, deps_installs_what_the_goals_need)
+{
+    build_run r;
+
+    build_sh(&r, "make -n deps demo", 0, 0);
+    cr_assert_not_null(strstr(r.out, "sh scripts/deps.sh install build\n"), "%s", r.out);
+    build_sh(&r, "make -n deps test", 0, 0);
+    cr_assert_not_null(strstr(r.out, "sh scripts/deps.sh install test\n"), "%s", r.out);
+    build_sh(&r, "make -n deps", 0, 0);
+    cr_assert_not_null(strstr(r.out, "sh scripts/deps.sh install test\n"), "%s", r.out);
+    build_sh(&r, "make -n deps install", 0, 0);
+    cr_assert_not_null(strstr(r.out, "sh scripts/deps.sh install build\n"), "%s", r.out);
 }
