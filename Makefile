@@ -1,12 +1,18 @@
 # plangate — a plain Makefile is the menu:
-#   make            build/plangate and build/libplangate.a
+#   make            build/plangate and build/libplangate.a (a C11 compiler, pkg-config, jansson, libyaml)
+#   make deps       install what the build and the tests need (scripts/deps.sh: apt-get as root,
+#                   else the exact command); the only target that installs anything
 #   make demo       run the gate on the bundled example plan with the default policies
-#   make test       build and run every test (unit, end-to-end, conformance)
-#   make asan       the tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make valgrind   memcheck of the CLI and of the end-to-end tests
+#   make test       build and run every test (unit, end-to-end, conformance; needs Criterion)
+#   make asan       the tests under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/asan.sh)
+#   make valgrind   memcheck of the CLI and of the end-to-end tests (scripts/valgrind.sh)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=…)
 #   make bench      performance against a bare scan and jq (bench/)
 #   make lint checksrc install clean
+#
+# Knobs: CC, OPT (default -O2 -g), WERROR=1 (warnings are errors; CI sets
+# it), CPPFLAGS/CFLAGS/LDFLAGS/LDLIBS (appended after ours, so they win),
+# BUILD (the output folder), SHARED (the real-plan corpus, ../shared).
 
 .SUFFIXES:
 
@@ -14,30 +20,28 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc
 OPT     ?= -O2 -g
+WERROR  ?= 0
+SHARED  ?= $(CURDIR)/../shared
 CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
            -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition -Wcast-qual \
            -Wwrite-strings -Wformat=2 -Wundef -Wvla -Wpointer-arith \
-           -Wdouble-promotion -Wimplicit-fallthrough -Werror
-SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
-
-# Dependencies come from Debian through pkg-config; scripts/deps.sh installs
-# them (as root) or prints the exact command, before anything is compiled.
-ifeq ($(filter clean checksrc,$(MAKECMDGOALS)),)
-DEPS_OK := $(shell sh scripts/deps.sh >&2 && echo ok)
-ifneq ($(DEPS_OK),ok)
-$(error build dependencies are missing: see the message above)
-endif
+           -Wdouble-promotion -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN    += -Werror
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags jansson yaml-0.1 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs jansson yaml-0.1 2>/dev/null)
-CRIT_CFLAGS := $(shell pkg-config --cflags criterion 2>/dev/null)
-CRIT_LIBS   := $(shell pkg-config --libs criterion 2>/dev/null)
+# Dependencies come through pkg-config. These are recursive (=) on purpose:
+# pkg-config runs when a recipe needs the flags, not while make reads this
+# file, so `make deps test` installs first and computes the flags after.
+PKG_CFLAGS  = $(shell pkg-config --cflags jansson yaml-0.1 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs jansson yaml-0.1 2>/dev/null)
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion 2>/dev/null)
+CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 
-ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(CFLAGS) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lpthread
+LIBS = $(PKG_LIBS) -lpthread $(LDLIBS)
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
@@ -49,6 +53,26 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 
 all: $(BUILD)/plangate
+
+# Before compiling, say what is missing (with the Debian command and the
+# generic names), never install it: that is `make deps`, run on purpose.
+# Order-only, so a check that passes never forces a rebuild.
+build-deps-ok:
+	@CC="$(CC)" sh scripts/deps.sh check build
+test-deps-ok:
+	@CC="$(CC)" sh scripts/deps.sh check test
+$(LIB_OBJ) $(CLI_OBJ) $(BUILD)/tools/embed: | build-deps-ok
+$(TEST_OBJ): | test-deps-ok
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+build-deps-ok test-deps-ok: deps
+endif
+
+# What `make deps` installs: only the build's needs when the other goals only
+# build, run or install (`make deps demo`), the test framework too otherwise.
+DEPS_GOALS := $(filter-out deps,$(MAKECMDGOALS))
+DEPS_SET := $(if $(DEPS_GOALS),$(if $(filter-out all demo install $(BUILD)/plangate,$(DEPS_GOALS)),test,build),test)
+deps:
+	sh scripts/deps.sh install $(DEPS_SET)
 
 $(BUILD)/libplangate.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -65,13 +89,13 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -Itests/support \
-	  -DPG_TESTDATA=\"$(CURDIR)/testdata\" -DPG_SHARED=\"$(CURDIR)/../shared\" \
-	  -DPG_BINARY=\"$(CURDIR)/$(BUILD)/plangate\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
+	  -DPG_TESTDATA=\"$(CURDIR)/testdata\" -DPG_SHARED=\"$(SHARED)\" \
+	  -DPG_BINARY=\"$(abspath $(BUILD)/plangate)\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
 
 # The default policy pack is compiled into the binary (never hand-edited).
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 -o $@ tools/embed.c
+	$(CC) $(CSTD) -O1 $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tools/embed.c
 
 $(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
@@ -90,72 +114,21 @@ demo: $(BUILD)/plangate
 	  echo "(exit code $$rc: 0 pass, 1 fail — the demo plan is meant to fail)"; \
 	  test $$rc -le 1
 
+# The corpus tests skip without $(SHARED)/corpus; the last line says so.
 test: $(BUILD)/plangate $(BUILD)/tests
-	$(BUILD)/tests --jobs 2
-
-# Every process (the test workers, the forked replays, each CLI a test runs)
-# writes its sanitizer reports to $(ASAN_DIR)/san/report.<pid> (log_path): a report
-# from a child whose stderr a test captured still fails the target, and so
-# does one from a Criterion worker, whose leak alone would not (STYLE traps).
-# (LSan's "thread was not suspended" notes land there too and are not reports;
-# the folder is world-writable: a test runs the CLI as nobody.)
-ASAN_DIR ?= build/asan
-# -O1 makes gcc guess at snprintf truncation differently from -O2; the -O2
-# build is the warning gate, the sanitizer build is for runtime errors.
-SAN_NOWARN = -Wno-format-truncation
-ASAN_RUN_OPTIONS = ASAN_OPTIONS=exitcode=86:detect_leaks=1:log_path=$(CURDIR)/$(ASAN_DIR)/san/report \
-  UBSAN_OPTIONS=exitcode=86:print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_DIR)/san/report
-asan:
-	$(MAKE) BUILD=$(ASAN_DIR) OPT="$(SAN) $(SAN_NOWARN)" LDFLAGS="$(SAN)" $(ASAN_DIR)/tests $(ASAN_DIR)/plangate
-	rm -rf $(ASAN_DIR)/log $(ASAN_DIR)/san && mkdir -p $(ASAN_DIR)/san && chmod 1777 $(ASAN_DIR)/san
-	$(ASAN_RUN_OPTIONS) PG_TEST_BINARY=$(CURDIR)/$(ASAN_DIR)/plangate \
-	  $(ASAN_DIR)/tests --jobs 2 2>$(ASAN_DIR)/log; rc=$$?; tail -n 30 $(ASAN_DIR)/log; \
-	  reports=$$(grep -l -E 'ERROR: |runtime error|SUMMARY: ' $(ASAN_DIR)/san/report.* 2>/dev/null); \
-	  if [ -n "$$reports" ]; then cat $$reports; \
-	    echo "asan: sanitizer reports above, from $$(echo $$reports | wc -w) processes"; exit 86; fi; \
-	  if grep -q -E 'Sanitizer|runtime error' $(ASAN_DIR)/log; then echo "asan: sanitizer report in $(ASAN_DIR)/log"; exit 86; fi; \
+	@$(BUILD)/tests --jobs 2; rc=$$?; \
+	  if [ ! -d "$(SHARED)/corpus" ]; then \
+	    echo "make test: $(SHARED)/corpus is absent: the real-plan corpus tests were skipped"; fi; \
 	  exit $$rc
 
-# memcheck (docs/robustness.md): the end-to-end suites (every CLI they run is
-# traced too), then the CLI directly: each fixture plan with every report
-# format, stdin, lint, test, explain. Strict: any error or definite/indirect
-# leak in any process, a failing test, or a CLI crash fails the target.
-# valgrind's --error-exitcode does not get out of Criterion's workers, so
-# every process logs to $(VG_DIR)/logs/*.%p.log and the logs are grepped
-# (the folder is world-writable: a test runs the CLI as nobody, and sets
-# PG_VG_TAG so that process does not reopen the log root made at its fork;
-# that fork's own log is the only one allowed to end without a summary).
-VG_DIR    ?= build/vg
-VG_SUITES ?= @(e2e|io|cli_usage)/*
-VG_FLAGS   = --vgdb=no --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
-             --track-origins=yes --num-callers=30
-VG_CLI     = valgrind $(VG_FLAGS) --log-file=$(CURDIR)/$(VG_DIR)/logs/cli.%p.log $(VG_DIR)/plangate
+# The sanitizer and memcheck runs, and why each of their pieces is there, are
+# in their scripts (STYLE "Sanitizers and valgrind").
+ASAN_DIR ?= build/asan
+VG_DIR   ?= build/vg
+asan:
+	MAKE="$(MAKE)" ASAN_DIR="$(ASAN_DIR)" sh scripts/asan.sh
 valgrind:
-	$(MAKE) BUILD=$(VG_DIR) OPT="-O0 -g" $(VG_DIR)/tests $(VG_DIR)/plangate
-	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
-	PG_TEST_BINARY=$(CURDIR)/$(VG_DIR)/plangate PG_VG_TAG= valgrind --trace-children=yes $(VG_FLAGS) \
-	  --log-file=$(CURDIR)/$(VG_DIR)/logs/tests.%p%q{PG_VG_TAG}.log $(VG_DIR)/tests --jobs 1 --filter '$(VG_SUITES)' \
-	  >$(VG_DIR)/tests.out 2>&1; rc=$$?; grep -E '^\[(FAIL|====)\]' $(VG_DIR)/tests.out | tail -n 20; \
-	  if [ $$rc -ne 0 ]; then echo "valgrind: tests failed under memcheck (rc $$rc): $(VG_DIR)/tests.out"; exit 1; fi
-	@fail=0; run() { "$$@" >/dev/null 2>&1; rc=$$?; if [ $$rc -gt 4 ]; then echo "valgrind: exit $$rc: $$*"; fail=1; fi; }; \
-	for p in testdata/plans/*/plan.json; do \
-	  run $(VG_CLI) check --format json --report text=$(VG_DIR)/r.txt --report sarif=$(VG_DIR)/r.sarif \
-	    --report junit=$(VG_DIR)/r.xml --report github=$(VG_DIR)/r.gh --report markdown=$(VG_DIR)/r.md $$p; done; \
-	run $(VG_CLI) check --color always --quiet - < testdata/plans/demo/plan.json; \
-	run $(VG_CLI) check --policy testdata/policies/ok-spec-example/policy.yaml --backend testdata/backend/s3.tfstate \
-	  --format sarif testdata/plans/demo/plan.json; \
-	run $(VG_CLI) lint testdata/policies/*/ policies/; \
-	run $(VG_CLI) test policies/; \
-	for id in $$($(VG_DIR)/plangate explain 2>&1 | sed -n 's/^  \([a-z0-9-]*\)$$/\1/p'); do run $(VG_CLI) explain $$id; done; \
-	run $(VG_CLI) explain no-such-rule; run $(VG_CLI) version; run $(VG_CLI) check --no-such-flag; \
-	test $$fail -eq 0
-	@if grep -l 'ERROR SUMMARY: [1-9]' $(VG_DIR)/logs/*.log; then \
-	  echo "valgrind: errors or leaks in the logs above"; exit 1; fi
-	@cut=0; for f in $(VG_DIR)/logs/*.log; do \
-	  grep -q 'ERROR SUMMARY' $$f && continue; \
-	  case $$f in *.nobody.log) ;; *) [ -f $${f%.log}.nobody.log ] && continue;; esac; \
-	  echo "valgrind: no ERROR SUMMARY (killed, or its log cut short): $$f"; cut=1; done; test $$cut -eq 0
-	@echo "valgrind: clean: $$(ls $(VG_DIR)/logs | wc -l) processes, 0 errors, 0 definite or indirect leaks"
+	MAKE="$(MAKE)" VG_DIR="$(VG_DIR)" sh scripts/valgrind.sh
 
 tsan: ; sh scripts/tsan.sh
 
@@ -182,6 +155,6 @@ install: $(BUILD)/plangate
 clean:
 	rm -rf build
 
-.PHONY: all demo test asan valgrind checksrc lint bench fuzz install clean
+.PHONY: all deps build-deps-ok test-deps-ok demo test asan valgrind checksrc lint bench fuzz install clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,26 +1,81 @@
 #!/bin/sh
-# Make sure the build dependencies are present (README: set-up).
-# Installs them with apt-get when run as root; otherwise prints the exact
-# command to run and fails. Quiet when everything is already there.
+# scripts/deps.sh — what plangate needs from the system, and the one step
+# that installs it (README "Set-up"). Plain sh: it runs before make exists.
+#
+#   sh scripts/deps.sh check build|test|ci     say what is missing and exit 1;
+#                                              never installs (make runs this
+#                                              before it compiles)
+#   sh scripts/deps.sh install [build|test|ci] install what is missing: with
+#                                              apt-get as root, otherwise print
+#                                              the exact command and exit 1
+#                                              (`make deps` = install test)
+#
+#   build  a C11 compiler ($CC, default cc), make, pkg-config, jansson, libyaml
+#   test   build + Criterion (only the test targets need it)
+#   ci     test + valgrind and clang (.ci/run)
+#
+# Quiet when nothing is missing. Each requirement is a check, the Debian
+# package that satisfies it, and a name for other systems.
 set -u
-need=""
-pkg-config --exists jansson 2>/dev/null || need="$need libjansson-dev"
-pkg-config --exists yaml-0.1 2>/dev/null || need="$need libyaml-dev"
-pkg-config --exists criterion 2>/dev/null || need="$need libcriterion-dev"
-command -v pkg-config >/dev/null 2>&1 || need="pkg-config$need"
-command -v cc >/dev/null 2>&1 || need="$need gcc"
-command -v make >/dev/null 2>&1 || need="$need make"
-[ -z "$need" ] && exit 0
-need=$(echo $need)
+mode=${1:-install}
+set_=${2:-test}
+case $mode in check|install) ;; *) echo "usage: sh scripts/deps.sh check|install [build|test|ci]" >&2; exit 2 ;; esac
+case $set_ in build|test|ci) ;; *) echo "usage: sh scripts/deps.sh check|install [build|test|ci]" >&2; exit 2 ;; esac
+
+cc=${CC:-cc}
+debs=""
+names=""
+need() { # need DEBIAN_PACKAGE "generic name"
+    debs="$debs $1"
+    names="$names${names:+, }$2"
+}
+have_pkg() { # have_pkg PKG_CONFIG_NAME (false when pkg-config itself is missing)
+    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1" 2>/dev/null
+}
+
+cc_word=${cc%% *}
+if ! command -v "$cc_word" >/dev/null 2>&1; then
+    case $cc_word in
+    *clang*) need clang "a C11 compiler ($cc_word)" ;;
+    *) need gcc "a C11 compiler ($cc_word: gcc or clang)" ;;
+    esac
+fi
+command -v make >/dev/null 2>&1 || need make "GNU make"
+command -v pkg-config >/dev/null 2>&1 || need pkg-config "pkg-config (or pkgconf)"
+have_pkg jansson || need libjansson-dev "the jansson development files (pkg-config name jansson)"
+have_pkg yaml-0.1 || need libyaml-dev "the libyaml development files (pkg-config name yaml-0.1)"
+if [ "$set_" != build ]; then
+    have_pkg criterion || need libcriterion-dev "the Criterion test framework, 2.4 (pkg-config name criterion)"
+fi
+if [ "$set_" = ci ]; then
+    command -v valgrind >/dev/null 2>&1 || need valgrind "valgrind"
+    command -v clang >/dev/null 2>&1 || need clang "clang"
+fi
+
+[ -z "$debs" ] && exit 0
+debs=$(echo $debs)
+
+tell() {
+    echo "plangate: missing for the $set_ targets: $names." >&2
+    echo "  Debian/Ubuntu:  sudo apt-get install -y $debs   (or, as root: make deps)" >&2
+    echo "  other systems:  install the packages that provide them with the system's package manager" >&2
+}
+
+if [ "$mode" = check ]; then
+    tell
+    exit 1
+fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "plangate: installing build dependencies: $need" >&2
+    echo "plangate: installing: $debs" >&2
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q $need >&2; then
-        apt-get update -q >&2 && apt-get install -y -q $need >&2 || {
-            echo "plangate: could not install: $need" >&2; exit 1; }
+    # shellcheck disable=SC2086 # one word per package
+    if ! apt-get install -y -q $debs >&2; then
+        apt-get update -q >&2 && apt-get install -y -q $debs >&2 || {
+            echo "plangate: could not install: $debs" >&2
+            exit 1
+        }
     fi
     exit 0
 fi
-echo "plangate: missing build dependencies. Run:" >&2
-echo "    sudo apt-get install -y $need" >&2
+tell
 exit 1

@@ -1,14 +1,17 @@
 /* cmd_check.c — plangate check [OPTIONS] [PLAN.json | -] (SPEC §1). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/output.h"
+#include "cli/target.h"
 #include "plangate/plangate.h"
 #include "util/buf.h"
 #include "util/quote.h"
@@ -16,6 +19,17 @@
 #define MAX_POLICIES 64
 #define MAX_WAIVERS 64
 #define MAX_REPORTS 16
+
+/* The reader refuses a deeper nesting whatever its limits say (json.h);
+ * until that header defines it, the same figure here. */
+#ifndef PG_JSON_MAX_DEPTH_CEILING
+#define PG_JSON_MAX_DEPTH_CEILING 4096u
+#endif
+
+/* --max-element-bytes at most 1 GiB: decoding one change may take 8 times
+ * its size plus 64 MiB (issue 11), so the largest value the flag takes stays
+ * near 8 GiB, not the tens of GB that would get the gate OOM-killed. */
+#define MAX_ELEMENT_CEILING ((size_t)1 << 30)
 
 typedef struct check_args {
     const char *plan;
@@ -55,13 +69,14 @@ static const pg_opt_spec check_opts[] = {
     {"waivers", OPT_WAIVERS, "FILE", "waivers from the change under review (repeatable): version: and waivers: only"},
     {"no-default-policies", OPT_NO_DEFAULT, NULL, "do not load the default pack compiled into plangate"},
     {"format", OPT_FORMAT, "FORMAT", "stdout format: text (default), json, sarif, junit, github, markdown"},
-    {"report", OPT_REPORT, "FORMAT=PATH", "also write FORMAT to PATH (repeatable)"},
+    {"report", OPT_REPORT, "FORMAT=PATH", "also write FORMAT to PATH (repeatable; PATH - is stdout)"},
     {"fail-on", OPT_FAIL_ON, "SEVERITY", "fail at or above: critical, high (default), medium, low, info"},
     {"backend", OPT_BACKEND, "FILE", "the .terraform/terraform.tfstate written by terraform init"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
     {"quiet", OPT_QUIET, NULL, "text report: findings and verdict only"},
-    {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512)"},
-    {"max-element-bytes", OPT_MAX_ELEMENT, "N", "largest single resource change, in bytes (default 256 MiB)"},
+    {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
+    {"max-element-bytes", OPT_MAX_ELEMENT, "N",
+     "largest single resource change, in bytes (default 64 MiB, at most 1 GiB)"},
     {"help", OPT_HELP, NULL, "show this help"},
     {NULL, 0, NULL, NULL},
 };
@@ -84,7 +99,7 @@ static int parse_size(const char *s, size_t *out)
     if (!s || *s < '0' || *s > '9')
         return -1;
     v = strtoull(s, &end, 10);
-    if (errno || *end || v == 0)
+    if (errno || *end || v == 0 || v > SIZE_MAX)
         return -1;
     *out = (size_t)v;
     return 0;
@@ -101,25 +116,27 @@ static int parse_args(check_args *a, int argc, char **argv)
     while ((id = pg_opt_next(&p, &val)) != PG_OPT_END) {
         switch (id) {
         case PG_OPT_ERROR:
-            fprintf(stderr, "plangate check: %s\n", p.error);
+            pg_cli_errorf("plangate check: %s", p.error);
             return PG_EXIT_USAGE;
         case PG_OPT_POSITIONAL:
             if (a->plan) {
-                fprintf(stderr, "plangate check: one plan at a time (got '%s' and '%s')\n", a->plan, val);
+                char q1[PG_CLI_QUOTE_SIZE], q2[PG_CLI_QUOTE_SIZE];
+                pg_cli_errorf("plangate check: one plan at a time (got %s and %s)", pg_cli_quote(q1, a->plan),
+                              pg_cli_quote(q2, val));
                 return PG_EXIT_USAGE;
             }
             a->plan = val;
             break;
         case OPT_POLICY:
             if (a->n_policies == MAX_POLICIES) {
-                fprintf(stderr, "plangate check: at most %d --policy options\n", MAX_POLICIES);
+                pg_cli_errorf("plangate check: at most %d --policy options", MAX_POLICIES);
                 return PG_EXIT_USAGE;
             }
             a->policies[a->n_policies++] = val;
             break;
         case OPT_WAIVERS:
             if (a->n_waivers == MAX_WAIVERS) {
-                fprintf(stderr, "plangate check: at most %d --waivers options\n", MAX_WAIVERS);
+                pg_cli_errorf("plangate check: at most %d --waivers options", MAX_WAIVERS);
                 return PG_EXIT_USAGE;
             }
             a->waivers[a->n_waivers++] = val;
@@ -128,7 +145,7 @@ static int parse_args(check_args *a, int argc, char **argv)
         case OPT_FORMAT: a->format = val; break;
         case OPT_REPORT:
             if (a->n_reports == MAX_REPORTS) {
-                fprintf(stderr, "plangate check: at most %d --report options\n", MAX_REPORTS);
+                pg_cli_errorf("plangate check: at most %d --report options", MAX_REPORTS);
                 return PG_EXIT_USAGE;
             }
             a->reports[a->n_reports++] = val;
@@ -165,17 +182,6 @@ static int want_color(const char *when, FILE *out)
     return isatty(fileno(out));
 }
 
-/* "plangate: LINE" on stderr, escaped (the line may quote a policy file). */
-static void print_error_line(const char *line)
-{
-    pg_buf b;
-
-    pg_buf_init(&b, 0);
-    if (pg_escape_line(&b, line, strlen(line), NULL) == 0)
-        fprintf(stderr, "plangate: %s\n", pg_buf_cstr(&b));
-    pg_buf_dispose(&b);
-}
-
 /* Trusted files first (the default pack, each --policy), then the waiver
  * files of the change, which are checked against what the trusted ones set
  * (docs/policies.md "Trust model"). Detector ids are checked as each file
@@ -190,7 +196,8 @@ static int load_policy(pg_policy **out, const check_args *a, const char *today)
 
     pg_error_clear(&err);
     if (!p) {
-        fprintf(stderr, "plangate: out of memory\n");
+        pg_error_oom(&err);
+        pg_cli_errorf("plangate: %s", err.message);
         return PG_EXIT_PLAN;
     }
     pg_policy_set_check(p, pg_detect_check_policy);
@@ -202,7 +209,7 @@ static int load_policy(pg_policy **out, const check_args *a, const char *today)
         rc = pg_policy_load_waivers(p, a->waivers[i], today, &err);
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);
-        print_error_line(line);
+        pg_cli_errorf("plangate: %s", line);
         pg_policy_free(p);
         return pg_exit_for_error(rc);
     }
@@ -222,8 +229,72 @@ static int read_clock(char today[11])
     if (pg_check_today(today, getenv("SOURCE_DATE_EPOCH"), &err) == 0)
         return 0;
     pg_error_format(&err, line, sizeof line);
-    print_error_line(line);
+    pg_cli_errorf("plangate: %s", line);
     return pg_exit_for_error(err.code);
+}
+
+/* Parse --max-depth and --max-element-bytes into opts->limits: 0, or
+ * PG_EXIT_USAGE after saying the range. Every value accepted here is one the
+ * reader and every writer survive (issue 11). */
+static int parse_limits(pg_check_options *opts, const check_args *a)
+{
+    char q[PG_CLI_QUOTE_SIZE];
+    size_t v;
+
+    if (a->max_depth) {
+        if (parse_size(a->max_depth, &v) != 0 || v > PG_JSON_MAX_DEPTH_CEILING) {
+            pg_cli_errorf("plangate check: --max-depth wants a number from 1 to %u, the reader's ceiling (got %s)",
+                          PG_JSON_MAX_DEPTH_CEILING, pg_cli_quote(q, a->max_depth));
+            return PG_EXIT_USAGE;
+        }
+        opts->limits.max_depth = (unsigned)v;
+    }
+    if (a->max_element) {
+        if (parse_size(a->max_element, &v) != 0 || v > MAX_ELEMENT_CEILING) {
+            pg_cli_errorf("plangate check: --max-element-bytes wants a number of bytes from 1 to %zu (1 GiB: "
+                          "decoding a change takes up to 8 times its size) (got %s)",
+                          MAX_ELEMENT_CEILING, pg_cli_quote(q, a->max_element));
+            return PG_EXIT_USAGE;
+        }
+        opts->limits.max_capture = v;
+    }
+    return 0;
+}
+
+/* The report targets (--format, every --report) and the files they may not
+ * replace, checked before anything is read (target.h). The stdout format
+ * goes to *stdout_format. */
+static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_format, const check_args *a)
+{
+    pg_cli_input inputs[MAX_POLICIES + MAX_WAIVERS + 3];
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    size_t n = 0, n_in = 0, i;
+    int code;
+
+    if (a->format) {
+        targets[n].format = (pg_report_format)*stdout_format;
+        targets[n].path = NULL;
+        targets[n].option = a->format;
+        targets[n++].is_format = 1;
+    }
+    for (i = 0; i < a->n_reports; i++)
+        if ((code = pg_cli_target_parse(&targets[n++], a->reports[i])) != 0)
+            return code;
+    for (i = 0; i < n; i++)
+        if (!targets[i].path)
+            *stdout_format = (int)targets[i].format;
+    if (a->plan && strcmp(a->plan, "-") != 0)
+        inputs[n_in++] = (pg_cli_input){"the plan", a->plan};
+    if (a->backend)
+        inputs[n_in++] = (pg_cli_input){"the --backend file", a->backend};
+    for (i = 0; i < a->n_policies; i++)
+        inputs[n_in++] = (pg_cli_input){"the --policy", a->policies[i]};
+    for (i = 0; i < a->n_waivers; i++)
+        inputs[n_in++] = (pg_cli_input){"the --waivers file", a->waivers[i]};
+    if (*stdout_format == PG_FORMAT_GITHUB && summary && *summary)
+        inputs[n_in++] = (pg_cli_input){"the GITHUB_STEP_SUMMARY file", summary};
+    *n_out = n;
+    return pg_cli_targets_check(targets, n, inputs, n_in);
 }
 
 int pg_cmd_check(int argc, char **argv)
@@ -236,9 +307,12 @@ int pg_cmd_check(int argc, char **argv)
     pg_report report;
     pg_report_style style;
     pg_error err;
-    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], today[11];
+    pg_cli_target targets[MAX_REPORTS + 1];
+    pg_cli_out outs[MAX_REPORTS + 1];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], q[PG_CLI_QUOTE_SIZE], today[11];
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
     int format = PG_FORMAT_TEXT, sev = PG_SEV_HIGH, rc, code;
-    size_t i;
+    size_t i, n_targets = 0;
 
     memset(&backend, 0, sizeof backend);
     pg_report_init(&report);
@@ -246,54 +320,32 @@ int pg_cmd_check(int argc, char **argv)
     if ((code = parse_args(&a, argc, argv)) != 0)
         return code < 0 ? PG_EXIT_PASS : code;
     if (a.format && (format = pg_report_format_from_name(a.format)) < 0) {
-        fprintf(stderr, "plangate check: unknown --format '%s' (text, json, sarif, junit, github, markdown)\n",
-                a.format);
+        pg_cli_errorf("plangate check: unknown --format %s (text, json, sarif, junit, github, markdown)",
+                      pg_cli_quote(q, a.format));
         return PG_EXIT_USAGE;
     }
     if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0) {
-        fprintf(stderr, "plangate check: unknown --fail-on '%s' (critical, high, medium, low, info)\n",
-                a.fail_on);
+        pg_cli_errorf("plangate check: unknown --fail-on %s (critical, high, medium, low, info)",
+                      pg_cli_quote(q, a.fail_on));
         return PG_EXIT_USAGE;
     }
     if (a.color && strcmp(a.color, "auto") != 0 && strcmp(a.color, "always") != 0 &&
         strcmp(a.color, "never") != 0) {
-        fprintf(stderr, "plangate check: unknown --color '%s' (auto, always, never)\n", a.color);
+        pg_cli_errorf("plangate check: unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
         return PG_EXIT_USAGE;
     }
     memset(&opts, 0, sizeof opts);
-    if (a.max_depth) {
-        size_t d;
-        if (parse_size(a.max_depth, &d) != 0 || d > 100000) {
-            fprintf(stderr, "plangate check: --max-depth wants a number from 1 to 100000\n");
-            return PG_EXIT_USAGE;
-        }
-        opts.limits.max_depth = (unsigned)d;
-    }
-    if (a.max_element && parse_size(a.max_element, &opts.limits.max_capture) != 0) {
-        fprintf(stderr, "plangate check: --max-element-bytes wants a positive number\n");
-        return PG_EXIT_USAGE;
-    }
-    for (i = 0; i < a.n_reports; i++) {
-        const char *eq = strchr(a.reports[i], '=');
-        char name[32];
-        if (!eq || eq == a.reports[i] || !eq[1] || (size_t)(eq - a.reports[i]) >= sizeof name) {
-            fprintf(stderr, "plangate check: --report wants FORMAT=PATH (got '%s')\n", a.reports[i]);
-            return PG_EXIT_USAGE;
-        }
-        memcpy(name, a.reports[i], (size_t)(eq - a.reports[i]));
-        name[eq - a.reports[i]] = '\0';
-        if (pg_report_format_from_name(name) < 0) {
-            fprintf(stderr, "plangate check: unknown report format '%s' in --report\n", name);
-            return PG_EXIT_USAGE;
-        }
-    }
+    if ((code = parse_limits(&opts, &a)) != 0)
+        return code;
+    if ((code = parse_targets(targets, &n_targets, &format, &a)) != 0)
+        return code;
 
     if ((code = read_clock(today)) != 0 || (code = load_policy(&policy, &a, today)) != 0)
         return code;
     if (a.backend) {
         if ((rc = pg_backend_load(&backend, a.backend, &err)) != 0) {
             pg_error_format(&err, line, sizeof line);
-            fprintf(stderr, "plangate: %s\n", line);
+            pg_cli_errorf("plangate: %s", line);
             pg_policy_free(policy);
             return PG_EXIT_PLAN;
         }
@@ -305,34 +357,43 @@ int pg_cmd_check(int argc, char **argv)
     opts.backend = have_backend ? &backend : NULL;
     opts.fail_on = (pg_severity)sev;
     opts.today = today;
+    /* The library reads no environment (issue 12): the CLI says whether the
+     * decoding thread may run (PLANGATE_NO_THREADS: debugging, profiling). */
+    if (getenv("PLANGATE_NO_THREADS"))
+        opts.threads = PG_PLAN_THREADS_NEVER;
+    /* Waiting silently on a terminal looks like a hang (issue 15). */
+    if ((!a.plan || strcmp(a.plan, "-") == 0) && isatty(STDIN_FILENO))
+        pg_cli_errorf("plangate: reading the plan from standard input (Ctrl-D to end)\xe2\x80\xa6");
     rc = pg_check_run(&opts, &report, &err);
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);
-        fprintf(stderr, "plangate: %s\n", line);
+        pg_cli_errorf("plangate: %s", line);
     }
 
     memset(&style, 0, sizeof style);
     style.version = PG_VERSION;
     style.quiet = a.quiet;
-    style.color = format == PG_FORMAT_TEXT && want_color(a.color, stdout);
     code = rc != 0 ? pg_exit_for_error(rc)
                    : report.verdict == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
 
-    /* Every output is checked: a report that failed to write never exits 0. */
+    /* Every output is checked: a report that failed to write never exits 0.
+     * Files first, then stdout, then the files go in place: a stdout that
+     * blocks or fails, or a signal meanwhile, leaves no report file half
+     * written (output.h). */
+    for (i = 0; i < n_targets; i++)
+        if (targets[i].path &&
+            pg_cli_out_write(&outs[i], &report, targets[i].format, &style, targets[i].path, 0) != 0)
+            code = PG_EXIT_PLAN;
+    style.color = format == PG_FORMAT_TEXT && want_color(a.color, stdout);
     if (pg_cli_write_stdout(&report, (pg_report_format)format, &style) != 0)
         code = PG_EXIT_PLAN;
     style.color = 0;
-    for (i = 0; i < a.n_reports; i++) {
-        const char *eq = strchr(a.reports[i], '=');
-        char name[32];
-        memcpy(name, a.reports[i], (size_t)(eq - a.reports[i]));
-        name[eq - a.reports[i]] = '\0';
-        if (pg_cli_write_file(&report, (pg_report_format)pg_report_format_from_name(name), &style, eq + 1,
-                              0) != 0)
+    for (i = 0; i < n_targets; i++)
+        if (targets[i].path && pg_cli_out_commit(&outs[i]) != 0)
             code = PG_EXIT_PLAN;
-    }
-    if (format == PG_FORMAT_GITHUB && getenv("GITHUB_STEP_SUMMARY") && *getenv("GITHUB_STEP_SUMMARY")) {
-        if (pg_cli_write_file(&report, PG_FORMAT_MARKDOWN, &style, getenv("GITHUB_STEP_SUMMARY"), 1) != 0)
+    if (format == PG_FORMAT_GITHUB && summary && *summary) {
+        pg_cli_out sum;
+        if (pg_cli_out_write(&sum, &report, PG_FORMAT_MARKDOWN, &style, summary, 1) != 0)
             code = PG_EXIT_PLAN;
     }
 

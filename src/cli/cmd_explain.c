@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
@@ -191,6 +192,7 @@ static void list_known(FILE *out, const pg_policy *policy)
 
 int pg_cmd_explain(int argc, char **argv)
 {
+    FILE *block;
     const char *policies[MAX_POLICIES];
     size_t n_policies = 0, i;
     const char *id = NULL, *value;
@@ -207,7 +209,7 @@ int pg_cmd_explain(int argc, char **argv)
         switch (opt) {
         case OPT_POLICY:
             if (n_policies == MAX_POLICIES) {
-                fprintf(stderr, "plangate explain: at most %d --policy options\n", MAX_POLICIES);
+                pg_cli_errorf("plangate explain: at most %d --policy options", MAX_POLICIES);
                 return PG_EXIT_USAGE;
             }
             policies[n_policies++] = value;
@@ -220,21 +222,21 @@ int pg_cmd_explain(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (id) {
-                fprintf(stderr, "plangate explain: one RULE_ID only (%s and %s)\n", pg_quote_str(q1, sizeof q1, id),
-                        pg_quote_str(q2, sizeof q2, value));
+                pg_cli_errorf("plangate explain: one RULE_ID only (%s and %s)", pg_quote_str(q1, sizeof q1, id),
+                              pg_quote_str(q2, sizeof q2, value));
                 return PG_EXIT_USAGE;
             }
             id = value;
             break;
         default:
-            fprintf(stderr, "plangate explain: %s\n\n", p.error);
-            explain_usage(stderr);
+            pg_cli_errorf("plangate explain: %s", p.error);
+            pg_cli_error_usage(explain_usage);
             return PG_EXIT_USAGE;
         }
     }
 
     if (!(policy = pg_policy_new())) {
-        fprintf(stderr, "plangate explain: out of memory\n");
+        pg_cli_error_oom("plangate explain");
         return PG_EXIT_PLAN;
     }
     pg_policy_set_check(policy, pg_detect_check_policy);
@@ -249,8 +251,9 @@ int pg_cmd_explain(int argc, char **argv)
         }
 
     if (!id) {
-        fprintf(stderr, "plangate explain: which rule? give a RULE_ID, one of:\n");
-        list_known(stderr, policy);
+        pg_cli_errorf("plangate explain: which rule? give a RULE_ID, one of:");
+        list_known(block = pg_cli_error_block_open(), policy);
+        pg_cli_error_block_close(block);
         rc = PG_EXIT_USAGE;
         goto out;
     }
@@ -265,8 +268,9 @@ int pg_cmd_explain(int argc, char **argv)
                 m = r;
         }
         if (!m) {
-            fprintf(stderr, "plangate explain: unknown rule id %s; known ids:\n", pg_quote_str(q1, sizeof q1, id));
-            list_known(stderr, policy);
+            pg_cli_errorf("plangate explain: unknown rule id %s; known ids:", pg_quote_str(q1, sizeof q1, id));
+            list_known(block = pg_cli_error_block_open(), policy);
+            pg_cli_error_block_close(block);
             rc = PG_EXIT_USAGE;
             goto out;
         }
@@ -274,15 +278,14 @@ int pg_cmd_explain(int argc, char **argv)
     }
     /* A report that failed to write never exits 0 (STYLE §19). */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "plangate explain: cannot write to standard output\n");
+        pg_cli_errorf("plangate explain: cannot write to standard output");
         rc = PG_EXIT_PLAN;
     }
     goto out;
 
 print_error:
     pg_error_format(&err, line, sizeof line);
-    fprintf(stderr, "plangate explain: ");
-    put_line(stderr, "", line, strlen(line));
+    pg_cli_errorf("plangate explain: %s", line);
 out:
     pg_policy_free(policy);
     return rc;

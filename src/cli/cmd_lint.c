@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
@@ -70,7 +71,7 @@ static int report(const char *name, int rc, const pg_error *err)
         return PG_EXIT_PASS;
     }
     pg_error_format(err, line, sizeof line);
-    put_line(stderr, line, "");
+    pg_cli_errorf("%s", line);
     return pg_exit_for_error(rc);
 }
 
@@ -78,9 +79,8 @@ static pg_policy *new_policy(void)
 {
     pg_policy *p = pg_policy_new();
 
-    if (!p)
-        fprintf(stderr, "plangate lint: out of memory\n");
-    pg_policy_set_check(p, pg_detect_check_policy);
+    if (p)
+        pg_policy_set_check(p, pg_detect_check_policy);
     return p;
 }
 
@@ -93,8 +93,10 @@ static int lint_path(const char *path)
     size_t n = 0, i;
     int exit_code = PG_EXIT_PASS, rc;
 
-    if (!policy)
+    if (!policy) {
+        pg_cli_error_oom("plangate lint");
         return PG_EXIT_PLAN;
+    }
     pg_error_clear(&err);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         if ((rc = pg_policy_list_folder(path, &files, &n, &err)) != PG_OK)
@@ -121,8 +123,10 @@ static int lint_defaults(void)
     size_t i;
     int exit_code = PG_EXIT_PASS;
 
-    if (!policy)
+    if (!policy) {
+        pg_cli_error_oom("plangate lint");
         return PG_EXIT_PLAN;
+    }
     for (i = 0; i < pg_policy_default_count(); i++) {
         snprintf(name, sizeof name, PG_POLICY_BUILTIN_PREFIX "%s", pg_policy_default_file(i));
         pg_error_clear(&err);
@@ -147,14 +151,14 @@ int pg_cmd_lint(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (n == sizeof paths / sizeof paths[0]) {
-                fprintf(stderr, "plangate lint: at most %zu paths\n", n);
+                pg_cli_errorf("plangate lint: at most %zu paths", n);
                 return PG_EXIT_USAGE;
             }
             paths[n++] = value;
             break;
         default:
-            fprintf(stderr, "plangate lint: %s\n\n", p.error);
-            lint_usage(stderr);
+            pg_cli_errorf("plangate lint: %s", p.error);
+            pg_cli_error_usage(lint_usage);
             return PG_EXIT_USAGE;
         }
     }
@@ -163,7 +167,7 @@ int pg_cmd_lint(int argc, char **argv)
     for (i = 0; i < n; i++)
         exit_code = worse(exit_code, lint_path(paths[i]));
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "plangate lint: cannot write to standard output\n");
+        pg_cli_errorf("plangate lint: cannot write to standard output");
         return worse(exit_code, PG_EXIT_PLAN);
     }
     return exit_code;

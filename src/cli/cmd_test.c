@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "plangate/plangate.h"
@@ -232,17 +233,6 @@ static const char *find_pack_dir(char *buf, size_t size)
     return NULL;
 }
 
-/* A line that names files and rules of policy files: escaped for a terminal and a CI log. */
-static void put_line(FILE *out, const char *text)
-{
-    pg_buf b;
-
-    pg_buf_init(&b, 0);
-    if (pg_escape_line(&b, text, strlen(text), NULL) == 0)
-        fprintf(out, "%s\n", pg_buf_cstr(&b));
-    pg_buf_dispose(&b);
-}
-
 static int load_policies(pg_policy *policy, const char *const *paths, size_t n)
 {
     char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], dir[4200];
@@ -258,7 +248,7 @@ static int load_policies(pg_policy *policy, const char *const *paths, size_t n)
     if (rc == PG_OK)
         return PG_EXIT_PASS;
     pg_error_format(&err, line, sizeof line);
-    put_line(stderr, line);
+    pg_cli_errorf("%s", line);
     return pg_exit_for_error(rc);
 }
 
@@ -280,26 +270,25 @@ int pg_cmd_test(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? PG_EXIT_PASS : PG_EXIT_PLAN;
         case PG_OPT_POSITIONAL:
             if (n == sizeof paths / sizeof paths[0]) {
-                fprintf(stderr, "plangate test: at most %zu paths\n", n);
+                pg_cli_errorf("plangate test: at most %zu paths", n);
                 return PG_EXIT_USAGE;
             }
             paths[n++] = value;
             break;
         default:
-            fprintf(stderr, "plangate test: %s\n\n", p.error);
-            test_usage(stderr);
+            pg_cli_errorf("plangate test: %s", p.error);
+            pg_cli_error_usage(test_usage);
             return PG_EXIT_USAGE;
         }
     }
     pg_error_clear(&err);
     if (pg_check_today(today, getenv("SOURCE_DATE_EPOCH"), &err) != PG_OK) {
         pg_error_format(&err, line, sizeof line);
-        fprintf(stderr, "plangate test: ");
-        put_line(stderr, line);
+        pg_cli_errorf("plangate test: %s", line);
         return pg_exit_for_error(err.code);
     }
     if (!(policy = pg_policy_new())) {
-        fprintf(stderr, "plangate test: out of memory\n");
+        pg_cli_error_oom("plangate test");
         return PG_EXIT_PLAN;
     }
     if ((rc = load_policies(policy, paths, n)) != PG_EXIT_PASS) {
@@ -333,7 +322,7 @@ int pg_cmd_test(int argc, char **argv)
         printf("%zu passed, %zu failed\n", passed, failed);
     pg_policy_free(policy);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "plangate test: cannot write to standard output\n");
+        pg_cli_errorf("plangate test: cannot write to standard output");
         return PG_EXIT_PLAN;
     }
     return failed ? PG_EXIT_FAIL : PG_EXIT_PASS;

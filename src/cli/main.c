@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/diag.h"
 #include "cli/exit.h"
 
 typedef struct command {
@@ -35,9 +36,12 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     size_t i;
+    FILE *block;
+    char q[PG_CLI_QUOTE_SIZE];
 
     if (argc < 2) {
-        usage(stderr);
+        usage(block = pg_cli_error_block_open());
+        pg_cli_error_block_close(block);
         return PG_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
@@ -49,7 +53,7 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "plangate: unknown command '%s'\n\n", argv[1]);
-    usage(stderr);
+    pg_cli_errorf("plangate: unknown command %s", pg_cli_quote(q, argv[1]));
+    pg_cli_error_usage(usage);
     return PG_EXIT_USAGE;
 }

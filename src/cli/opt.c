@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/diag.h"
+
 void pg_opt_init(pg_opt_parser *p, const pg_opt_spec *specs, int argc, char **argv)
 {
     memset(p, 0, sizeof *p);
@@ -34,7 +36,8 @@ int pg_opt_next(pg_opt_parser *p, const char **value)
     if (strcmp(word, "-h") == 0)
         word = "--help";
     if (word[1] != '-') {
-        snprintf(p->error, sizeof p->error, "unknown option '%s' (options are long: --name)", word);
+        char q[PG_CLI_QUOTE_SIZE];
+        snprintf(p->error, sizeof p->error, "unknown option %s (options are long: --name)", pg_cli_quote(q, word));
         return PG_OPT_ERROR;
     }
     word += 2;
@@ -60,7 +63,11 @@ int pg_opt_next(pg_opt_parser *p, const char **value)
         }
         return s->id;
     }
-    snprintf(p->error, sizeof p->error, "unknown option '--%.*s' (see --help)", (int)len, word);
+    {
+        char name[PG_CLI_QUOTE_SIZE], q[PG_CLI_QUOTE_SIZE];
+        snprintf(name, sizeof name, "--%.*s", (int)(len < sizeof name - 3 ? len : sizeof name - 3), word);
+        snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, name));
+    }
     return PG_OPT_ERROR;
 }
 

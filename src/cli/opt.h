@@ -19,7 +19,7 @@ typedef struct pg_opt_parser {
     char **argv;
     int i;             /* next argv index */
     int only_positional; /* after "--" */
-    char error[256];
+    char error[1024];   /* one message; quotes the word with pg_cli_quote (diag.h) */
 } pg_opt_parser;
 
 /* argv[0] is the subcommand name and is skipped. */

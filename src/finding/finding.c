@@ -93,6 +93,9 @@ void pg_finding_free(pg_finding *f)
 }
 
 /* Format into a new string of at most PG_FINDING_MAX_TEXT bytes. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 0)))
+#endif
 static char *vformat(const char *fmt, va_list ap)
 {
     pg_buf b;

@@ -142,7 +142,7 @@ ParameterizedTest(struct corpus_file *f, corpus, plans)
     int code, code_stdin, errored;
 
     if (!f->path[0])
-        cr_skip_test("../shared/corpus is absent");
+        cr_skip_test("%s is absent: the real-plan corpus tests are skipped", CORPUS);
     doc = json_load_file(f->path, JSON_DECODE_INT_AS_REAL, &je);
     cr_assert_not_null(doc, "%s: %s", f->path, je.text);
     errored = json_is_true(json_object_get(doc, "errored"));
@@ -197,7 +197,7 @@ ParameterizedTest(struct corpus_file *f, corpus, edge)
     int code;
 
     if (!f->path[0])
-        cr_skip_test("../shared/corpus is absent");
+        cr_skip_test("%s is absent: the real-plan corpus tests are skipped", CORPUS);
     base = strrchr(f->path, '/') + 1;
     rep = run_json(f->path, 0, &code);
     if (!strncmp(base, "utf16le-bom__", 13) || !strncmp(base, "tfc-redacted__", 14)) {

@@ -3,8 +3,9 @@
  * that goes away, a report that cannot be written, a plan that cannot be
  * read. Each one is a clear message on stderr and a non-zero exit (3), and
  * a --report file that failed leaves nothing behind: neither a partial file
- * that looks complete nor its temporary file (src/cli/output.c writes to
- * PATH.tmp.XXXXXX and renames).
+ * that looks complete nor its temporary file (src/cli/tmpfile.c writes to
+ * DIR/.plangate.tmp.XXXXXX and renames). Signals: test_signals.c; report
+ * paths: test_report_paths.c.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -208,19 +209,10 @@ Test(io, stdout_reader_takes_one_byte_then_exits)
     const char *argv[] = {"check", "--format", "json", plan, NULL};
     io_opts o = {IO_OUT_READ_ONE_BYTE, 0, 0, 0};
     io_result r;
-    FILE *f;
-    int i;
 
     io_mkdtemp(dir, sizeof dir);
     snprintf(plan, sizeof plan, "%s/plan.json", dir);
-    cr_assert_not_null(f = fopen(plan, "w"));
-    fputs("{\"format_version\":\"1.2\",\"planned_values\":{},\"resource_changes\":[", f);
-    for (i = 0; i < 3000; i++)
-        fprintf(f, "%s{\"address\":\"aws_s3_bucket.bucket_with_a_rather_long_name_%d\",\"type\":\"aws_s3_bucket\","
-                   "\"name\":\"b%d\",\"change\":{\"actions\":[\"delete\"],\"before\":{},\"after\":null}}",
-                i ? "," : "", i, i);
-    fputs("]}", f);
-    cr_assert_eq(fclose(f), 0);
+    pg_test_write_big_plan(plan);
     io_run(&r, argv, &o);
     cr_assert_eq(r.out_len, 1, "the reader got its byte");
     io_expect_error(&r, "head -c1", "cannot write the report to stdout");
@@ -259,7 +251,7 @@ Test(io, report_write_fails_half_way_leaves_no_file)
     for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         snprintf(path, sizeof path, "%s=%s/report.out", formats[i], dir);
         io_run(&r, argv, &o);
-        io_expect_error(&r, formats[i], "cannot write a report");
+        io_expect_error(&r, formats[i], "cannot write the report");
         cr_assert_not_null(strstr(r.err, "report.out"), "the message names the file: %s", r.err);
         cr_assert_eq(io_count_entries(dir, first, sizeof first), 0, "%s: left behind: %s", formats[i], first);
     }
@@ -284,7 +276,7 @@ Test(io, failed_report_keeps_the_previous_file_intact)
     fputs("previous\n", f);
     fclose(f);
     io_run(&r, argv, &o);
-    io_expect_error(&r, "existing report", "cannot write a report");
+    io_expect_error(&r, "existing report", "cannot write the report");
     cr_assert_not_null(text = pg_test_read_file(file, &len));
     cr_assert_str_eq(text, "previous\n");
     free(text);

@@ -1,6 +1,8 @@
 /* support.c — helpers shared by the Criterion tests. */
 #include "support.h"
 
+#include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -79,6 +81,18 @@ static int append(char **buf, size_t *len, size_t *cap, const char *data, size_t
 int pg_test_run(pg_test_run_result *r, const char *const *argv, const char *stdin_path,
                 const char *const *env)
 {
+    pg_test_run_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.stdin_path = stdin_path;
+    o.env = env;
+    return pg_test_run_ex(r, argv, &o);
+}
+
+int pg_test_run_ex(pg_test_run_result *r, const char *const *argv, const pg_test_run_opts *o)
+{
+    const char *stdin_path = o->stdin_path;
+    const char *const *env = o->env;
     int outp[2], errp[2], status;
     pid_t pid;
     size_t argc = 0, out_cap = 0, err_cap = 0, i;
@@ -101,7 +115,17 @@ int pg_test_run(pg_test_run_result *r, const char *const *argv, const char *stdi
         if (in < 0)
             _exit(127);
         dup2(in, 0);
-        dup2(outp[1], 1);
+        if (o->stdout_path) {
+            int out = open(o->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (out < 0)
+                _exit(127);
+            dup2(out, 1);
+            close(out);
+        } else {
+            dup2(outp[1], 1);
+        }
+        if (o->cwd && chdir(o->cwd) != 0)
+            _exit(127);
         dup2(errp[1], 2);
         close(outp[0]);
         close(errp[0]);
@@ -160,4 +184,82 @@ void pg_test_run_free(pg_test_run_result *r)
     free(r->out);
     free(r->err);
     memset(r, 0, sizeof *r);
+}
+
+void pg_test_scratch(char *dir, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(dir, size, "%s/pg-test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp %s: %s", dir, strerror(errno));
+    cr_assert_eq(chmod(dir, 0777), 0);
+}
+
+void pg_test_rmtree(const char *path)
+{
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    char *sub;
+    size_t n;
+
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    if ((d = opendir(path)) != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            n = strlen(path) + strlen(e->d_name) + 2;
+            if ((sub = malloc(n)) != NULL) {
+                snprintf(sub, n, "%s/%s", path, e->d_name);
+                pg_test_rmtree(sub);
+                free(sub);
+            }
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+void pg_test_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    cr_assert_not_null(f, "cannot create %s: %s", path, strerror(errno));
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+int pg_test_count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+void pg_test_write_big_plan(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    int i;
+
+    cr_assert_not_null(f, "cannot create %s", path);
+    fputs("{\"format_version\":\"1.2\",\"planned_values\":{},\"resource_changes\":[", f);
+    for (i = 0; i < 3000; i++)
+        fprintf(f, "%s{\"address\":\"aws_s3_bucket.bucket_with_a_rather_long_name_%d\",\"type\":\"aws_s3_bucket\","
+                   "\"name\":\"b%d\",\"change\":{\"actions\":[\"delete\"],\"before\":{},\"after\":null}}",
+                i ? "," : "", i, i);
+    fputs("]}", f);
+    cr_assert_eq(fclose(f), 0);
 }

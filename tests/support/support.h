@@ -40,4 +40,26 @@ int pg_test_run(pg_test_run_result *r, const char *const *argv, const char *stdi
                 const char *const *env);
 void pg_test_run_free(pg_test_run_result *r);
 
+/* pg_test_run with more to say; zeros are pg_test_run's defaults. */
+typedef struct pg_test_run_opts {
+    const char *stdin_path;  /* NULL: /dev/null */
+    const char *const *env;  /* extra "NAME=value" */
+    const char *cwd;         /* NULL: the test's own */
+    const char *stdout_path; /* stdout to this file (created) instead of captured; NULL: captured */
+} pg_test_run_opts;
+int pg_test_run_ex(pg_test_run_result *r, const char *const *argv, const pg_test_run_opts *o);
+
+/* ---- scratch files ----------------------------------------------------------------- */
+
+/* A fresh directory under $TMPDIR (or /tmp), mode 0777, into dir[size]; aborts the test on failure. */
+void pg_test_scratch(char *dir, size_t size);
+/* Remove `path` and everything below it (symbolic links are removed, not followed). */
+void pg_test_rmtree(const char *path);
+/* Write `len` bytes of `data` to `path` (created or truncated); aborts the test on failure. */
+void pg_test_write_file(const char *path, const char *data, size_t len);
+/* A plan of 3000 deleted buckets: its JSON report (about 290 KB) outgrows a pipe's buffer. */
+void pg_test_write_big_plan(const char *path);
+/* Names in directory `dir` other than . and .. (-1 when it cannot be opened). */
+int pg_test_count_entries(const char *dir);
+
 #endif

@@ -1,5 +1,8 @@
-/* test_cli_usage.c — the CLI's usage errors, help and version (exit codes, SPEC §1). */
+/* test_cli_usage.c — the CLI's usage errors, help and version (exit codes, SPEC §1), and the
+ * range of every --max-* flag (issue 11: crash-free for each value it accepts). */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "support.h"
@@ -80,4 +83,123 @@ Test(cli_usage, unreadable_plan_is_exit_3)
     cr_assert_eq(run(&r, argv), 3);
     cr_assert(strstr(r.err, "/nonexistent/plan.json") != NULL, "%s", r.err);
     pg_test_run_free(&r);
+}
+
+/* ---- --max-* values: every one the CLI accepts is one the gate survives (issue 11) ----- */
+
+#define DEMO PG_TESTDATA "/plans/demo/plan.json"
+
+static void limit_case(const char *flag, const char *value, int expect_exit, const char *needle)
+{
+    pg_test_run_result r;
+    const char *argv[] = {"check", flag, value, DEMO, NULL};
+
+    cr_assert_eq(run(&r, argv), expect_exit, "%s %s: exit %d: %s", flag, value, r.exit_code, r.err);
+    if (needle)
+        cr_assert(strstr(r.err, needle) != NULL, "%s %s: %s", flag, value, r.err);
+    pg_test_run_free(&r);
+}
+
+Test(cli_usage, max_depth_range)
+{
+    static const char *const bad[] = {"0", "4097", "100000", "-1", "+5", " 5", "5 ", "1e3", "0x10", "", "abc",
+                                      "99999999999999999999999999"};
+    size_t i;
+
+    limit_case("--max-depth", "1", 3, "(limit max_depth)"); /* the plan's object is level 1, its members deeper */
+    limit_case("--max-depth", "4096", 1, NULL);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        limit_case("--max-depth", bad[i], 2, "from 1 to 4096");
+}
+
+Test(cli_usage, max_element_bytes_range)
+{
+    static const char *const bad[] = {"0", "1073741825", "18446744073709551615", "18446744073709551616", "-1",
+                                      "1GiB", "1e9", ""};
+    size_t i;
+
+    limit_case("--max-element-bytes", "1073741824", 1, NULL);
+    limit_case("--max-element-bytes", "1", 3, "(limit max_capture)");
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        limit_case("--max-element-bytes", bad[i], 2, "from 1 to 1073741824");
+}
+
+/* The help and the man page say the ceilings. */
+Test(cli_usage, help_says_the_ceilings)
+{
+    pg_test_run_result r;
+    const char *argv[] = {"check", "--help", NULL};
+    char *man;
+
+    cr_assert_eq(run(&r, argv), 0);
+    cr_assert(strstr(r.out, "at most 4096") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "at most 1 GiB") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "PATH - is stdout") != NULL, "%s", r.out);
+    pg_test_run_free(&r);
+    cr_assert_not_null(man = pg_test_read_file(PG_SRCDIR "/docs/plangate.1", NULL));
+    cr_assert(strstr(man, "4096") != NULL, "the man page says the depth ceiling");
+    cr_assert(strstr(man, "1 GiB") != NULL, "the man page says the element ceiling");
+    free(man);
+}
+
+/* A change nested as deep as the ceiling allows, decoded (a rule reads it and
+ * quotes it in its message), through every writer, from a file and from
+ * stdin, with the largest values of both flags: a verdict, never a crash.
+ * One level deeper is refused with exit 3, naming the limit. */
+Test(cli_usage, the_deepest_accepted_change_survives_every_format)
+{
+    static const char *const formats[] = {"text", "json", "sarif", "junit", "github", "markdown"};
+    static const char head[] = "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_dynamodb_table.t\","
+                               "\"mode\":\"managed\",\"type\":\"aws_dynamodb_table\",\"name\":\"t\","
+                               "\"provider_name\":\"registry.terraform.io/hashicorp/aws\",\"change\":{\"actions\":"
+                               "[\"update\"],\"before\":{\"x\":1},\"after\":{\"x\":";
+    static const char tail[] = "},\"after_unknown\":{}}}]}";
+    static const char policy_text[] = "version: 1\nrules:\n  - id: deep-value\n    title: deep value\n"
+                                      "    severity: high\n    match:\n      type: aws_dynamodb_table\n"
+                                      "    require:\n      - { path: after.x, equals: 1 }\n"
+                                      "    message: \"{address}: x is {after.x}\"\n";
+    /* levels: the document, resource_changes, the change, "change", "after", then the arrays */
+    const unsigned opened = 5, arrays = 4096 - opened;
+    char dir[256], plan[300], deeper[300], policy[300];
+    size_t len, i, k;
+    char *doc;
+    pg_test_run_result r;
+
+    pg_test_scratch(dir, sizeof dir);
+    snprintf(plan, sizeof plan, "%s/plan.json", dir);
+    snprintf(deeper, sizeof deeper, "%s/deeper.json", dir);
+    snprintf(policy, sizeof policy, "%s/policy.yaml", dir);
+    pg_test_write_file(policy, policy_text, sizeof policy_text - 1);
+    len = sizeof head - 1 + 2 * (size_t)(arrays + 1) + sizeof tail - 1;
+    cr_assert_not_null(doc = malloc(len + 1));
+    for (k = 0; k < 2; k++) { /* 0: at the ceiling; 1: one level past it */
+        size_t n = arrays + k, o = 0;
+        memcpy(doc + o, head, sizeof head - 1);
+        o += sizeof head - 1;
+        memset(doc + o, '[', n);
+        o += n;
+        memset(doc + o, ']', n);
+        o += n;
+        memcpy(doc + o, tail, sizeof tail - 1);
+        o += sizeof tail - 1;
+        pg_test_write_file(k ? deeper : plan, doc, o);
+    }
+    free(doc);
+    for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        const char *argv[] = {"check", "--policy", policy, "--max-depth", "4096", "--max-element-bytes",
+                              "1073741824", "--format", formats[i], plan, NULL};
+        const char *via_stdin[] = {"check", "--policy", policy, "--max-depth", "4096", "--format", formats[i],
+                                   "-", NULL};
+        const char *past[] = {"check", "--max-depth", "4096", "--format", formats[i], deeper, NULL};
+        cr_assert_eq(run(&r, argv), 1, "%s: exit %d (signal %d): %s", formats[i], r.exit_code, r.signal, r.err);
+        pg_test_run_free(&r);
+        cr_assert_eq(pg_test_run(&r, via_stdin, plan, NULL), 0);
+        cr_assert_eq(r.exit_code, 1, "%s from stdin: exit %d (signal %d): %s", formats[i], r.exit_code, r.signal,
+                     r.err);
+        pg_test_run_free(&r);
+        cr_assert_eq(run(&r, past), 3, "%s one level past: exit %d (signal %d)", formats[i], r.exit_code, r.signal);
+        cr_assert(strstr(r.err, "more than 4096 levels") != NULL, "%s", r.err);
+        pg_test_run_free(&r);
+    }
+    pg_test_rmtree(dir);
 }

@@ -124,7 +124,7 @@ Test(limits, max_depth_ceiling)
         code = lim_check("--max-depth", past[i], path, &err);
         cr_assert_eq(code, 2, "--max-depth %s is a usage error: exit %d: %s", past[i], code, err);
         if (i < 2)
-            cr_assert_not_null(strstr(err, "above the most plangate reads, 4096 levels"), "%s", err);
+            cr_assert_not_null(strstr(err, "4096"), "the message says the ceiling: %s", err);
         free(err);
     }
     unlink(path);

@@ -35,6 +35,9 @@ typedef struct lp_buf {
     size_t len, cap;
 } lp_buf;
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
 static void lp_add(lp_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
