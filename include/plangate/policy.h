@@ -158,6 +158,18 @@ const char *pg_policy_lock_table(const pg_policy *p, size_t i);
 int pg_policy_protects(const pg_policy *p, const pg_change *c, int *protected_out, const char **why_out,
                        pg_error *err);
 
+/**
+ * Does the address pattern `pattern` cover `address`? The one notion of
+ * coverage (docs/policies.md "Address patterns"), used by `protect:`
+ * `address`, rule `match.address` and waivers: Terraform's address grammar,
+ * where a module or resource name the pattern does not give an instance key
+ * covers all its instances (`module.m.*` covers `module.m["eu"].t.n`), `[N]`
+ * and `["key"]` name one instance, `[*]` and wildcards inside `["..."]`
+ * match keys, and `*` outside keys matches any run of steps. *out 1 or 0.
+ * 0, PG_EPOLICY for a malformed pattern (the reason in err), or PG_ENOMEM.
+ */
+int pg_policy_address_covers(const char *pattern, const char *address, int *out, pg_error *err);
+
 /** Evaluate every rule (`rules:`) on one change, appending findings. */
 int pg_policy_eval_change(const pg_policy *p, const pg_change *c, pg_findings *out, pg_error *err);
 

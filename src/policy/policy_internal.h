@@ -145,6 +145,26 @@ int pg_policy__glob(const char *pattern, const char *s, int icase);
 /* Does any of the n globs match s (case-sensitive)? 0 for a NULL s. */
 int pg_policy__glob_any(char *const *globs, size_t n, const char *s);
 
+/* ==== MARK: address patterns (address.c) =============================== */
+
+/* A compiled address pattern (docs/policies.md "Address patterns"): the
+ * glob above, read with Terraform's address grammar, where a name without
+ * an instance key covers all its instances. */
+typedef struct pg_addr_pat pg_addr_pat;
+
+/* 0, PG_EPOLICY (the reason in err, no position yet) or PG_ENOMEM. */
+int pg_policy__addr_compile(pg_addr_pat **out, const char *text, pg_error *err);
+void pg_policy__addr_free(pg_addr_pat *p);
+/* The text as written (for descriptions and waiver statuses). */
+const char *pg_policy__addr_text(const pg_addr_pat *p);
+/* *out 1 when `p` covers `address` (0 for a NULL address). 0 or PG_ENOMEM. */
+int pg_policy__addr_match(const pg_addr_pat *p, const char *address, int *out, pg_error *err);
+/* Does the pattern name the instances of one resource (no `*` or `?`
+ * outside instance keys)? The trust model's rule for change waivers. */
+int pg_policy__addr_names_resources(const pg_addr_pat *p);
+/* A non-empty string node compiled as an address pattern; errors at the node. */
+int pg_policy__get_address(const pn_ctx *x, const pn_node *n, const char *what, pg_addr_pat **out);
+
 /* ==== MARK: regular expressions (regex.c) ============================== */
 
 /* Check the caps, then regcomp(REG_EXTENDED | REG_NOSUB [| REG_ICASE]).
@@ -340,7 +360,7 @@ typedef struct pg_rule {
     char **types;            /* globs; n_types == 0: any type */
     size_t n_types;
     unsigned actions;        /* bit (1u << pg_action) */
-    char *address;           /* glob, or NULL */
+    pg_addr_pat *address;    /* or NULL: any */
     pg_cond *where;          /* or NULL */
     pg_cond **require;
     size_t n_require;
@@ -357,7 +377,7 @@ typedef struct pg_tag_sel {
 typedef struct pg_selector {
     char **types;
     size_t n_types;
-    char *address;
+    pg_addr_pat *address;
     char *name;
     pg_tag_sel *tags;
     size_t n_tags;
@@ -367,6 +387,7 @@ typedef struct pg_selector {
 
 typedef struct pg_waiver {
     char *rule, *address, *reason, *owner, *expires, *source;
+    pg_addr_pat *pattern;    /* `address`, compiled */
     int from_change;         /* loaded from a --waivers file */
 } pg_waiver;
 

@@ -29,7 +29,7 @@ static int selector_why(const pn_ctx *x, pg_selector *s)
     for (i = 0; rc == PG_OK && i < s->n_types; i++)
         rc = pg_buf_addf(&b, NULL, "%s%s", i ? " or " : "type ", s->types[i]);
     if (rc == PG_OK && s->address)
-        rc = pg_buf_addf(&b, NULL, "%saddress %s", b.len ? ", " : "", s->address);
+        rc = pg_buf_addf(&b, NULL, "%saddress %s", b.len ? ", " : "", pg_policy__addr_text(s->address));
     if (rc == PG_OK && s->name)
         rc = pg_buf_addf(&b, NULL, "%sname %s", b.len ? ", " : "", s->name);
     for (i = 0; rc == PG_OK && i < s->n_tags; i++) {
@@ -109,7 +109,7 @@ static int load_selector(const pn_ctx *x, const pn_node *n, pg_selector **out)
         return pg_error_oom(x->err);
     if ((v = pg_policy__map_get(n, "type")) && (rc = pg_policy__get_text_list(x, v, "type", &s->types, &s->n_types)) != PG_OK)
         goto fail;
-    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_text(x, v, "address", &s->address)) != PG_OK)
+    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_address(x, v, "address", &s->address)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "name")) && (rc = pg_policy__get_text(x, v, "name", &s->name)) != PG_OK)
         goto fail;
@@ -183,8 +183,11 @@ static int selector_matches(const pg_selector *s, const pg_change *c, int *match
     *match = 0;
     if (s->n_types && !pg_policy__glob_any(s->types, s->n_types, c->type))
         return PG_OK;
-    if (s->address && !(c->address && pg_policy__glob(s->address, c->address, 0)))
-        return PG_OK;
+    if (s->address) {
+        if ((rc = pg_policy__addr_match(s->address, c->address, match, err)) != PG_OK || !*match)
+            return rc;
+        *match = 0;
+    }
     if (s->name) {
         const json_t *n = json_object_get(c->before, "name");
         const char *name = json_is_string(n) ? json_string_value(n) : c->name;

@@ -39,8 +39,11 @@ static int selects(const pg_rule *r, const pg_change *c, int *out, pg_error *err
     *out = 0;
     if (!c->type || !rule_accepts(r, c->type, c->action))
         return PG_OK;
-    if (r->address && !(c->address && pg_policy__glob(r->address, c->address, 0)))
-        return PG_OK;
+    if (r->address) {
+        if ((rc = pg_policy__addr_match(r->address, c->address, out, err)) != PG_OK || !*out)
+            return rc;
+        *out = 0;
+    }
     if (r->where) {
         if ((rc = pg_policy__cond_eval(r->where, c, &t, err)) != PG_OK)
             return rc;

@@ -60,7 +60,7 @@ static int load_match(const pn_ctx *x, pg_rule *r, const pn_node *n)
         return rc;
     if ((v = pg_policy__map_get(n, "type")) && (rc = pg_policy__get_text_list(x, v, "type", &r->types, &r->n_types)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_text(x, v, "address", &r->address)) != PG_OK)
+    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_address(x, v, "address", &r->address)) != PG_OK)
         return rc;
     if ((v = pg_policy__map_get(n, "actions")) && (rc = load_actions(x, r, v)) != PG_OK)
         return rc;
