@@ -117,6 +117,10 @@ void pg_policy_free(pg_policy *p)
     for (i = 0; i < p->n_waivers; i++)
         pg_policy__waiver_free(p->waivers[i]);
     pg_free(p->waivers);
+    for (i = 0; i < p->n_environments; i++)
+        pg_policy__environment_free(p->environments[i]);
+    pg_free(p->environments);
+    pg_free(p->plan_environment);
     for (i = 0; i < p->n_examples; i++)
         pg_policy__example_free(p->examples_own[i]);
     pg_free(p->examples_own);
