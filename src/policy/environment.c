@@ -33,17 +33,6 @@
 
 /* ---- loading -------------------------------------------------------------------------- */
 
-static int valid_name(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-              *s == '_' || *s == '.'))
-            return 0;
-    return 1;
-}
-
 void pg_policy__environment_free(pg_environment *e)
 {
     if (!e)
@@ -80,7 +69,7 @@ static int load_env(const pn_ctx *x, const pn_node *key, const pn_node *n, pg_en
     int rc;
 
     *out = NULL;
-    if (!valid_name(key->text))
+    if (!pg_policy__valid_id(key->text))
         return pg_policy__fail(x, key,
                                "environment name %s may hold only letters, digits, '-', '_' and '.' (starting with a "
                                "letter or digit)",

@@ -133,6 +133,8 @@ int pg_policy__get_text_list(const pn_ctx *x, const pn_node *n, const char *what
 void pg_policy__free_text_list(char **list, size_t n);
 /* Every key of `map` is one of `allowed` (NULL-terminated). */
 int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what, const char *const *allowed);
+/* A rule id or environment name: [A-Za-z0-9][A-Za-z0-9._-]*. */
+int pg_policy__valid_id(const char *s);
 /* "FILE:LINE" of a node, for sources shown in reports (*out: pg_free it). */
 int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out);
 
