@@ -43,7 +43,39 @@ static const char *const policy_changes[] = {
     "{\"address\":\"aws_s3_bucket.b[3]\",\"previous_address\":\"aws_s3_bucket.old\",\"deposed\":\"00aa\","
     "\"type\":\"aws_s3_bucket\",\"name\":\"b\",\"index\":3,\"change\":{\"actions\":[\"no-op\"],"
     "\"before\":{\"bucket\":\"x\",\"list\":[1,2.5,true,null,\"s\"]},\"after\":{\"bucket\":\"x\",\"list\":[]}}}",
+    /* the other tag shapes (issue 13): the Cloud Control list, Google's labels, unknown members */
+    "{\"address\":\"module.m[\\\"a.b*[c]\\\"].awscc_dynamodb_table.t[0]\",\"type\":\"awscc_dynamodb_table\",\"name\":\"t\","
+    "\"change\":{\"actions\":[\"create\",\"delete\"],\"before\":{\"tags\":[{\"key\":\"Stage\",\"value\":\"prd\"},"
+    "{\"key\":\"x\"},7],\"labels\":{\"env\":\"dev\"},\"effective_labels\":{\"ENV\":\"live\"}},"
+    "\"after\":{\"tags\":[{\"key\":\"Environment\",\"value\":null}],\"tags_all\":{\"Owner\":\"x\"}},"
+    "\"after_unknown\":{\"tags\":[{\"value\":true},true],\"tags_all\":{\"Environment\":true}}}}",
 };
+
+/* Environments (issue 13): the answers are 0/1 and a name the policy
+ * defines; a declared environment is one of them and makes the change
+ * production when it says production. */
+static void environment_exercise(const pg_policy *p, const pg_change *c)
+{
+    const char *name = NULL;
+    pg_error err;
+    size_t i, n = pg_policy_environment_count(p);
+    int prod = -1, is_prod = 0, found = 0;
+
+    if (pg_policy_is_production(p, c, &prod, &err) != 0 || (prod != 0 && prod != 1))
+        abort();
+    if (pg_policy_change_environment(p, c, &name, &err) != 0)
+        abort();
+    for (i = 0; name && i < n; i++)
+        if (pg_policy_environment_name(p, i, &is_prod) == name) {
+            found = 1;
+            if (is_prod && !prod)
+                abort(); /* in a production environment, so production */
+        }
+    if (name && !found)
+        abort();
+    if (pg_policy_plan_environment(p) && !name)
+        abort(); /* a declared environment is always the change's */
+}
 
 /* A policy that loaded must be usable: evaluate it on the fixed changes. */
 static void policy_exercise(const pg_policy *p)
@@ -72,6 +104,7 @@ static void policy_exercise(const pg_policy *p)
         pg_error_clear(&err);
         if (pg_policy_eval_change(p, &c, &findings, &err) != 0 && err.message[0] == '\0')
             abort();
+        environment_exercise(p, &c);
         pg_change_dispose(&c);
     }
     for (i = 0; i < (size_t)PG_ACTION_COUNT_; i++)
@@ -127,8 +160,13 @@ int pg_fuzz_policy(const uint8_t *data, size_t size)
     }
     pg_error_clear(&err);
     rc = pg_policy_load_string(p, "fuzz.yaml", (const char *)data, size, &err);
-    if (rc == 0)
+    if (rc == 0) {
         policy_exercise(p);
+        /* again with the plan declared in its first environment (--env) */
+        if (pg_policy_environment_count(p) > 0 &&
+            pg_policy_set_plan_environment(p, pg_policy_environment_name(p, 0, NULL), &err) == 0)
+            policy_exercise(p);
+    }
     else if ((rc != PG_EPOLICY && rc != PG_ENOMEM) || err.code != rc || err.message[0] == '\0')
         abort(); /* a bad policy is PG_EPOLICY, with a message */
     /* The same text as a waiver file from the change: limited, never a crash. */

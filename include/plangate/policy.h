@@ -147,9 +147,45 @@ size_t pg_policy_lock_table_count(const pg_policy *p);
 const char *pg_policy_lock_table(const pg_policy *p, size_t i);
 
 /**
+ * Environments (`environments:`, docs/policies.md "Environments"): named
+ * sets of tag keys and values, each saying whether it holds production
+ * data. A change is in the environment the plan declares (--env) and in
+ * every environment whose tags it carries: tags, tags_all, labels,
+ * effective_labels, terraform_labels, and the Cloud Control { key, value }
+ * list; keys and values compared case-insensitively; `before` for a change
+ * that destroys an object, `after` for one that leaves one behind, both for
+ * a replace. A tag value unknown at plan time may be production.
+ */
+
+/** Declare the environment of the whole plan (--env); NULL clears it. PG_EUSAGE for an unknown name
+ *  (the message names the known ones). */
+int pg_policy_set_plan_environment(pg_policy *p, const char *name, pg_error *err);
+/** The declared environment, or NULL. Borrowed. */
+const char *pg_policy_plan_environment(const pg_policy *p);
+/** The environment of `c` (the plan's declared one first, else the first `environments:` entry whose
+ *  tags match, reading the sides described above); *name_out is NULL when none; borrowed. An unknown
+ *  tag names no environment here: ask pg_policy_is_production. 0 (nothing here fails today). */
+int pg_policy_change_environment(const pg_policy *p, const pg_change *c, const char **name_out, pg_error *err);
+/** Is `c` in an environment marked production (or may it be: an unknown tag value counts)? *out 0/1.
+ *  The declared environment adds to what the tags say: a table tagged production is production in a
+ *  plan declared staging. 0 (nothing here fails today). */
+int pg_policy_is_production(const pg_policy *p, const pg_change *c, int *out, pg_error *err);
+/** The defined environments, in the order first defined: name i (borrowed; NULL when out of range), and
+ *  whether it says production: true (*production_out, may be NULL). */
+size_t pg_policy_environment_count(const pg_policy *p);
+const char *pg_policy_environment_name(const pg_policy *p, size_t i, int *production_out);
+/**
+ * Load only the `environments:` of the default pack: what `plangate lint` and
+ * `plangate test` give the files they load without the pack, so that a file
+ * may use `{ environment: production }` and `{ production: true }`.
+ */
+int pg_policy_load_default_environments(pg_policy *p, pg_error *err);
+
+/**
  * Does a `protect:` selector match `c`? Selectors test the change's
- * type/address/name globs, tags and conditions against `before` (what is
- * about to be destroyed). *protected_out is 1 or 0; on a match, `*why_out`
+ * type glob, address pattern and name glob, and its tags and conditions
+ * (`tags:` and environments on the sides described above; `when:` paths as
+ * written, usually `before`: what is about to be destroyed). *protected_out is 1 or 0; on a match, `*why_out`
  * (may be NULL) gets a short borrowed description of the selector ("type
  * aws_dynamodb_table when before.tags.Environment equals production"), else
  * NULL. 0, or PG_ENOMEM (*protected_out is then 1: the caller must stop, but
@@ -157,6 +193,18 @@ const char *pg_policy_lock_table(const pg_policy *p, size_t i);
  */
 int pg_policy_protects(const pg_policy *p, const pg_change *c, int *protected_out, const char **why_out,
                        pg_error *err);
+
+/**
+ * Does the address pattern `pattern` cover `address`? The one notion of
+ * coverage (docs/policies.md "Address patterns"), used by `protect:`
+ * `address`, rule `match.address` and waivers: Terraform's address grammar,
+ * where a module or resource name the pattern does not give an instance key
+ * covers all its instances (`module.m.*` covers `module.m["eu"].t.n`), `[N]`
+ * and `["key"]` name one instance, `[*]` and wildcards inside `["..."]`
+ * match keys, and `*` outside keys matches any run of steps. *out 1 or 0.
+ * 0, PG_EPOLICY for a malformed pattern (the reason in err), or PG_ENOMEM.
+ */
+int pg_policy_address_covers(const char *pattern, const char *address, int *out, pg_error *err);
 
 /** Evaluate every rule (`rules:`) on one change, appending findings. */
 int pg_policy_eval_change(const pg_policy *p, const pg_change *c, pg_findings *out, pg_error *err);

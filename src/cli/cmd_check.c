@@ -47,6 +47,7 @@ typedef struct check_args {
     int quiet;
     const char *max_depth;
     const char *max_element;
+    const char *env;
 } check_args;
 
 enum {
@@ -61,6 +62,7 @@ enum {
     OPT_QUIET,
     OPT_MAX_DEPTH,
     OPT_MAX_ELEMENT,
+    OPT_ENV,
     OPT_HELP
 };
 
@@ -72,6 +74,7 @@ static const pg_opt_spec check_opts[] = {
     {"report", OPT_REPORT, "FORMAT=PATH", "also write FORMAT to PATH (repeatable; PATH - is stdout)"},
     {"fail-on", OPT_FAIL_ON, "SEVERITY", "fail at or above: critical, high (default), medium, low, info"},
     {"backend", OPT_BACKEND, "FILE", "the .terraform/terraform.tfstate written by terraform init"},
+    {"env", OPT_ENV, "NAME", "every resource of the plan is in environment NAME (an environments: entry, e.g. production)"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
     {"quiet", OPT_QUIET, NULL, "text report: findings and verdict only"},
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
@@ -156,6 +159,7 @@ static int parse_args(check_args *a, int argc, char **argv)
         case OPT_QUIET: a->quiet = 1; break;
         case OPT_MAX_DEPTH: a->max_depth = val; break;
         case OPT_MAX_ELEMENT: a->max_element = val; break;
+        case OPT_ENV: a->env = val; break;
         case OPT_HELP:
             check_usage(stdout);
             return -1;
@@ -207,6 +211,13 @@ static int load_policy(pg_policy **out, const check_args *a, const char *today)
         rc = pg_policy_load_path(p, a->policies[i], &err);
     for (i = 0; rc == 0 && i < a->n_waivers; i++)
         rc = pg_policy_load_waivers(p, a->waivers[i], today, &err);
+    /* --env declares the plan's environment: a name the policies define, or a
+     * usage error naming those they do (issue 13). */
+    if (rc == 0 && a->env && (rc = pg_policy_set_plan_environment(p, a->env, &err)) != 0) {
+        pg_cli_errorf("plangate check: --env: %s", err.message);
+        pg_policy_free(p);
+        return PG_EXIT_USAGE;
+    }
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);
         pg_cli_errorf("plangate: %s", line);

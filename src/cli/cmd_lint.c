@@ -2,7 +2,8 @@
  *
  * Validates policy files and says where each problem is, as
  * `file:line:col: message` on stderr. Each PATH is loaded into a fresh
- * policy of its own (the default pack is not included), file by file, so
+ * policy of its own (the default pack is not included, but its
+ * `environments:` are, so a file may ask `{ production: true }`), file by file, so
  * every file gets its own `PATH: ok` line and a folder's files are checked
  * against each other (a rule id defined twice). With no PATH the default
  * pack compiled into plangate is linted. Detector ids are checked as each
@@ -98,6 +99,12 @@ static int lint_path(const char *path)
         return PG_EXIT_PLAN;
     }
     pg_error_clear(&err);
+    /* A file linted without the pack still sees its environments: (issue 13):
+     * `{ production: true }` is valid in it. */
+    if ((rc = pg_policy_load_default_environments(policy, &err)) != PG_OK) {
+        pg_policy_free(policy);
+        return report("<builtin>", rc, &err);
+    }
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         if ((rc = pg_policy_list_folder(path, &files, &n, &err)) != PG_OK)
             exit_code = report(path, rc, &err);

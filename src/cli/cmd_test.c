@@ -242,7 +242,9 @@ static int load_policies(pg_policy *policy, const char *const *paths, size_t n)
 
     pg_error_clear(&err);
     pg_policy_set_check(policy, pg_detect_check_policy);
-    rc = n == 0 ? pg_policy_load_defaults_with_examples(policy, find_pack_dir(dir, sizeof dir), &err) : PG_OK;
+    /* Files tested without the pack still see its environments: (issue 13). */
+    rc = n == 0 ? pg_policy_load_defaults_with_examples(policy, find_pack_dir(dir, sizeof dir), &err)
+                : pg_policy_load_default_environments(policy, &err);
     for (i = 0; i < n && rc == PG_OK; i++)
         rc = pg_policy_load_path(policy, paths[i], &err);
     if (rc == PG_OK)

@@ -88,12 +88,23 @@ static int text_unjudgeable(const pg_cond *cond, const json_t *v)
     return cond->op == OP_MATCHES && len > PG_POLICY_MAX_MATCH_BYTES;
 }
 
+/* `after.tags` (any tag attribute, on before/after/changed): a map of tags,
+ * whose keys compare case-insensitively (tags.c). */
+static int tag_map_path(const pg_ppath *p)
+{
+    return (p->root == PR_BEFORE || p->root == PR_AFTER || p->root == PR_NONE) && p->n == 1 &&
+           p->steps[0].kind == PS_KEY && pg_policy__is_tag_attr(p->steps[0].key);
+}
+
 static int contains(const pg_cond *cond, const json_t *v)
 {
     char wbuf[64];
     const char *want;
     size_t i;
 
+    if (tag_map_path(&cond->path) && (json_is_object(v) || json_is_array(v)) && json_is_string(cond->value) &&
+        pg_policy__tag_map_has(v, json_string_value(cond->value)))
+        return 1;
     if (json_is_array(v)) {
         for (i = 0; i < json_array_size(v); i++)
             if (pg_policy__values_equal(json_array_get(v, i), cond->value, cond->icase))
@@ -225,14 +236,14 @@ static int eval_leaf(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_er
 /* ---- combinators --------------------------------------------------------------------- */
 
 /* all: false if any part is, else unknown if any part is; any: the dual. */
-static int eval_list(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_error *err)
+static int eval_list(const pg_cond *cond, const pg_policy *p, const pg_change *c, pg_tri *out, pg_error *err)
 {
     pg_tri stop = cond->kind == PC_ALL ? PT_FALSE : PT_TRUE, r = cond->kind == PC_ALL ? PT_TRUE : PT_FALSE, k;
     int rc, any_unknown = 0;
     size_t i;
 
     for (i = 0; i < cond->n && r != stop; i++) {
-        if ((rc = pg_policy__cond_eval(cond->kids[i], c, &k, err)) != PG_OK)
+        if ((rc = pg_policy__cond_eval(cond->kids[i], p, c, &k, err)) != PG_OK)
             return rc;
         if (k == stop)
             r = stop;
@@ -243,7 +254,7 @@ static int eval_list(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_er
     return PG_OK;
 }
 
-int pg_policy__cond_eval(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_error *err)
+int pg_policy__cond_eval(const pg_cond *cond, const pg_policy *p, const pg_change *c, pg_tri *out, pg_error *err)
 {
     pg_tri r = PT_FALSE, k;
     int rc;
@@ -253,13 +264,16 @@ int pg_policy__cond_eval(const pg_cond *cond, const pg_change *c, pg_tri *out, p
         if ((rc = eval_leaf(cond, c, &r, err)) != PG_OK)
             return rc;
         break;
+    case PC_ENV:
+        r = pg_policy__env_cond(p, cond, c);
+        break;
     case PC_ALL:
     case PC_ANY:
-        if ((rc = eval_list(cond, c, &r, err)) != PG_OK)
+        if ((rc = eval_list(cond, p, c, &r, err)) != PG_OK)
             return rc;
         break;
     case PC_NOT:
-        if ((rc = pg_policy__cond_eval(cond->kids[0], c, &k, err)) != PG_OK)
+        if ((rc = pg_policy__cond_eval(cond->kids[0], p, c, &k, err)) != PG_OK)
             return rc;
         r = k == PT_TRUE ? PT_FALSE : k == PT_FALSE ? PT_TRUE : PT_UNKNOWN;
         break;

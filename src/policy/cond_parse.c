@@ -1,7 +1,8 @@
 /* cond_parse.c — the condition language (SPEC §4): a mapping with a path and
- * one operator, or all:/any:/not: combinators, parsed from the node tree
- * into pg_cond, with every operator, operand, regex and modifier checked at
- * load time so that evaluation (cond_eval.c) cannot fail on a malformed
+ * one operator, an environment test (`environment:`, `production:`; issue
+ * 13), or all:/any:/not: combinators, parsed from the node tree into
+ * pg_cond, with every operator, operand, regex and modifier checked at load
+ * time so that evaluation (cond_eval.c) cannot fail on a malformed
  * condition. Each condition also gets a one-line text for descriptions
  * ("after.x equals 1"), built from pg_value_text like every value shown.
  */
@@ -362,6 +363,61 @@ fail:
     return rc;
 }
 
+/* ---- environments ------------------------------------------------------------------- */
+
+/* `{ environment: NAME }`, `{ environment: [A, B] }` (in one of them), or
+ * `{ production: true|false }` (in an environment marked production). The
+ * names are checked once the whole file has loaded (environment.c): a
+ * file may define an environment below the rule that uses it. */
+static int parse_env(const pn_ctx *x, const pn_node *n, const pn_node *key, pg_cond **out)
+{
+    char q[PG_POLICY_QUOTE], buf[COND_TEXT_MAX];
+    const pn_node *v = pg_policy__map_get(n, key->text), *iu;
+    pg_cond *c;
+    size_t i, o;
+    int rc = PG_OK;
+
+    for (i = 0; i + 1 < n->n; i += 2)
+        if (n->kids[i] != key && strcmp(n->kids[i]->text, "if_unknown") != 0)
+            return pg_policy__fail(x, n->kids[i], "a condition with '%s' takes no other key than if_unknown (found %s)",
+                                   key->text, pg_policy__quote(q, sizeof q, n->kids[i]->text));
+    if (!(c = cond_new(x, PC_ENV, 0)))
+        return PG_ENOMEM;
+    c->line = key->line;
+    c->col = key->col;
+    c->env_production = strcmp(key->text, "production") == 0;
+    if (c->env_production) {
+        rc = pg_policy__get_bool(x, v, "production", &c->flag);
+        snprintf(buf, sizeof buf, "%s", c->flag ? "production" : "not production");
+    } else if (v->kind == PN_SEQ && v->n == 0) {
+        rc = pg_policy__fail(x, v, "environment must not be an empty list");
+    } else if (!(c->value = json_array())) {
+        rc = pg_error_oom(x->err);
+    } else {
+        o = (size_t)snprintf(buf, sizeof buf, "environment ");
+        for (i = 0; rc == PG_OK && i < (v->kind == PN_SEQ ? v->n : 1); i++) {
+            const pn_node *name = v->kind == PN_SEQ ? v->kids[i] : v;
+            if ((rc = pg_policy__want_text(x, name, "an environment name")) != PG_OK)
+                break;
+            if (json_array_append_new(c->value, json_string(name->text)) != 0)
+                rc = pg_error_oom(x->err);
+            else if (o < sizeof buf)
+                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? " or " : "",
+                                      pg_policy__quote(q, sizeof q, name->text));
+        }
+    }
+    if (rc == PG_OK && (iu = pg_policy__map_get(n, "if_unknown")))
+        rc = parse_if_unknown(x, iu, &c->if_unknown);
+    if (rc == PG_OK && !(c->text = pg_strdup(buf)))
+        rc = pg_error_oom(x->err);
+    if (rc != PG_OK) {
+        pg_policy__cond_free(c);
+        return rc;
+    }
+    *out = c;
+    return PG_OK;
+}
+
 int pg_policy__cond_parse(const pn_ctx *x, const pn_node *n, unsigned depth, pg_cond **out)
 {
     const pn_node *combo = NULL, *combo_val = NULL;
@@ -380,6 +436,8 @@ int pg_policy__cond_parse(const pn_ctx *x, const pn_node *n, unsigned depth, pg_
         return pg_policy__fail(x, n, "an empty condition");
     for (i = 0; i + 1 < n->n; i += 2) {
         const char *k = n->kids[i]->text;
+        if ((strcmp(k, "environment") == 0 || strcmp(k, "production") == 0) && !pg_policy__map_get(n, "path"))
+            return parse_env(x, n, n->kids[i], out);
         if (strcmp(k, "all") == 0 || strcmp(k, "any") == 0 || strcmp(k, "not") == 0) {
             if (combo)
                 return pg_policy__fail(x, n->kids[i],

@@ -1,7 +1,7 @@
 /* document.c — one policy document (SPEC §4, version 1): its top-level keys
  * and version, the settings sections (`detectors:`, `lock_tables:`,
- * `waiver_limits:`), and the dispatch to the section loaders of protect.c,
- * rule_load.c and waiver_load.c.
+ * `waiver_limits:`), and the dispatch to the section loaders of
+ * environment.c, protect.c, rule_load.c and waiver_load.c.
  *
  * Every key is checked against the keys its place allows, every value
  * against its type, so a policy that loads cannot fail later for being
@@ -10,7 +10,8 @@
  * when the whole file loaded.
  *
  * A file from the change under review (--waivers, x->from_change) may hold
- * `version:` and `waivers:` only: the trust model of docs/policies.md.
+ * `version:` and `waivers:` only: the trust model of docs/policies.md
+ * (so never `environments:`, which says what production is).
  * Detector ids are not checked here (the policy knows no detector): the
  * setting keeps its position for pg_detect_check_policy.
  */
@@ -165,8 +166,8 @@ static int check_version(const pl_ctx *x, const pn_node *root)
 
 int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
 {
-    static const char *const keys[] = {"version",  "detectors", "lock_tables",   "protect",
-                                       "rules",    "waivers",   "waiver_limits", NULL};
+    static const char *const keys[] = {"version", "detectors",     "lock_tables",  "protect", "rules",
+                                       "waivers", "waiver_limits", "environments", NULL};
     const pn_node *v;
     int rc;
 
@@ -185,6 +186,10 @@ int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
         return rc;
     /* A section left empty (`waivers:` with every entry commented out) is
      * null: it says nothing, which is what its author meant. */
+    if ((v = section(root, "environments")) && (rc = pg_policy__load_environments(x, v)) != PG_OK)
+        return rc;
+    if (x->only_environments)
+        return PG_OK;
     if ((v = section(root, "detectors")) && (rc = load_detectors(x, v)) != PG_OK)
         return rc;
     if ((v = section(root, "lock_tables")) && (rc = load_lock_tables(x, v)) != PG_OK)
@@ -197,5 +202,5 @@ int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
         return rc;
     if ((v = section(root, "waivers")) && (rc = pg_policy__load_waivers(x, v)) != PG_OK)
         return rc;
-    return PG_OK;
+    return pg_policy__check_environment_refs(x);
 }

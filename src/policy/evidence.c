@@ -84,29 +84,39 @@ static int push(json_t *arr, json_t *v, pg_error *err)
 }
 
 /* The redacted values a path reaches on one side: the value itself for a
- * path without [*], an array of values otherwise. */
+ * path that reaches one value, an array of values for a path with [*]. A
+ * tag key (`after.tags.Environment`, matched in every case-spelling) shows
+ * the one value it found, or the array when it found several. */
 static int side_values(const pg_cond *cond, const pg_change *c, pg_side side, json_t **out, pg_error *err)
 {
     pg_path_step steps[PG_POLICY_MAX_PATH_STEPS];
     pg_ppath rel = cond->path;
     pp_hits h;
-    json_t *arr, *v;
+    json_t *arr = NULL, *v;
     size_t i;
     int rc = PG_OK;
 
     *out = NULL;
-    if (!cond->path.has_wild) {
-        for (i = 0; i < cond->path.n; i++) {
-            steps[i].key = cond->path.steps[i].kind == PS_KEY ? cond->path.steps[i].key : NULL;
-            steps[i].index = cond->path.steps[i].index;
-        }
+    for (i = 0; i < cond->path.n; i++) {
+        steps[i].key = cond->path.steps[i].kind == PS_KEY ? cond->path.steps[i].key : NULL;
+        steps[i].index = cond->path.steps[i].index;
+    }
+    if (!cond->path.has_wild && !cond->path.tag_key)
         return shown_redacted(c, side, value_at(side == PG_BEFORE ? c->before : c->after, steps, cond->path.n),
                               steps, cond->path.n, out, err);
-    }
     rel.root = PR_NONE;
+    if ((rc = pg_policy__path_eval(&h, &rel, c, side, 1, err)) != PG_OK) {
+        pg_policy__hits_dispose(&h);
+        return rc;
+    }
+    if (!cond->path.has_wild && h.count <= 1) {
+        rc = h.count ? pg_policy__shown_hit(c, &rel, side, &h.items[0], out, err)
+                     : shown_redacted(c, side, NULL, steps, cond->path.n, out, err);
+        pg_policy__hits_dispose(&h);
+        return rc;
+    }
     if (!(arr = json_array()))
-        return pg_error_oom(err);
-    rc = pg_policy__path_eval(&h, &rel, c, side, 1, err);
+        rc = pg_error_oom(err);
     for (i = 0; rc == PG_OK && i < h.count; i++)
         if ((rc = pg_policy__shown_hit(c, &rel, side, &h.items[i], &v, err)) == PG_OK)
             rc = push(arr, v, err);
@@ -171,6 +181,9 @@ int pg_policy__cond_evidence(const pg_cond *cond, const pg_change *c, pg_finding
 
     if (cond->kind == PC_LEAF)
         return leaf_evidence(cond, c, f, err);
+    /* an environment test names no value of the change: the message says it */
+    if (cond->kind == PC_ENV)
+        return PG_OK;
     for (i = 0; i < cond->n; i++)
         if ((rc = pg_policy__cond_evidence(cond->kids[i], c, f, err)) != PG_OK)
             return rc;

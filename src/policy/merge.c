@@ -3,7 +3,8 @@
  *
  * Later files override earlier `detectors:` settings key by key (the
  * setting remembers the file:line of the value in force, for the report's
- * "weakened" list) and the `waiver_limits` they set; `lock_tables` (first
+ * "weakened" list), the `waiver_limits` they set and the environments they
+ * define (a name defined again is replaced whole); `lock_tables` (first
  * occurrence kept), `protect`, `rules`, `waivers` and `examples`
  * accumulate. A rule id may be defined once across all files (rule_load.c
  * checks it before this point).
@@ -44,6 +45,7 @@ static int reserve(pg_policy *p, const pg_policy *from, pg_error *err)
         PG_GROW(p->protect, p->cap_protect, p->n_protect + from->n_protect, err) != PG_OK ||
         PG_GROW(p->rules, p->cap_rules, p->n_rules + from->n_rules, err) != PG_OK ||
         PG_GROW(p->waivers, p->cap_waivers, p->n_waivers + from->n_waivers, err) != PG_OK ||
+        PG_GROW(p->environments, p->cap_environments, p->n_environments + from->n_environments, err) != PG_OK ||
         PG_GROW(p->examples_own, p->cap_examples, p->n_examples + from->n_examples, err) != PG_OK ||
         PG_GROW(p->examples, p->cap_example_views, p->n_examples + from->n_examples, err) != PG_OK)
         return PG_ENOMEM;
@@ -86,6 +88,26 @@ static void merge_settings(pg_policy *p, pg_policy *from)
     }
 }
 
+/* A later definition of an environment replaces the earlier one whole, in
+ * its place: the order of first definition is the order
+ * pg_policy_change_environment tries them in. */
+static void merge_environments(pg_policy *p, pg_policy *from)
+{
+    size_t i, k;
+
+    for (i = 0; i < from->n_environments; i++) {
+        pg_environment *e = from->environments[i];
+        for (k = 0; k < p->n_environments && strcmp(p->environments[k]->name, e->name) != 0; k++)
+            ;
+        if (k < p->n_environments)
+            pg_policy__environment_free(p->environments[k]);
+        else
+            p->n_environments++;
+        p->environments[k] = e;
+    }
+    from->n_environments = 0;
+}
+
 int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err)
 {
     size_t i;
@@ -95,6 +117,7 @@ int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err)
         return PG_ENOMEM;
     }
     merge_settings(p, from);
+    merge_environments(p, from);
     for (i = 0; i < from->n_lock_tables; i++) {
         if (has_lock_table(p, from->lock_tables[i]))
             pg_free(from->lock_tables[i]);

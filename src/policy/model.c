@@ -44,7 +44,7 @@ void pg_policy__rule_free(pg_rule *r)
     pg_free(r->source);
     pg_free(r->file);
     pg_policy__free_text_list(r->types, r->n_types);
-    pg_free(r->address);
+    pg_policy__addr_free(r->address);
     pg_policy__cond_free(r->where);
     for (i = 0; i < r->n_require; i++)
         pg_policy__cond_free(r->require[i]);
@@ -61,7 +61,7 @@ void pg_policy__selector_free(pg_selector *s)
     if (!s)
         return;
     pg_policy__free_text_list(s->types, s->n_types);
-    pg_free(s->address);
+    pg_policy__addr_free(s->address);
     pg_free(s->name);
     for (i = 0; i < s->n_tags; i++) {
         pg_free(s->tags[i].key);
@@ -79,6 +79,7 @@ void pg_policy__waiver_free(pg_waiver *w)
         return;
     pg_free(w->rule);
     pg_free(w->address);
+    pg_policy__addr_free(w->pattern);
     pg_free(w->reason);
     pg_free(w->owner);
     pg_free(w->expires);
@@ -116,6 +117,10 @@ void pg_policy_free(pg_policy *p)
     for (i = 0; i < p->n_waivers; i++)
         pg_policy__waiver_free(p->waivers[i]);
     pg_free(p->waivers);
+    for (i = 0; i < p->n_environments; i++)
+        pg_policy__environment_free(p->environments[i]);
+    pg_free(p->environments);
+    pg_free(p->plan_environment);
     for (i = 0; i < p->n_examples; i++)
         pg_policy__example_free(p->examples_own[i]);
     pg_free(p->examples_own);

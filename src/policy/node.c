@@ -265,3 +265,16 @@ void pg_policy__free_text_list(char **list, size_t n)
         pg_free(list[i]);
     pg_free(list);
 }
+
+/* Rule ids and environment names: letters, digits, '-', '_' and '.',
+ * starting with a letter or digit (so messages show them as they are). */
+int pg_policy__valid_id(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+              *s == '_' || *s == '.'))
+            return 0;
+    return 1;
+}

@@ -29,7 +29,7 @@ const char *pg_policy_default_file(size_t i)
     return i < pg_policy_default_count() ? pg_default_pack[i].name : NULL;
 }
 
-static int load_one(pg_policy *p, size_t i, const char *examples_dir, pg_error *err)
+static int load_one(pg_policy *p, size_t i, const char *examples_dir, int only_environments, pg_error *err)
 {
     const pg_default_policy *d = &pg_default_pack[i];
     char source[PG_ERROR_SOURCE_MAX];
@@ -40,6 +40,7 @@ static int load_one(pg_policy *p, size_t i, const char *examples_dir, pg_error *
     x.n.source = source;
     x.base_dir = examples_dir;
     x.resolve = examples_dir != NULL;
+    x.only_environments = only_environments;
     return pg_policy__load_text(p, &x, d->text, d->len, err);
 }
 
@@ -47,7 +48,17 @@ int pg_policy_load_default(pg_policy *p, size_t i, pg_error *err)
 {
     if (i >= pg_policy_default_count())
         return pg_error_set(err, PG_EINTERNAL, "no file %zu in the default pack", i);
-    return load_one(p, i, NULL, err);
+    return load_one(p, i, NULL, 0, err);
+}
+
+int pg_policy_load_default_environments(pg_policy *p, pg_error *err)
+{
+    size_t i, n = pg_policy_default_count();
+    int rc = PG_OK;
+
+    for (i = 0; i < n && rc == PG_OK; i++)
+        rc = load_one(p, i, NULL, 1, err);
+    return rc;
 }
 
 static int same_content(const char *path, const char *text, size_t len)
@@ -90,7 +101,7 @@ static int load_all(pg_policy *p, const char *examples_dir, pg_error *err)
     int rc = PG_OK;
 
     for (i = 0; i < n && rc == PG_OK; i++)
-        rc = load_one(p, i, examples_dir, err);
+        rc = load_one(p, i, examples_dir, 0, err);
     return rc;
 }
 

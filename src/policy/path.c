@@ -3,6 +3,11 @@
  * a path reaches in a change, walking `after` and `after_unknown` side by
  * side so that a value Terraform will only know after apply is reported as
  * unknown rather than as absent.
+ *
+ * A key right under a tag attribute (`tags`, `tags_all`, `labels`, ...:
+ * tags.c) is a tag key: it matches every case-spelling present, and reads
+ * the Cloud Control list of { key, value } objects as a map (issue 13), so
+ * `after.tags.Environment` finds `environment = "prod"` too.
  */
 #include "policy/policy_internal.h"
 
@@ -243,6 +248,10 @@ int pg_policy__path_parse(pg_ppath *out, const char *text, int unrooted, pg_erro
         rc = canonical_rel(out, err);
     if (rc != PG_OK)
         pg_policy__path_dispose(out);
+    /* `after.tags.Environment`: a tag key, compared case-insensitively */
+    else
+        out->tag_key = out->root != PR_FIELD && out->n >= 2 && out->steps[0].kind == PS_KEY &&
+                       pg_policy__is_tag_attr(out->steps[0].key) && out->steps[1].kind == PS_KEY;
     return rc;
 }
 
@@ -267,7 +276,9 @@ typedef struct walker {
     pg_error *err;
     const pg_ppath *p;
     int with_steps;
-    pg_path_step cur[PG_POLICY_MAX_PATH_STEPS];
+    /* one more than the path's steps: a tag key in a Cloud Control list is
+     * two steps of the value (`[i].value`) for one of the path */
+    pg_path_step cur[PG_POLICY_MAX_PATH_STEPS + 1];
 } walker;
 
 static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
@@ -314,50 +325,112 @@ static const json_t *child(const json_t *v, const pg_path_step *s)
     return json_is_array(v) ? json_array_get(v, s->index) : NULL;
 }
 
+static int walk(walker *w, const json_t *v, const json_t *mask, size_t i, size_t d);
+
+static const json_t *member_n(const json_t *obj, const char *key, size_t len)
+{
+    return json_is_object(obj) ? json_object_getn(obj, key, len) : NULL;
+}
+
+/*
+ * Step i is a tag key (`after.tags.Environment`): keys compare
+ * case-insensitively, so every spelling present is a value of the path; a
+ * member Terraform left out of `after` as unknown is found in the mask; the
+ * Cloud Control list of { key, value } objects is read as a map (tags.c).
+ */
+static int walk_tag(walker *w, const json_t *v, const json_t *mask, size_t i, size_t d)
+{
+    const char *want = w->p->steps[i].key, *k;
+    size_t k_len, j, n;
+    json_t *val;
+    int rc;
+
+    if (json_is_object(v) || json_is_object(mask)) {
+        if (json_is_object(v))
+            json_object_keylen_foreach((json_t *)(uintptr_t)v, k, k_len, val) {
+                if (!pg_policy__key_equal(k, k_len, want))
+                    continue;
+                w->cur[d] = (pg_path_step){k, 0};
+                if ((rc = walk(w, val, member_n(mask, k, k_len), i + 1, d + 1)) != PG_OK)
+                    return rc;
+            }
+        if (json_is_object(mask))
+            json_object_keylen_foreach((json_t *)(uintptr_t)mask, k, k_len, val) {
+                if (!pg_policy__key_equal(k, k_len, want) || member_n(v, k, k_len))
+                    continue;
+                w->cur[d] = (pg_path_step){k, 0};
+                if ((rc = walk(w, NULL, val, i + 1, d + 1)) != PG_OK)
+                    return rc;
+            }
+        return PG_OK;
+    }
+    n = json_array_size(v) > json_array_size(mask) ? json_array_size(v) : json_array_size(mask);
+    for (j = 0; j < n; j++) {
+        const json_t *e = json_array_get(v, j), *m = json_array_get(mask, j);
+        const json_t *key = json_object_get(e, "key");
+        w->cur[d] = (pg_path_step){NULL, j};
+        /* an element, or its key, unknown: it may be this tag */
+        if (json_is_true(m) || json_is_true(json_object_get(m, "key")))
+            rc = hit_add(w, NULL, 1, d + 1);
+        else if (json_is_string(key) && pg_policy__key_equal(json_string_value(key), json_string_length(key), want)) {
+            w->cur[d + 1] = (pg_path_step){"value", 0};
+            rc = walk(w, json_object_get(e, "value"), json_object_get(m, "value"), i + 1, d + 2);
+        } else
+            rc = PG_OK;
+        if (rc != PG_OK)
+            return rc;
+    }
+    return PG_OK;
+}
+
 /* `mask` is after_unknown at the same place as `v` (NULL when the walk is
- * not on the after side). Recursion depth is at most the path's steps. */
-static int walk(walker *w, const json_t *v, const json_t *mask, size_t i)
+ * not on the after side); `i` is the path's step, `d` the value's depth (one
+ * more after a Cloud Control tag). Recursion depth is at most the path's
+ * steps. */
+static int walk(walker *w, const json_t *v, const json_t *mask, size_t i, size_t d)
 {
     const pp_step *st;
     int rc;
 
     if (json_is_true(mask))
-        return hit_add(w, NULL, 1, i);
+        return hit_add(w, NULL, 1, d);
     if (i == w->p->n)
-        return (v && !json_is_null(v)) ? hit_add(w, v, 0, i) : PG_OK;
+        return (v && !json_is_null(v)) ? hit_add(w, v, 0, d) : PG_OK;
     if (!v && !mask)
         return PG_OK;
     st = &w->p->steps[i];
+    if (i == 1 && w->p->tag_key)
+        return walk_tag(w, v, mask, i, d);
     if (st->kind == PS_KEY || st->kind == PS_INDEX) {
-        w->cur[i].key = st->kind == PS_KEY ? st->key : NULL;
-        w->cur[i].index = st->index;
-        return walk(w, child(v, &w->cur[i]), child(mask, &w->cur[i]), i + 1);
+        w->cur[d].key = st->kind == PS_KEY ? st->key : NULL;
+        w->cur[d].index = st->index;
+        return walk(w, child(v, &w->cur[d]), child(mask, &w->cur[d]), i + 1, d + 1);
     }
     /* [*]: every element of an array, every value of an object. */
     if (json_is_array(v)) {
         size_t k;
         for (k = 0; k < json_array_size(v); k++) {
-            w->cur[i].key = NULL;
-            w->cur[i].index = k;
-            if ((rc = walk(w, json_array_get(v, k), child(mask, &w->cur[i]), i + 1)) != PG_OK)
+            w->cur[d].key = NULL;
+            w->cur[d].index = k;
+            if ((rc = walk(w, json_array_get(v, k), child(mask, &w->cur[d]), i + 1, d + 1)) != PG_OK)
                 return rc;
         }
     } else if (json_is_object(v)) {
         const char *key;
         json_t *val;
         json_object_foreach((json_t *)(uintptr_t)v, key, val) {
-            w->cur[i].key = key;
-            w->cur[i].index = 0;
-            if ((rc = walk(w, val, child(mask, &w->cur[i]), i + 1)) != PG_OK)
+            w->cur[d].key = key;
+            w->cur[d].index = 0;
+            if ((rc = walk(w, val, child(mask, &w->cur[d]), i + 1, d + 1)) != PG_OK)
                 return rc;
         }
     } else if (json_is_array(mask)) {
         /* The value is absent but its elements are marked: each is unknown. */
         size_t k;
         for (k = 0; k < json_array_size(mask); k++) {
-            w->cur[i].key = NULL;
-            w->cur[i].index = k;
-            if ((rc = walk(w, NULL, json_array_get(mask, k), i + 1)) != PG_OK)
+            w->cur[d].key = NULL;
+            w->cur[d].index = k;
+            if ((rc = walk(w, NULL, json_array_get(mask, k), i + 1, d + 1)) != PG_OK)
                 return rc;
         }
     }
@@ -427,7 +500,7 @@ int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg
         start = out->temp;
         break;
     }
-    return walk(&w, start, mask, 0);
+    return walk(&w, start, mask, 0, 0);
 }
 
 void pg_policy__hits_dispose(pp_hits *h)

@@ -133,6 +133,8 @@ int pg_policy__get_text_list(const pn_ctx *x, const pn_node *n, const char *what
 void pg_policy__free_text_list(char **list, size_t n);
 /* Every key of `map` is one of `allowed` (NULL-terminated). */
 int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what, const char *const *allowed);
+/* A rule id or environment name: [A-Za-z0-9][A-Za-z0-9._-]*. */
+int pg_policy__valid_id(const char *s);
 /* "FILE:LINE" of a node, for sources shown in reports (*out: pg_free it). */
 int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out);
 
@@ -144,6 +146,26 @@ int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out);
 int pg_policy__glob(const char *pattern, const char *s, int icase);
 /* Does any of the n globs match s (case-sensitive)? 0 for a NULL s. */
 int pg_policy__glob_any(char *const *globs, size_t n, const char *s);
+
+/* ==== MARK: address patterns (address.c) =============================== */
+
+/* A compiled address pattern (docs/policies.md "Address patterns"): the
+ * glob above, read with Terraform's address grammar, where a name without
+ * an instance key covers all its instances. */
+typedef struct pg_addr_pat pg_addr_pat;
+
+/* 0, PG_EPOLICY (the reason in err, no position yet) or PG_ENOMEM. */
+int pg_policy__addr_compile(pg_addr_pat **out, const char *text, pg_error *err);
+void pg_policy__addr_free(pg_addr_pat *p);
+/* The text as written (for descriptions and waiver statuses). */
+const char *pg_policy__addr_text(const pg_addr_pat *p);
+/* *out 1 when `p` covers `address` (0 for a NULL address). 0 or PG_ENOMEM. */
+int pg_policy__addr_match(const pg_addr_pat *p, const char *address, int *out, pg_error *err);
+/* Does the pattern name the instances of one resource (no `*` or `?`
+ * outside instance keys)? The trust model's rule for change waivers. */
+int pg_policy__addr_names_resources(const pg_addr_pat *p);
+/* A non-empty string node compiled as an address pattern; errors at the node. */
+int pg_policy__get_address(const pn_ctx *x, const pn_node *n, const char *what, pg_addr_pat **out);
 
 /* ==== MARK: regular expressions (regex.c) ============================== */
 
@@ -189,6 +211,7 @@ typedef struct pg_ppath {
     pp_step *steps;
     size_t n, cap;
     int has_wild;
+    int tag_key;             /* step 1 is a tag key (path.c): case-insensitive, may reach several values */
     char *text;              /* as written */
     char *rel;               /* canonical text without the before./after. root */
 } pg_ppath;
@@ -224,7 +247,8 @@ void pg_policy__hits_dispose(pp_hits *h);
 
 /* ==== MARK: conditions (cond_parse.c, cond_eval.c) ===================== */
 
-typedef enum pc_kind { PC_ALL = 0, PC_ANY, PC_NOT, PC_LEAF } pc_kind;
+/* PC_ENV: `{ environment: NAME }` or `{ production: BOOL }` (environment.c). */
+typedef enum pc_kind { PC_ALL = 0, PC_ANY, PC_NOT, PC_LEAF, PC_ENV } pc_kind;
 
 typedef enum pc_op {
     OP_EQUALS = 0,
@@ -254,10 +278,12 @@ typedef struct pg_cond {
     size_t n;
     pg_ppath path;           /* LEAF */
     pc_op op;
-    json_t *value;           /* the operand (owned) */
+    json_t *value;           /* the operand (owned); PC_ENV: the array of environment names */
     regex_t re;              /* OP_MATCHES */
     int has_re;
-    int flag;                /* exists / changed: true or false */
+    int flag;                /* exists / changed / production: true or false */
+    int env_production;      /* PC_ENV: 1 `production:` (flag), 0 `environment:` (value) */
+    int line, col;           /* PC_ENV: where it is written (names are checked after the file loads) */
     int every;
     int icase;
     pc_unknown if_unknown;
@@ -273,7 +299,28 @@ void pg_policy__cond_free(pg_cond *cond);
  * until `if_unknown:` or the place the condition sits in decides. */
 typedef enum pg_tri { PT_FALSE = 0, PT_TRUE = 1, PT_UNKNOWN = 2 } pg_tri;
 
-int pg_policy__cond_eval(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_error *err);
+/* `p` is the policy whose environments the PC_ENV conditions ask about. */
+int pg_policy__cond_eval(const pg_cond *cond, const pg_policy *p, const pg_change *c, pg_tri *out, pg_error *err);
+
+/* ==== MARK: tags (tags.c) ============================================== */
+
+/* Is `name` an attribute that holds tags (tags, tags_all, labels,
+ * effective_labels, terraform_labels)? */
+int pg_policy__is_tag_attr(const char *name);
+/* Tag keys compare case-insensitively (ASCII): a[0..a_len) against b. */
+int pg_policy__key_equal(const char *a, size_t a_len, const char *b);
+/* Which sides of a change its tags are read on (see tags.c). */
+int pg_policy__reads_before(const pg_change *c);
+int pg_policy__reads_after(const pg_change *c);
+/* A test of one tag: `key` NULL when the key is unknown (a whole map, a
+ * list element's key); `unknown` when the value is (value is then NULL). */
+typedef pg_tri (*pg_tag_test_fn)(const void *ctx, const char *key, size_t key_len, const json_t *value, int unknown);
+/* Every tag of the change on the sides it is read on, through `fn`:
+ * PT_TRUE when one tag gives true, else PT_UNKNOWN when one gives unknown. */
+pg_tri pg_policy__tags_test(const pg_change *c, pg_tag_test_fn fn, const void *ctx);
+/* Does a tag map (or a Cloud Control { key, value } list) hold `key`,
+ * compared case-insensitively? */
+int pg_policy__tag_map_has(const json_t *tags, const char *key);
 
 /* ==== MARK: comparing values (compare.c) =============================== */
 
@@ -340,7 +387,7 @@ typedef struct pg_rule {
     char **types;            /* globs; n_types == 0: any type */
     size_t n_types;
     unsigned actions;        /* bit (1u << pg_action) */
-    char *address;           /* glob, or NULL */
+    pg_addr_pat *address;    /* or NULL: any */
     pg_cond *where;          /* or NULL */
     pg_cond **require;
     size_t n_require;
@@ -357,7 +404,7 @@ typedef struct pg_tag_sel {
 typedef struct pg_selector {
     char **types;
     size_t n_types;
-    char *address;
+    pg_addr_pat *address;
     char *name;
     pg_tag_sel *tags;
     size_t n_tags;
@@ -365,8 +412,17 @@ typedef struct pg_selector {
     char *why;               /* the description pg_policy_protects hands out */
 } pg_selector;
 
+typedef struct pg_environment {
+    char *name;
+    int production;          /* holds production data (pg_policy_is_production) */
+    char **keys, **values;   /* tag key and value globs, case-insensitive; n_keys 0: no tags */
+    size_t n_keys, n_values;
+    char *source;            /* "file:line" of the definition in force */
+} pg_environment;
+
 typedef struct pg_waiver {
     char *rule, *address, *reason, *owner, *expires, *source;
+    pg_addr_pat *pattern;    /* `address`, compiled */
     int from_change;         /* loaded from a --waivers file */
 } pg_waiver;
 
@@ -392,6 +448,9 @@ struct pg_policy {
     size_t n_rules, cap_rules;
     pg_waiver **waivers;
     size_t n_waivers, cap_waivers;
+    pg_environment **environments; /* in the order first defined */
+    size_t n_environments, cap_environments;
+    char *plan_environment;      /* --env, or NULL */
     pg_example_own **examples_own;
     pg_policy_example *examples; /* views, rebuilt on merge */
     size_t n_examples, cap_examples, cap_example_views;
@@ -403,6 +462,11 @@ struct pg_policy {
 void pg_policy__rule_free(pg_rule *r);
 void pg_policy__selector_free(pg_selector *s);
 void pg_policy__waiver_free(pg_waiver *w);
+void pg_policy__environment_free(pg_environment *e);
+/* The environment with this name, or NULL (NULL name: NULL). */
+const pg_environment *pg_policy__find_environment(const pg_policy *p, const char *name);
+/* A PC_ENV condition on a change. */
+pg_tri pg_policy__env_cond(const pg_policy *p, const pg_cond *cond, const pg_change *c);
 void pg_policy__example_free(pg_example_own *e);
 void pg_policy__setting_dispose(pg_setting *s);
 /* The rule with this id, or NULL. */
@@ -418,6 +482,7 @@ typedef struct pl_ctx {
     const char *base_dir;    /* example plans are relative to it */
     int resolve;             /* resolve example plans (0: leave them unresolved) */
     int from_change;         /* a --waivers file: version: and waivers: only, limited waivers */
+    int only_environments;   /* load the file's environments: and nothing else (lint, test) */
     const char *today;       /* from_change: "YYYY-MM-DD" the expiry bound counts from */
 } pl_ctx;
 
@@ -427,6 +492,10 @@ int pg_policy__load_document(const pl_ctx *x, const pn_node *root);
 int pg_policy__load_rules(const pl_ctx *x, const pn_node *n);
 int pg_policy__load_protect(const pl_ctx *x, const pn_node *n);
 int pg_policy__load_waivers(const pl_ctx *x, const pn_node *n);
+int pg_policy__load_environments(const pl_ctx *x, const pn_node *n);
+/* After a file loaded: its environment conditions name environments that
+ * it or a file loaded before it defines. */
+int pg_policy__check_environment_refs(const pl_ctx *x);
 
 /* Move everything of `from` into `p` (all or nothing); frees `from`. */
 int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err);

@@ -2,8 +2,11 @@
  * whether one matches a change about to be destroyed (pg_policy_protects,
  * which the protected-destroy detector and the report's destroy list ask).
  *
- * Selectors look at `before`, what is about to be destroyed. A value
- * unknown at plan time makes `when:` hold: an unknown protects (fail closed).
+ * `address:` is an address pattern (address.c); `tags:` and environment
+ * conditions read the change's tags through tags.c (what is destroyed, and
+ * for a replace what replaces it too); `when:` paths say their side. A value
+ * unknown at plan time makes `tags:` and `when:` hold: an unknown protects
+ * (fail closed).
  */
 #include "policy/policy_internal.h"
 
@@ -29,7 +32,7 @@ static int selector_why(const pn_ctx *x, pg_selector *s)
     for (i = 0; rc == PG_OK && i < s->n_types; i++)
         rc = pg_buf_addf(&b, NULL, "%s%s", i ? " or " : "type ", s->types[i]);
     if (rc == PG_OK && s->address)
-        rc = pg_buf_addf(&b, NULL, "%saddress %s", b.len ? ", " : "", s->address);
+        rc = pg_buf_addf(&b, NULL, "%saddress %s", b.len ? ", " : "", pg_policy__addr_text(s->address));
     if (rc == PG_OK && s->name)
         rc = pg_buf_addf(&b, NULL, "%sname %s", b.len ? ", " : "", s->name);
     for (i = 0; rc == PG_OK && i < s->n_tags; i++) {
@@ -109,7 +112,7 @@ static int load_selector(const pn_ctx *x, const pn_node *n, pg_selector **out)
         return pg_error_oom(x->err);
     if ((v = pg_policy__map_get(n, "type")) && (rc = pg_policy__get_text_list(x, v, "type", &s->types, &s->n_types)) != PG_OK)
         goto fail;
-    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_text(x, v, "address", &s->address)) != PG_OK)
+    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_address(x, v, "address", &s->address)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "name")) && (rc = pg_policy__get_text(x, v, "name", &s->name)) != PG_OK)
         goto fail;
@@ -149,33 +152,38 @@ int pg_policy__load_protect(const pl_ctx *x, const pn_node *n)
 
 /* ---- matching ------------------------------------------------------------------------ */
 
-/* A tag of what is about to be destroyed: `tags`, then `tags_all` (which
- * holds the provider's default_tags, where Environment often lives). */
-static const json_t *before_tag(const pg_change *c, const char *key)
+/* Does one tag hold one of the selector tag's values? Keys and values
+ * compare case-insensitively (issue 13); an unknown value may. */
+static pg_tri selector_tag(const void *ctx, const char *key, size_t key_len, const json_t *value, int unknown)
 {
-    const json_t *v = json_object_get(json_object_get(c->before, "tags"), key);
+    const pg_tag_sel *t = ctx;
+    size_t j;
 
-    if (!v || json_is_null(v))
-        v = json_object_get(json_object_get(c->before, "tags_all"), key);
-    return v;
+    if (!key)
+        return PT_UNKNOWN;
+    if (!pg_policy__key_equal(key, key_len, t->key))
+        return PT_FALSE;
+    if (unknown)
+        return PT_UNKNOWN;
+    for (j = 0; value && j < json_array_size(t->values); j++)
+        if (pg_policy__values_equal(value, json_array_get(t->values, j), 1))
+            return PT_TRUE;
+    return PT_FALSE;
 }
 
+/* Every listed tag must hold (tags.c reads them: every tag attribute, the
+ * sides the change is judged on). Unknown protects: fail closed. */
 static int tags_match(const pg_selector *s, const pg_change *c)
 {
-    size_t i, j;
+    size_t i;
 
-    for (i = 0; i < s->n_tags; i++) {
-        const json_t *v = before_tag(c, s->tags[i].key);
-        int ok = 0;
-        for (j = 0; v && !ok && j < json_array_size(s->tags[i].values); j++)
-            ok = pg_policy__values_equal(v, json_array_get(s->tags[i].values, j), 0);
-        if (!ok)
+    for (i = 0; i < s->n_tags; i++)
+        if (pg_policy__tags_test(c, selector_tag, &s->tags[i]) == PT_FALSE)
             return 0;
-    }
     return 1;
 }
 
-static int selector_matches(const pg_selector *s, const pg_change *c, int *match, pg_error *err)
+static int selector_matches(const pg_policy *p, const pg_selector *s, const pg_change *c, int *match, pg_error *err)
 {
     pg_tri t;
     int rc;
@@ -183,8 +191,11 @@ static int selector_matches(const pg_selector *s, const pg_change *c, int *match
     *match = 0;
     if (s->n_types && !pg_policy__glob_any(s->types, s->n_types, c->type))
         return PG_OK;
-    if (s->address && !(c->address && pg_policy__glob(s->address, c->address, 0)))
-        return PG_OK;
+    if (s->address) {
+        if ((rc = pg_policy__addr_match(s->address, c->address, match, err)) != PG_OK || !*match)
+            return rc;
+        *match = 0;
+    }
     if (s->name) {
         const json_t *n = json_object_get(c->before, "name");
         const char *name = json_is_string(n) ? json_string_value(n) : c->name;
@@ -194,7 +205,7 @@ static int selector_matches(const pg_selector *s, const pg_change *c, int *match
     if (!tags_match(s, c))
         return PG_OK;
     if (s->when) {
-        if ((rc = pg_policy__cond_eval(s->when, c, &t, err)) != PG_OK)
+        if ((rc = pg_policy__cond_eval(s->when, p, c, &t, err)) != PG_OK)
             return rc;
         /* Unknown protects: failing closed here means keeping the table. */
         if (t == PT_FALSE)
@@ -216,7 +227,7 @@ int pg_policy_protects(const pg_policy *p, const pg_change *c, int *protected_ou
     if (!p || !c)
         return PG_OK;
     for (i = 0; i < p->n_protect; i++) {
-        if ((rc = selector_matches(p->protect[i], c, &match, err)) != PG_OK) {
+        if ((rc = selector_matches(p, p->protect[i], c, &match, err)) != PG_OK) {
             /* the caller stops on the error; a stray read still says "protected" */
             *protected_out = 1;
             return rc;

@@ -31,7 +31,7 @@ int pg_policy_wants(const pg_policy *p, const char *type, pg_action action)
     return 0;
 }
 
-static int selects(const pg_rule *r, const pg_change *c, int *out, pg_error *err)
+static int selects(const pg_policy *p, const pg_rule *r, const pg_change *c, int *out, pg_error *err)
 {
     pg_tri t;
     int rc;
@@ -39,10 +39,13 @@ static int selects(const pg_rule *r, const pg_change *c, int *out, pg_error *err
     *out = 0;
     if (!c->type || !rule_accepts(r, c->type, c->action))
         return PG_OK;
-    if (r->address && !(c->address && pg_policy__glob(r->address, c->address, 0)))
-        return PG_OK;
+    if (r->address) {
+        if ((rc = pg_policy__addr_match(r->address, c->address, out, err)) != PG_OK || !*out)
+            return rc;
+        *out = 0;
+    }
     if (r->where) {
-        if ((rc = pg_policy__cond_eval(r->where, c, &t, err)) != PG_OK)
+        if ((rc = pg_policy__cond_eval(r->where, p, c, &t, err)) != PG_OK)
             return rc;
         /* An unknown value selects: the rule then decides (fail closed). */
         if (t == PT_FALSE)
@@ -75,7 +78,7 @@ static int report(const pg_rule *r, const pg_change *c, const unsigned char *fai
     return pg_findings_add(out, f, err);
 }
 
-static int eval_rule(const pg_rule *r, const pg_change *c, pg_findings *out, pg_error *err)
+static int eval_rule(const pg_policy *p, const pg_rule *r, const pg_change *c, pg_findings *out, pg_error *err)
 {
     unsigned char failing_small[16];
     unsigned char *failing = failing_small;
@@ -83,12 +86,12 @@ static int eval_rule(const pg_rule *r, const pg_change *c, pg_findings *out, pg_
     int rc, sel;
     pg_tri t;
 
-    if ((rc = selects(r, c, &sel, err)) != PG_OK || !sel)
+    if ((rc = selects(p, r, c, &sel, err)) != PG_OK || !sel)
         return rc;
     if (r->n_require > sizeof failing_small && !(failing = pg_calloc(r->n_require, 1)))
         return pg_error_oom(err);
     for (i = 0; i < r->n_require; i++) {
-        if ((rc = pg_policy__cond_eval(r->require[i], c, &t, err)) != PG_OK)
+        if ((rc = pg_policy__cond_eval(r->require[i], p, c, &t, err)) != PG_OK)
             goto out;
         /* Unknown at the top of require fails: fail closed (SPEC §4). */
         failing[i] = t != PT_TRUE;
@@ -110,7 +113,7 @@ int pg_policy_eval_change(const pg_policy *p, const pg_change *c, pg_findings *o
     if (!p || !c || c->origin != PG_ORIGIN_PLANNED)
         return PG_OK;
     for (i = 0; i < p->n_rules; i++)
-        if ((rc = eval_rule(p->rules[i], c, out, err)) != PG_OK)
+        if ((rc = eval_rule(p, p->rules[i], c, out, err)) != PG_OK)
             return rc;
     return PG_OK;
 }

@@ -17,17 +17,6 @@
 #include "util/buf.h"
 #include "util/grow.h"
 
-static int valid_id(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-        return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-              *s == '_' || *s == '.'))
-            return 0;
-    return 1;
-}
-
 static int load_actions(const pn_ctx *x, pg_rule *r, const pn_node *v)
 {
     char q[PG_POLICY_QUOTE];
@@ -60,7 +49,7 @@ static int load_match(const pn_ctx *x, pg_rule *r, const pn_node *n)
         return rc;
     if ((v = pg_policy__map_get(n, "type")) && (rc = pg_policy__get_text_list(x, v, "type", &r->types, &r->n_types)) != PG_OK)
         return rc;
-    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_text(x, v, "address", &r->address)) != PG_OK)
+    if ((v = pg_policy__map_get(n, "address")) && (rc = pg_policy__get_address(x, v, "address", &r->address)) != PG_OK)
         return rc;
     if ((v = pg_policy__map_get(n, "actions")) && (rc = load_actions(x, r, v)) != PG_OK)
         return rc;
@@ -224,7 +213,7 @@ static int check_id(const pl_ctx *x, const pn_node *n, const pn_node **out)
         return pg_policy__fail(&x->n, n, "a rule needs an id");
     if ((rc = pg_policy__want_text(&x->n, id, "id")) != PG_OK)
         return rc;
-    if (!valid_id(id->text))
+    if (!pg_policy__valid_id(id->text))
         return pg_policy__fail(&x->n, id,
                                "rule id %s may hold only letters, digits, '-', '_' and '.' (starting with a letter or digit)",
                                pg_policy__quote(q, sizeof q, id->text));

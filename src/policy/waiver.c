@@ -1,7 +1,8 @@
 /* waiver.c — applying `waivers:` to findings (SPEC §4).
  *
  * A waiver covers a finding when its rule is the finding's rule (or
- * detector) id and its address glob matches the finding's address. The
+ * detector) id and its address pattern covers the finding's address
+ * (address.c: the one notion of coverage, shared with protect: and rules). The
  * first valid waiver that covers a finding waives it (reason and owner are
  * copied onto the finding); every valid waiver that covers it counts it.
  * A waiver is expired when today is after its `expires` date: it then
@@ -19,9 +20,14 @@
 #include "plangate/alloc.h"
 #include "util/date.h"
 
-static int covers(const pg_waiver *w, const pg_finding *f)
+/* The waiver's address pattern (address.c) against the finding's address;
+ * a plan-level finding has address "". */
+static int covers(const pg_waiver *w, const pg_finding *f, int *out, pg_error *err)
 {
-    return strcmp(w->rule, f->rule) == 0 && pg_policy__glob(w->address, f->address ? f->address : "", 0);
+    *out = 0;
+    if (strcmp(w->rule, f->rule) != 0)
+        return PG_OK;
+    return pg_policy__addr_match(w->pattern, f->address ? f->address : "", out, err);
 }
 
 int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const char *today,
@@ -66,7 +72,10 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
             continue;
         for (i = 0; i < n; i++) {
             const pg_waiver *w = p->waivers[i];
-            if (!covers(w, f))
+            int hit;
+            if (covers(w, f, &hit, err) != PG_OK)
+                goto fail;
+            if (!hit)
                 continue;
             st[i].matched++;
             if (expired[i]) {
@@ -94,7 +103,9 @@ int pg_policy_apply_waivers(const pg_policy *p, pg_findings *findings, const cha
     *count_out = n;
     return PG_OK;
 nomem:
+    pg_error_oom(err);
+fail:
     pg_free(st);
     pg_free(expired);
-    return pg_error_oom(err);
+    return PG_ENOMEM;
 }

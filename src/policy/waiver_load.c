@@ -8,12 +8,16 @@
  * - expires at most `waiver_limits.max_days` days after today (the trusted
  *   policies set the bound; PG_POLICY_DEFAULT_WAIVER_MAX_DAYS otherwise),
  * - names a rule that does not say `waivable: false`, and
- * - names resources: its address is an exact address, or an exact resource
- *   address whose last instance key holds the wildcards
- *   (`aws_dynamodb_table.t[*]`). Any other wildcard could cover every
- *   resource of the plan, of a module or of a type (`*`, `**`, `*.*`,
+ * - names resources: its address pattern holds wildcards only inside
+ *   instance keys (`aws_dynamodb_table.t[*]`, `module.app[*].x.y["tmp-*"]`).
+ *   Under the pattern rules of address.c such a pattern covers instances of
+ *   one resource block and nothing else: every name is literal, and a key
+ *   pattern matches exactly one key. A `*` or `?` outside a key could cover
+ *   every resource of the plan, of a module or of a type (`*`, `**`, `*.*`,
  *   `module.*`, `module.app.*`, `aws_dynamodb_table.*`,
  *   `module.*.aws_s3_bucket.logs`, `aws_s3_bucket.log*`), and is an error.
+ *   A name without a key covers all its instances (`module.app.x.y` covers
+ *   `module.app["eu"].x.y`): still the one resource block, so allowed.
  */
 #include "policy/policy_internal.h"
 
@@ -22,95 +26,6 @@
 #include "plangate/alloc.h"
 #include "util/date.h"
 #include "util/grow.h"
-
-/* ---- addresses that name resources ---------------------------------------------------- */
-
-static int is_name_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static int is_name_char(char c)
-{
-    return is_name_start(c) || (c >= '0' && c <= '9') || c == '-';
-}
-
-/* A Terraform name (module, type, resource) at s[*i]. */
-static int name_at(const char *s, size_t *i)
-{
-    if (!is_name_start(s[*i]))
-        return 0;
-    while (is_name_char(s[*i]))
-        (*i)++;
-    return 1;
-}
-
-/* A literal instance key at s[*i] == '[': [123] or ["text"] (no wildcard). */
-static int literal_key_at(const char *s, size_t *i)
-{
-    size_t j = *i + 1;
-
-    if (s[j] >= '0' && s[j] <= '9') {
-        while (s[j] >= '0' && s[j] <= '9')
-            j++;
-    } else if (s[j] == '"') {
-        for (j++; s[j] && s[j] != '"'; j++)
-            if (s[j] == '*' || s[j] == '?' || s[j] == '\\')
-                return 0;
-        if (s[j] != '"')
-            return 0;
-        j++;
-    } else {
-        return 0;
-    }
-    if (s[j] != ']')
-        return 0;
-    *i = j + 1;
-    return 1;
-}
-
-static int has_wildcard(const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\\' && s[1])
-            s++;
-        else if (*s == '*' || *s == '?')
-            return 1;
-    }
-    return 0;
-}
-
-/*
- * Does glob `a` name the instances of one resource? Either it holds no
- * wildcard (it is one address), or it reads
- *     (module.NAME[KEY]?.)* (data.)? TYPE.NAME [PATTERN]
- * where everything before the last `[` is literal. Every address that
- * starts with that literal prefix and its `[` is an instance of that one
- * resource in that one module instance: a resource name holds no `[`.
- */
-static int names_resources(const char *a)
-{
-    size_t i = 0, n = strlen(a);
-
-    if (!has_wildcard(a))
-        return 1;
-    /* "module" is no resource type: text that starts a module step is one */
-    while (strncmp(a + i, "module.", 7) == 0) {
-        i += 7;
-        if (!name_at(a, &i) || (a[i] == '[' && !literal_key_at(a, &i)) || a[i] != '.')
-            return 0;
-        i++;
-    }
-    if (strncmp(a + i, "data.", 5) == 0)
-        i += 5;
-    if (!name_at(a, &i) || a[i] != '.')
-        return 0;
-    i++;
-    if (!name_at(a, &i))
-        return 0;
-    /* the wildcards sit in one final key: "[" ... "]" to the end */
-    return a[i] == '[' && n >= i + 2 && a[n - 1] == ']';
-}
 
 /* ---- one waiver -------------------------------------------------------------------------- */
 
@@ -150,11 +65,11 @@ static int check_from_change(const pl_ctx *x, const pn_node *n, const pg_waiver 
         return pg_policy__fail(&x->n, pg_policy__map_get(n, "rule"),
                                "rule %s says waivable: false (%s): no waiver can accept its findings",
                                pg_policy__quote(q, sizeof q, w->rule), r->source);
-    if (!names_resources(w->address))
+    if (!pg_policy__addr_names_resources(w->pattern))
         return pg_policy__fail(&x->n, pg_policy__map_get(n, "address"),
                                "address %s could cover every resource of the plan, of a module or of a type: a waiver "
-                               "from the change names the resources it waives (an exact address, or one resource's "
-                               "instances such as aws_dynamodb_table.t[*])",
+                               "from the change names the resources it waives (an address whose wildcards sit only "
+                               "inside instance keys, such as aws_dynamodb_table.t[*])",
                                pg_policy__quote(q, sizeof q, w->address));
     return PG_OK;
 }
@@ -182,6 +97,7 @@ static int load_waiver(const pl_ctx *x, const pn_node *n, pg_waiver **out)
     if ((rc = pg_policy__source_of(&x->n, n, &w->source)) != PG_OK ||
         (rc = pg_policy__get_text(&x->n, pg_policy__map_get(n, "rule"), "rule", &w->rule)) != PG_OK ||
         (rc = pg_policy__get_text(&x->n, pg_policy__map_get(n, "address"), "address", &w->address)) != PG_OK ||
+        (rc = pg_policy__get_address(&x->n, pg_policy__map_get(n, "address"), "address", &w->pattern)) != PG_OK ||
         (rc = pg_policy__get_text(&x->n, pg_policy__map_get(n, "reason"), "reason", &w->reason)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "owner")) && (rc = pg_policy__get_text(&x->n, v, "owner", &w->owner)) != PG_OK)

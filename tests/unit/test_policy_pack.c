@@ -122,9 +122,10 @@ Test(policy_pack, protect_selectors)
     const char *why = NULL;
 
     cr_assert(protects(p, "{\"name\":\"orders\",\"tags\":{\"Environment\":\"production\"}}", &why));
-    cr_assert_str_eq(why, "a DynamoDB table tagged Environment = production");
+    cr_assert_str_eq(why, "a DynamoDB table in a production environment");
     cr_assert(protects(p, "{\"tags\":{\"Environment\":\"prod\"}}", NULL));
     cr_assert(protects(p, "{\"tags\":null,\"tags_all\":{\"Environment\":\"Production\"}}", NULL)); /* default_tags */
+    cr_assert(protects(p, "{\"tags\":{\"Critical\":\"TRUE\"}}", NULL));
     cr_assert(protects(p, "{\"tags\":{\"Critical\":\"true\"}}", &why));
     cr_assert_str_eq(why, "a DynamoDB table tagged Critical = true");
     cr_assert(protects(p, "{\"deletion_protection_enabled\":true}", &why));

@@ -193,14 +193,17 @@ Test(policy_trust, a_waivable_false_rule_cannot_be_waived_from_the_change)
 
 Test(policy_trust, addresses_that_could_cover_everything_are_refused)
 {
-    /* Every pattern whose wildcard is not confined to the last instance key
-     * of one literal resource address: the whole plan, a module, a type. */
+    /* Every pattern with a wildcard outside instance keys, or whose keys
+     * hold wildcards but which is no resource address: the whole plan, a
+     * module, a type (issue 13: re-checked for address patterns). */
     static const char *const refused[] = {
         "*", "**", "?", "*.*", "*.*.*", "module.*", "module.**", "module.app.*", "module.app[*].*",
-        "module.*.aws_s3_bucket.logs", "module.app[*].aws_s3_bucket.logs", "module.app[*].aws_s3_bucket.logs[*]",
-        "module.*[*]", "aws_s3_bucket.*", "aws_s3_bucket.log*", "aws_s3_bucket.logs*", "aws_s3_bucket.?ogs",
-        "*.logs", "*_bucket.logs", "aws_*.logs", "data.*", "data.aws_iam_policy.*", "aws_s3_bucket.logs[*]x",
-        "aws_s3_bucket.logs[*", "module.a.*.b", "[*]", "module.[*].x.y", NULL};
+        "module.*.aws_s3_bucket.logs", "module.*[*]", "aws_s3_bucket.*", "aws_s3_bucket.log*",
+        "aws_s3_bucket.logs*", "aws_s3_bucket.?ogs", "*.logs", "*_bucket.logs", "aws_*.logs", "data.*",
+        "data.aws_iam_policy.*", "aws_s3_bucket.logs[*]x", "module.a.*.b", "[*]", "module.[*].x.y",
+        "module.app[*]", "module.app[*].aws_s3_bucket", "aws_s3_bucket[*].logs", "aws_s3_bucket.logs[*].x",
+        "module[*].app.x.y", "data[*].x.y", "aws_s3_bucket.logs[*][0]", ".aws_s3_bucket.logs[*]",
+        "aws_s3_bucket..logs[*]", "aws_s3_bucket.logs.[*]", "9x.logs[*]", NULL};
     char line[1024];
     size_t i;
     pg_policy *p = trusted(NULL);
@@ -222,8 +225,14 @@ Test(policy_trust, addresses_that_name_resources_are_accepted)
         "aws_dynamodb_table.sessions[\"eu\"]",
         "aws_dynamodb_table.sessions[*]",
         "aws_dynamodb_table.sessions[\"tmp-*\"]",
-        "aws_dynamodb_table.sessions[?]",
+        "aws_dynamodb_table.sessions[\"?\"]",
         "module.app.aws_dynamodb_table.sessions",
+        /* one resource block in every instance of its module: what
+         * module.app.aws_s3_bucket.logs covers too (issue 13) */
+        "module.app[*].aws_s3_bucket.logs",
+        "module.app[*].aws_s3_bucket.logs[*]",
+        "module.app[\"eu-*\"].module.db[*].aws_s3_bucket.logs[\"tmp-*\"]",
+        "ephemeral.aws_secret.s[*]",
         "module.app[0].module.db[\"eu\"].aws_dynamodb_table.sessions[*]",
         "data.aws_iam_policy_document.p[*]",
         "aws_dynamodb_table.with\\*star", /* an escaped star is a literal one */
