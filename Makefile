@@ -81,10 +81,11 @@ $(LIB_OBJ): PIC = -fPIC
 # Objects are rebuilt when the flags change (OPT, CFLAGS, or this Makefile's
 # own, such as -fPIC): a stamp holds the flags they were built with.
 FLAGS_STAMP = $(BUILD)/obj/flags
-FLAGS_NOW = pic $(CC) $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(CFLAGS)
+# (a checksum of them, so that `make -n` shows no second copy of the flags).
+FLAGS_SUM := $(shell printf '%s' '$(subst ','\'',pic $(CC) $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(CFLAGS))' | cksum)
 $(FLAGS_STAMP): FORCE
 	@mkdir -p $(@D)
-	@echo '$(subst ','\'',$(FLAGS_NOW))' | cmp -s - $@ || echo '$(subst ','\'',$(FLAGS_NOW))' > $@
+	@echo '$(FLAGS_SUM)' | cmp -s - $@ || echo '$(FLAGS_SUM)' > $@
 $(LIB_OBJ) $(CLI_OBJ) $(TEST_OBJ): $(FLAGS_STAMP)
 FORCE:
 
@@ -259,13 +260,17 @@ release: | build-deps-ok
 # dpkg-buildpackage writes its packages beside the source folder, so it runs
 # on a copy of the tracked files (git ls-files, or the whole tree without
 # build/ outside a repository) in build/deb/.
+# DEB_BUILD_OPTIONS=nocheck also selects the nocheck build profile, which
+# drops Criterion from the build dependencies (debian/control).
 DEB_DIR = $(BUILD)/deb
+DEB_FLAGS ?= $(if $(filter nocheck,$(DEB_BUILD_OPTIONS)),-Pnocheck)
 deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/plangate-$(VERSION)
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 	  git ls-files -z | xargs -0 cp --parents -t $(DEB_DIR)/plangate-$(VERSION); \
 	else tar --exclude=./build -cf - . | tar -xf - -C $(DEB_DIR)/plangate-$(VERSION); fi
-	cd $(DEB_DIR)/plangate-$(VERSION) && dpkg-buildpackage -us -uc -b $(DEB_FLAGS)
+	cd $(DEB_DIR)/plangate-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD \
+	  dpkg-buildpackage -us -uc -b $(DEB_FLAGS)
 
 clean:
 	rm -rf build

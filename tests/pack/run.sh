@@ -25,6 +25,7 @@ for file in "$SRC"/tests/pack/t_*.sh; do
     # shellcheck disable=SC2013 # one function name a word
     for fn in $(sed -n 's/^\(t_[a-z0-9_]*\)() *{*$/\1/p' "$file"); do
         T=$(mktemp -d "${TMPDIR:-/tmp}/pg-pack.XXXXXX")
+        chmod 0755 "$T" # tests that drop root (test_io.c) run binaries built here
         log="$T.log"
         (
             export T

@@ -491,7 +491,7 @@ body_of() {
 
 t_docs_show_the_tested_recipes() {
     docs=$(cat "$SRC/docs/ci.md")
-    for f in ci/github/example-workflow.yml ci/atlantis/repos.yaml; do
+    for f in ci/github/example-workflow.yml ci/atlantis/repos.yaml ci/gitlab/plangate.gitlab-ci.yml; do
         body=$(body_of "$SRC/$f")
         assert_contains "$docs" "$body" "docs/ci.md shows $f as it is tested"
     done
