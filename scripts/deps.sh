@@ -11,8 +11,9 @@
 #                                              (`make deps` = install test)
 #
 #   build  a C11 compiler ($CC, default cc), make, pkg-config, jansson, libyaml
-#   test   build + Criterion (only the test targets need it)
-#   ci     test + valgrind and clang (.ci/run)
+#   test   build + Criterion and shellcheck (only the test targets need them)
+#   ci     test + valgrind, clang, and for make test-packaging: zsh,
+#          dpkg-dev, debhelper and lintian (.ci/run)
 #
 # Quiet when nothing is missing. Each requirement is a check, the Debian
 # package that satisfies it, and a name for other systems.
@@ -46,10 +47,15 @@ have_pkg jansson || need libjansson-dev "the jansson development files (pkg-conf
 have_pkg yaml-0.1 || need libyaml-dev "the libyaml development files (pkg-config name yaml-0.1)"
 if [ "$set_" != build ]; then
     have_pkg criterion || need libcriterion-dev "the Criterion test framework, 2.4 (pkg-config name criterion)"
+    command -v shellcheck >/dev/null 2>&1 || need shellcheck "shellcheck (the CI recipes' scripts are checked)"
 fi
 if [ "$set_" = ci ]; then
     command -v valgrind >/dev/null 2>&1 || need valgrind "valgrind"
     command -v clang >/dev/null 2>&1 || need clang "clang"
+    command -v zsh >/dev/null 2>&1 || need zsh "zsh (the zsh completion is loaded)"
+    command -v dpkg-buildpackage >/dev/null 2>&1 || need dpkg-dev "dpkg-dev (make deb)"
+    command -v dh >/dev/null 2>&1 || need debhelper "debhelper 13 (make deb)"
+    command -v lintian >/dev/null 2>&1 || need lintian "lintian (the Debian packages are checked)"
 fi
 
 [ -z "$debs" ] && exit 0

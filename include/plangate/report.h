@@ -83,6 +83,7 @@ typedef struct pg_report {
     size_t errors_cap;            /**< entries allocated in errors */
     pg_report_weakened *weakened; /**< detectors the policies weaken, in catalogue order */
     size_t n_weakened;
+    char *config_path;            /**< the config file the run used (.plangate.yaml, --config; owned), or NULL */
 } pg_report;
 
 void pg_report_init(pg_report *r);

@@ -1,5 +1,6 @@
 /* cmd_check.c — plangate check [OPTIONS] [PLAN.json | -] (SPEC §1). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "cli/diag.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
@@ -63,6 +65,8 @@ enum {
     OPT_MAX_DEPTH,
     OPT_MAX_ELEMENT,
     OPT_ENV,
+    OPT_CONFIG,
+    OPT_NO_CONFIG,
     OPT_HELP
 };
 
@@ -80,8 +84,40 @@ static const pg_opt_spec check_opts[] = {
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
     {"max-element-bytes", OPT_MAX_ELEMENT, "N",
      "largest single resource change, in bytes (default 64 MiB, at most 1 GiB)"},
+    {"config", OPT_CONFIG, "FILE", "read settings from FILE, not from the .plangate.yaml found in . or above"},
+    {"no-config", OPT_NO_CONFIG, NULL, "read no config file"},
     {"help", OPT_HELP, NULL, "show this help"},
     {NULL, 0, NULL, NULL},
+};
+
+/* The common flags have one letter (README "Usage"; -h is --help everywhere). */
+static const pg_opt_short check_shorts[] = {
+    {'p', "policy"}, {'f', "format"}, {'o', "report"}, {'q', "quiet"}, {'c', "config"}, {0, NULL},
+};
+
+/* What PLANGATE_* variables and .plangate.yaml may set (cli/config.h). The
+ * trusted ones decide what is judged and how strictly: a config file found
+ * in the checkout under review may not set them (README "Trust model").
+ * Options without a row come from the command line only. */
+static const pg_cli_key check_keys[] = {
+    {"policy", PG_KEY_LIST | PG_KEY_PATH | PG_KEY_TRUSTED},
+    {"waivers", PG_KEY_LIST | PG_KEY_PATH},
+    {"no-default-policies", PG_KEY_TRUSTED},
+    {"fail-on", PG_KEY_TRUSTED},
+    {"env", PG_KEY_TRUSTED},
+    {"backend", PG_KEY_PATH},
+    {"format", 0},
+    {"report", PG_KEY_LIST | PG_KEY_REPORT},
+    {"title", 0},
+    {"color", 0},
+    {"quiet", 0},
+    {"max-depth", 0},
+    {"max-element-bytes", 0},
+    {NULL, 0},
+};
+
+static const pg_cli_layers check_layers = {
+    "plangate check", check_opts, check_shorts, check_keys, OPT_CONFIG, OPT_NO_CONFIG, OPT_HELP,
 };
 
 static void check_usage(FILE *out)
@@ -89,8 +125,11 @@ static void check_usage(FILE *out)
     fprintf(out, "usage: plangate check [OPTIONS] [PLAN.json | -]\n\n"
                  "Evaluate a plan (the output of `terraform show -json PLANFILE`); '-' or no file reads stdin.\n\n"
                  "options:\n");
-    pg_opt_help(out, check_opts);
-    fprintf(out, "\nexit codes: 0 pass, 1 fail, 2 usage error, 3 plan not evaluable, 4 invalid policy\n");
+    pg_opt_help_short(out, check_opts, check_shorts);
+    fprintf(out, "\nEach option but --config, --no-config and --help may also come from PLANGATE_<OPTION>\n"
+                 "(PLANGATE_FAIL_ON=medium; lists separated by ':') or from .plangate.yaml (fail_on: medium);\n"
+                 "the command line overrides the environment, which overrides the file (README \"Config file\").\n"
+                 "\nexit codes: 0 pass, 1 fail, 2 usage error, 3 plan not evaluable, 4 invalid policy\n");
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -108,19 +147,22 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-static int parse_args(check_args *a, int argc, char **argv)
+/* The settings of the command line, PLANGATE_* and the config file, in the
+ * order config.h gives them: what a later one sets wins, as on a command
+ * line. */
+static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv)
 {
-    pg_opt_parser p;
-    int id;
+    size_t k;
+    int id, code;
     const char *val;
 
     memset(a, 0, sizeof *a);
-    pg_opt_init(&p, check_opts, argc, argv);
-    while ((id = pg_opt_next(&p, &val)) != PG_OPT_END) {
+    if ((code = pg_cli_settings_gather(set, &check_layers, argc, argv)) != 0)
+        return code;
+    for (k = 0; k < set->n; k++) {
+        id = set->items[k].id;
+        val = set->items[k].value;
         switch (id) {
-        case PG_OPT_ERROR:
-            pg_cli_errorf("plangate check: %s", p.error);
-            return PG_EXIT_USAGE;
         case PG_OPT_POSITIONAL:
             if (a->plan) {
                 char q1[PG_CLI_QUOTE_SIZE], q2[PG_CLI_QUOTE_SIZE];
@@ -160,6 +202,8 @@ static int parse_args(check_args *a, int argc, char **argv)
         case OPT_MAX_DEPTH: a->max_depth = val; break;
         case OPT_MAX_ELEMENT: a->max_element = val; break;
         case OPT_ENV: a->env = val; break;
+        case OPT_CONFIG:
+        case OPT_NO_CONFIG: break; /* read by pg_cli_settings_gather */
         case OPT_HELP:
             check_usage(stdout);
             return -1;
@@ -170,17 +214,49 @@ static int parse_args(check_args *a, int argc, char **argv)
     return 0;
 }
 
+/* A usage error about a setting: for one that did not come from the command
+ * line, the message starts with where it came from (FILE:LINE:COL or the
+ * variable), as config.h promises. Returns PG_EXIT_USAGE. */
+static int bad_setting(const pg_cli_settings *set, int id, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int bad_setting(const pg_cli_settings *set, int id, const char *fmt, ...)
+{
+    const char *origin = pg_cli_settings_origin(set, id);
+    char msg[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pg_cli_errorf("plangate check: %s%s%s", origin ? origin : "", origin ? ": " : "", msg);
+    return PG_EXIT_USAGE;
+}
+
+/* --color (or its setting) first; then, for auto: FORCE_COLOR set and not
+ * empty forces colour (force-color.org), NO_COLOR turns it off
+ * (no-color.org), CLICOLOR_FORCE other than 0 forces it (bixense.com/
+ * clicolors), TERM=dumb turns it off, and otherwise only a terminal gets it. */
 static int want_color(const char *when, FILE *out)
 {
     const char *term = getenv("TERM");
     const char *no_color = getenv("NO_COLOR");
+    const char *force = getenv("FORCE_COLOR");
+    const char *cli_force = getenv("CLICOLOR_FORCE");
 
     if (when && strcmp(when, "always") == 0)
         return 1;
     if (when && strcmp(when, "never") == 0)
         return 0;
+    if (force && *force)
+        return 1;
     if (no_color && *no_color)
         return 0;
+    if (cli_force && *cli_force && strcmp(cli_force, "0") != 0)
+        return 1;
     if (term && strcmp(term, "dumb") == 0)
         return 0;
     return isatty(fileno(out));
@@ -247,25 +323,25 @@ static int read_clock(char today[11])
 /* Parse --max-depth and --max-element-bytes into opts->limits: 0, or
  * PG_EXIT_USAGE after saying the range. Every value accepted here is one the
  * reader and every writer survive (issue 11). */
-static int parse_limits(pg_check_options *opts, const check_args *a)
+static int parse_limits(pg_check_options *opts, const check_args *a, const pg_cli_settings *set)
 {
     char q[PG_CLI_QUOTE_SIZE];
     size_t v;
 
     if (a->max_depth) {
         if (parse_size(a->max_depth, &v) != 0 || v > PG_JSON_MAX_DEPTH_CEILING) {
-            pg_cli_errorf("plangate check: --max-depth wants a number from 1 to %u, the reader's ceiling (got %s)",
-                          PG_JSON_MAX_DEPTH_CEILING, pg_cli_quote(q, a->max_depth));
-            return PG_EXIT_USAGE;
+            return bad_setting(set, OPT_MAX_DEPTH,
+                               "--max-depth wants a number from 1 to %u, the reader's ceiling (got %s)",
+                               PG_JSON_MAX_DEPTH_CEILING, pg_cli_quote(q, a->max_depth));
         }
         opts->limits.max_depth = (unsigned)v;
     }
     if (a->max_element) {
         if (parse_size(a->max_element, &v) != 0 || v > MAX_ELEMENT_CEILING) {
-            pg_cli_errorf("plangate check: --max-element-bytes wants a number of bytes from 1 to %zu (1 GiB: "
-                          "decoding a change takes up to 8 times its size) (got %s)",
-                          MAX_ELEMENT_CEILING, pg_cli_quote(q, a->max_element));
-            return PG_EXIT_USAGE;
+            return bad_setting(set, OPT_MAX_ELEMENT,
+                               "--max-element-bytes wants a number of bytes from 1 to %zu (1 GiB: decoding a "
+                               "change takes up to 8 times its size) (got %s)",
+                               MAX_ELEMENT_CEILING, pg_cli_quote(q, a->max_element));
         }
         opts->limits.max_capture = v;
     }
@@ -308,9 +384,10 @@ static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_form
     return pg_cli_targets_check(targets, n, inputs, n_in);
 }
 
-int pg_cmd_check(int argc, char **argv)
+/* The run once the settings are gathered: their strings live in `set`. */
+static int check_with(const check_args *args, const pg_cli_settings *set)
 {
-    check_args a;
+    const check_args a = *args;
     pg_policy *policy = NULL;
     pg_backend backend;
     int have_backend = 0;
@@ -328,25 +405,17 @@ int pg_cmd_check(int argc, char **argv)
     memset(&backend, 0, sizeof backend);
     pg_report_init(&report);
     pg_error_clear(&err);
-    if ((code = parse_args(&a, argc, argv)) != 0)
-        return code < 0 ? PG_EXIT_PASS : code;
-    if (a.format && (format = pg_report_format_from_name(a.format)) < 0) {
-        pg_cli_errorf("plangate check: unknown --format %s (text, json, sarif, junit, github, markdown)",
-                      pg_cli_quote(q, a.format));
-        return PG_EXIT_USAGE;
-    }
-    if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0) {
-        pg_cli_errorf("plangate check: unknown --fail-on %s (critical, high, medium, low, info)",
-                      pg_cli_quote(q, a.fail_on));
-        return PG_EXIT_USAGE;
-    }
+    if (a.format && (format = pg_report_format_from_name(a.format)) < 0)
+        return bad_setting(set, OPT_FORMAT, "unknown --format %s (text, json, sarif, junit, github, markdown)",
+                           pg_cli_quote(q, a.format));
+    if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0)
+        return bad_setting(set, OPT_FAIL_ON, "unknown --fail-on %s (critical, high, medium, low, info)",
+                           pg_cli_quote(q, a.fail_on));
     if (a.color && strcmp(a.color, "auto") != 0 && strcmp(a.color, "always") != 0 &&
-        strcmp(a.color, "never") != 0) {
-        pg_cli_errorf("plangate check: unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
-        return PG_EXIT_USAGE;
-    }
+        strcmp(a.color, "never") != 0)
+        return bad_setting(set, OPT_COLOR, "unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
     memset(&opts, 0, sizeof opts);
-    if ((code = parse_limits(&opts, &a)) != 0)
+    if ((code = parse_limits(&opts, &a, set)) != 0)
         return code;
     if ((code = parse_targets(targets, &n_targets, &format, &a)) != 0)
         return code;
@@ -376,6 +445,9 @@ int pg_cmd_check(int argc, char **argv)
     if ((!a.plan || strcmp(a.plan, "-") == 0) && isatty(STDIN_FILENO))
         pg_cli_errorf("plangate: reading the plan from standard input (Ctrl-D to end)\xe2\x80\xa6");
     rc = pg_check_run(&opts, &report, &err);
+    /* The report says which config file set what it ran with (issue 17). */
+    if (set->config_path && !(report.config_path = pg_strdup(set->config_path)) && rc == 0)
+        rc = pg_error_oom(&err);
     if (rc != 0) {
         pg_error_format(&err, line, sizeof line);
         pg_cli_errorf("plangate: %s", line);
@@ -413,4 +485,16 @@ int pg_cmd_check(int argc, char **argv)
         pg_backend_dispose(&backend);
     pg_policy_free(policy);
     return code;
+}
+
+int pg_cmd_check(int argc, char **argv)
+{
+    check_args a;
+    pg_cli_settings set;
+    int code = parse_args(&a, &set, argc, argv);
+
+    if (code == 0)
+        code = check_with(&a, &set);
+    pg_cli_settings_dispose(&set);
+    return code < 0 ? PG_EXIT_PASS : code;
 }

@@ -17,7 +17,7 @@ static const command commands[] = {
     {"lint", pg_cmd_lint, "validate policy files: plangate lint [POLICY_PATH...]"},
     {"test", pg_cmd_test, "run the examples that policy files carry: plangate test [POLICY_PATH...]"},
     {"explain", pg_cmd_explain, "what a rule checks and why, how to fix or waive it: plangate explain RULE_ID"},
-    {"version", pg_cmd_version, "print the version"},
+    {"version", pg_cmd_version, "print the version (also plangate --version, plangate -V)"},
 };
 
 static void usage(FILE *out)
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return PG_EXIT_PASS;
     }
-    if (strcmp(argv[1], "--version") == 0)
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
         return pg_cmd_version(argc - 1, argv + 1);
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -15,13 +15,79 @@ void pg_opt_init(pg_opt_parser *p, const pg_opt_spec *specs, int argc, char **ar
     p->i = 1;
 }
 
+void pg_opt_set_short(pg_opt_parser *p, const pg_opt_short *shorts)
+{
+    p->shorts = shorts;
+}
+
+const pg_opt_spec *pg_opt_find(const pg_opt_spec *specs, const char *name, size_t len)
+{
+    const pg_opt_spec *s;
+
+    for (s = specs; s->name; s++)
+        if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
+            return s;
+    return NULL;
+}
+
+/* The option's value: `inline` (after `=` or the letter), else the next
+ * word. Returns the id or PG_OPT_ERROR. */
+static int take_value(pg_opt_parser *p, const pg_opt_spec *s, const char *inline_value, const char *shown,
+                      const char **value)
+{
+    p->last = s;
+    if (inline_value) {
+        *value = inline_value;
+    } else if (p->i < p->argc) {
+        *value = p->argv[p->i++];
+    } else {
+        snprintf(p->error, sizeof p->error, "%s needs an argument (%s)", shown, s->arg);
+        return PG_OPT_ERROR;
+    }
+    return s->id;
+}
+
+/* One letter of a group: `-p`, `-pVALUE`, or a flag followed by more. */
+static int next_short(pg_opt_parser *p, const char **value)
+{
+    char letter = *p->group++, shown[3] = {'-', letter, '\0'}, q[PG_CLI_QUOTE_SIZE];
+    const char *name = letter == 'h' ? "help" : NULL;
+    const pg_opt_short *sh;
+    const pg_opt_spec *s;
+
+    for (sh = p->shorts; !name && sh && sh->letter; sh++)
+        if (sh->letter == letter)
+            name = sh->name;
+    s = name ? pg_opt_find(p->specs, name, strlen(name)) : NULL;
+    if (!s) {
+        p->group = NULL;
+        snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, shown));
+        return PG_OPT_ERROR;
+    }
+    if (!s->arg) {
+        if (!*p->group)
+            p->group = NULL;
+        p->last = s;
+        return s->id;
+    }
+    {
+        const char *rest = *p->group ? p->group : NULL;
+        p->group = NULL;
+        return take_value(p, s, rest, shown, value);
+    }
+}
+
 int pg_opt_next(pg_opt_parser *p, const char **value)
 {
     const char *word, *eq;
     size_t len;
     const pg_opt_spec *s;
+    char shown[PG_CLI_QUOTE_SIZE];
 
     *value = NULL;
+    p->last = NULL;
+    if (p->group)
+        return next_short(p, value);
     if (p->i >= p->argc)
         return PG_OPT_END;
     word = p->argv[p->i++];
@@ -33,51 +99,51 @@ int pg_opt_next(pg_opt_parser *p, const char **value)
         p->only_positional = 1;
         return pg_opt_next(p, value);
     }
-    if (strcmp(word, "-h") == 0)
-        word = "--help";
     if (word[1] != '-') {
-        char q[PG_CLI_QUOTE_SIZE];
-        snprintf(p->error, sizeof p->error, "unknown option %s (options are long: --name)", pg_cli_quote(q, word));
-        return PG_OPT_ERROR;
+        p->group = word + 1;
+        return next_short(p, value);
     }
     word += 2;
     eq = strchr(word, '=');
     len = eq ? (size_t)(eq - word) : strlen(word);
-    for (s = p->specs; s->name; s++) {
-        if (strlen(s->name) != len || strncmp(s->name, word, len) != 0)
-            continue;
-        if (!s->arg) {
-            if (eq) {
-                snprintf(p->error, sizeof p->error, "--%s takes no value", s->name);
-                return PG_OPT_ERROR;
-            }
-            return s->id;
-        }
+    snprintf(shown, sizeof shown, "--%.*s", (int)(len < sizeof shown - 3 ? len : sizeof shown - 3), word);
+    if ((s = pg_opt_find(p->specs, word, len)) != NULL) {
+        if (s->arg)
+            return take_value(p, s, eq ? eq + 1 : NULL, shown, value);
         if (eq) {
-            *value = eq + 1;
-        } else if (p->i < p->argc) {
-            *value = p->argv[p->i++];
-        } else {
-            snprintf(p->error, sizeof p->error, "--%s needs an argument (%s)", s->name, s->arg);
+            snprintf(p->error, sizeof p->error, "--%s takes no value", s->name);
             return PG_OPT_ERROR;
         }
+        p->last = s;
         return s->id;
     }
     {
-        char name[PG_CLI_QUOTE_SIZE], q[PG_CLI_QUOTE_SIZE];
-        snprintf(name, sizeof name, "--%.*s", (int)(len < sizeof name - 3 ? len : sizeof name - 3), word);
-        snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, name));
+        char q[PG_CLI_QUOTE_SIZE];
+        snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, shown));
     }
     return PG_OPT_ERROR;
 }
 
-void pg_opt_help(FILE *out, const pg_opt_spec *specs)
+void pg_opt_help_short(FILE *out, const pg_opt_spec *specs, const pg_opt_short *shorts)
 {
     const pg_opt_spec *s;
-    char left[64];
+    const pg_opt_short *sh;
+    char left[80], alias[8];
 
     for (s = specs; s->name; s++) {
-        snprintf(left, sizeof left, "--%s%s%s", s->name, s->arg ? " " : "", s->arg ? s->arg : "");
-        fprintf(out, "  %-28s %s\n", left, s->help);
+        /* With aliases, every long name starts in the same column. */
+        snprintf(alias, sizeof alias, "%s", shorts ? "    " : "");
+        if (shorts && strcmp(s->name, "help") == 0)
+            snprintf(alias, sizeof alias, "-h, ");
+        for (sh = shorts; sh && sh->letter; sh++)
+            if (strcmp(sh->name, s->name) == 0)
+                snprintf(alias, sizeof alias, "-%c, ", sh->letter);
+        snprintf(left, sizeof left, "%s--%s%s%s", alias, s->name, s->arg ? " " : "", s->arg ? s->arg : "");
+        fprintf(out, "  %-*s %s\n", shorts ? 32 : 28, left, s->help);
     }
+}
+
+void pg_opt_help(FILE *out, const pg_opt_spec *specs)
+{
+    pg_opt_help_short(out, specs, NULL);
 }

@@ -114,6 +114,10 @@ static char *vformat(const char *fmt, va_list ap)
     return pg_buf_detach(&b, NULL);
 }
 
+/* The format travels on (clang's -Wformat-nonliteral wants it said). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static int set_text(char **field, const char *fmt, va_list ap)
 {
     char *s = vformat(fmt, ap);

@@ -179,6 +179,8 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     plan_object(&w, &r->plan);
     pg_report__jw_mstr(&w, "verdict", pg_report__verdict_name(r->verdict));
     pg_report__jw_mstr(&w, "fail_on", pg_severity_name(r->fail_on));
+    if (r->config_path) /* only when a config file was used: the reports without one stay as they were */
+        pg_report__jw_mstr(&w, "config", r->config_path);
 
     pg_report__jw_key(&w, "findings");
     pg_report__jw_open(&w, '[');

@@ -52,6 +52,7 @@ void pg_report_dispose(pg_report *r)
         pg_free(r->errors[i]);
     pg_free(r->errors);
     pg_free(r->weakened);
+    pg_free(r->config_path);
     memset(r, 0, sizeof *r);
 }
 

@@ -203,3 +203,127 @@ Test(cli_usage, the_deepest_accepted_change_survives_every_format)
     }
     pg_test_rmtree(dir);
 }
+
+/* ---- conventions (issue 16): short options, version, colour ---------------------- */
+
+static int run_env(pg_test_run_result *r, const char *const *argv, const char *const *env)
+{
+    cr_assert_eq(pg_test_run(r, argv, NULL, env), 0);
+    return r->exit_code;
+}
+
+#define USAGE_DEMO PG_TESTDATA "/plans/demo/plan.json"
+
+Test(cli_usage, short_options_are_the_long_ones)
+{
+    pg_test_run_result a, b;
+    const char *longs[] = {"check", "--no-config", "--format", "json", "--quiet", "--policy",
+                           PG_TESTDATA "/policies", USAGE_DEMO, NULL};
+    const char *shorts[] = {"check", "--no-config", "-f", "json", "-q", "-p", PG_TESTDATA "/policies", USAGE_DEMO,
+                            NULL};
+    const char *glued[] = {"check", "--no-config", "-qfjson", "-p" PG_TESTDATA "/policies", USAGE_DEMO, NULL};
+    const char *report[] = {"check", "--no-config", "-o", "json=-", USAGE_DEMO, NULL};
+    const char *unknown[] = {"check", "-x", USAGE_DEMO, NULL};
+    const char *missing[] = {"check", USAGE_DEMO, "-f", NULL};
+    const char *dir_policy[] = {"check", "--no-config", "-f", "json", USAGE_DEMO, NULL};
+
+    cr_assert_eq(pg_test_run(&a, longs, NULL, NULL), 0);
+    cr_assert_eq(pg_test_run(&b, shorts, NULL, NULL), 0);
+    cr_assert_eq(a.exit_code, b.exit_code, "%s", b.err);
+    cr_assert_str_eq(a.out, b.out);
+    pg_test_run_free(&b);
+    cr_assert_eq(pg_test_run(&b, glued, NULL, NULL), 0);
+    cr_assert_str_eq(a.out, b.out, "%s", b.err);
+    pg_test_run_free(&b);
+    pg_test_run_free(&a);
+    cr_assert_eq(pg_test_run(&a, report, NULL, NULL), 0);
+    cr_assert_eq(pg_test_run(&b, dir_policy, NULL, NULL), 0);
+    cr_assert_str_eq(a.out, b.out, "-o json=- is --report json=-");
+    pg_test_run_free(&a);
+    pg_test_run_free(&b);
+    cr_assert_eq(run(&a, unknown), 2);
+    cr_assert_not_null(strstr(a.err, "unknown option \"-x\""), "%s", a.err);
+    pg_test_run_free(&a);
+    cr_assert_eq(run(&a, missing), 2);
+    cr_assert_not_null(strstr(a.err, "-f needs an argument (FORMAT)"), "%s", a.err);
+    pg_test_run_free(&a);
+}
+
+Test(cli_usage, help_documents_the_short_options)
+{
+    pg_test_run_result r;
+    const char *argv[] = {"check", "--help", NULL};
+    static const char *const want[] = {"-p, --policy PATH", "-f, --format FORMAT", "-o, --report FORMAT=PATH",
+                                       "-q, --quiet", "-c, --config FILE", "-h, --help", "--no-config"};
+    size_t i;
+
+    cr_assert_eq(run(&r, argv), 0);
+    for (i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_assert_not_null(strstr(r.out, want[i]), "%s missing from:\n%s", want[i], r.out);
+    pg_test_run_free(&r);
+}
+
+Test(cli_usage, version_everywhere)
+{
+    pg_test_run_result r;
+    const char *v1[] = {"-V", NULL};
+    const char *v2[] = {"--version", NULL};
+    const char *h1[] = {"version", "--help", NULL};
+    const char *h2[] = {"version", "-h", NULL};
+    const char *bad1[] = {"version", "extra", NULL};
+    const char *bad2[] = {"version", "--frob", NULL};
+
+    cr_assert_eq(run(&r, v1), 0);
+    cr_assert_str_eq(r.out, "plangate 0.1.0\n");
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, v2), 0);
+    cr_assert_str_eq(r.out, "plangate 0.1.0\n");
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, h1), 0);
+    cr_assert_not_null(strstr(r.out, "usage: plangate version"), "%s", r.out);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, h2), 0);
+    cr_assert_not_null(strstr(r.out, "usage: plangate version"), "%s", r.out);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, bad1), 2);
+    cr_assert_not_null(strstr(r.err, "takes no argument"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, bad2), 2);
+    pg_test_run_free(&r);
+}
+
+/* stdout is a pipe here: colour only when something forces it. */
+Test(cli_usage, force_color_and_clicolor_force)
+{
+    static const struct {
+        const char *env[3];
+        const char *flag;
+        int colour;
+    } cases[] = {
+        {{NULL}, NULL, 0},
+        {{"FORCE_COLOR=1", NULL}, NULL, 1},
+        {{"FORCE_COLOR=0", NULL}, NULL, 1}, /* force-color.org: any value but empty */
+        {{"FORCE_COLOR=", NULL}, NULL, 0},
+        {{"CLICOLOR_FORCE=1", NULL}, NULL, 1},
+        {{"CLICOLOR_FORCE=0", NULL}, NULL, 0},
+        {{"NO_COLOR=1", "CLICOLOR_FORCE=1", NULL}, NULL, 0}, /* NO_COLOR wins over CLICOLOR_FORCE */
+        {{"NO_COLOR=1", "FORCE_COLOR=1", NULL}, NULL, 1},    /* FORCE_COLOR is checked after NO_COLOR */
+        {{"FORCE_COLOR=1", NULL}, "--color=never", 0},
+        {{"TERM=dumb", "FORCE_COLOR=1", NULL}, NULL, 1},
+        {{"NO_COLOR=1", NULL}, "--color=always", 1},
+    };
+    pg_test_run_result r;
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[] = {"check", "--no-config", cases[i].flag ? cases[i].flag : USAGE_DEMO,
+                              cases[i].flag ? USAGE_DEMO : NULL, NULL};
+        /* The runner's own colour variables are emptied (empty = unset) first. */
+        const char *env[] = {"FORCE_COLOR=", "NO_COLOR=", "CLICOLOR_FORCE=", "TERM=xterm",
+                             cases[i].env[0], cases[i].env[0] ? cases[i].env[1] : NULL, NULL};
+        cr_assert_eq(run_env(&r, argv, env), 1, "case %zu: %s", i, r.err);
+        cr_assert_eq(strstr(r.out, "\x1b[") != NULL, cases[i].colour, "case %zu (%s %s)", i,
+                     cases[i].env[0] ? cases[i].env[0] : "", cases[i].flag ? cases[i].flag : "");
+        pg_test_run_free(&r);
+    }
+}

@@ -35,10 +35,18 @@ static void options_documented(const char *cmd, const char *man)
 
     cr_assert_eq(pg_test_run(&r, argv, NULL, NULL), 0);
     cr_assert_eq(r.exit_code, 0, "plangate %s --help", cmd);
-    for (p = r.out; (p = strstr(p, "\n  --")) != NULL; p += 3) {
+    for (p = r.out; (p = strstr(p, "\n  ")) != NULL; p += 3) {
         char opt[64], roff[160];
         size_t n = 0, i, k = 0;
-        const char *o = p + 5;
+        const char *o = p + 3;
+        /* "  --name", or with aliases "  -x, --name" and "      --name" */
+        if (o[0] == '-' && o[1] && o[1] != '-' && o[2] == ',' && o[3] == ' ')
+            o += 4;
+        else if (strncmp(o, "    ", 4) == 0)
+            o += 4;
+        if (strncmp(o, "--", 2) != 0)
+            continue;
+        o += 2;
         while (o[n] && o[n] != ' ' && o[n] != '\n' && n < sizeof opt - 1)
             n++;
         memcpy(opt, o, n);

@@ -338,6 +338,12 @@ void rpt_fixture_empty_error(pg_report *r)
 
 /* A pg_malloc'd printf (the model frees with pg_free). */
 static char *dupf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static char *dupf(const char *fmt, ...)
 {
     va_list ap;
     int n;
