@@ -18,7 +18,8 @@ typedef struct addr_case {
     int covers;
 } addr_case;
 
-static const addr_case cases[] = {
+/* Not const: Criterion's cr_make_param_array casts the array to void * (clang -Wcast-qual). */
+static addr_case cases[] = {
     /* a name without an instance key covers all its instances */
     {"aws_s3_bucket.b", "aws_s3_bucket.b", 1},
     {"aws_s3_bucket.b", "aws_s3_bucket.b[0]", 1},
@@ -117,7 +118,7 @@ typedef struct bad_case {
     char message[128];
 } bad_case;
 
-static const bad_case bad[] = {
+static bad_case bad[] = {
     {"aws_s3_bucket.b[", "address pattern \"aws_s3_bucket.b[\": an instance key is [N], [*] or [\"key\"] (byte 16)"},
     {"aws_s3_bucket.b[x]", "an instance key is [N], [*] or [\"key\"] (byte 16)"},
     {"aws_s3_bucket.b[1*]", "an instance key is [N], [*] or [\"key\"] (byte 16)"},

@@ -533,7 +533,8 @@ typedef struct env_error {
     char message[300];
 } env_error;
 
-static const env_error errors[] = {
+/* Not const: cr_make_param_array casts it to void * (clang -Wcast-qual). */
+static env_error errors[] = {
     {"version: 1\nrules:\n  - { id: r, severity: low, match: { where: { environment: prodution } } }\n",
      "team.yaml:3:47: unknown environment \"prodution\" (defined so far: production; environments: in this file or one "
      "loaded before it defines them)"},
