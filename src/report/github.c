@@ -137,9 +137,14 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     pg_report__tally c;
     size_t i;
 
-    (void)style;
     pg_report__out_stream(&o, out, "github");
     pg_report__out_memory(&b, &o);
+    /* A fixed word first: the title can never start a workflow command. */
+    if (r->title && !style->section) {
+        pg_report__puts(&o, "plangate: ");
+        pg_report__esc_github(&o, r->title, 0);
+        pg_report__putc(&o, '\n');
+    }
     destroyed_group(&o, r);
     for (i = 0; i < r->findings.count; i++)
         annotation(&o, &b, r, r->findings.items[i]);
@@ -161,6 +166,11 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     }
     pg_report__tally_note(&o, &c);
     pg_report__putc(&o, '\n');
+    if (r->audit && !style->section) {
+        pg_report__puts(&o, "plangate: ");
+        pg_report__audit_words(&o, r);
+        pg_report__putc(&o, '\n');
+    }
     pg_report__out_dispose(&b);
     pg_report__out_dispose(&o);
     return pg_report__out_finish(&o, err);

@@ -37,7 +37,7 @@ const char *pg_report_format_name(pg_report_format f)
 int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
                     FILE *out, pg_error *err)
 {
-    static const pg_report_style plain = {0, 0, PG_VERSION};
+    static const pg_report_style plain = {0, 0, PG_VERSION, 0};
     pg_report_style st;
     int rc;
 

@@ -750,6 +750,13 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     t.st = style;
     pg_report__out_memory(&t.clean, &o);
 
+    /* --title names the run (a multi-plan report names it once, above the plans). */
+    if (r->title && !style->section) {
+        pg_report__puts(&o, "plangate: ");
+        pg_report__esc_text(&o, r->title, 0);
+        pg_report__putc(&o, '\n');
+        t.started = 1;
+    }
     if (!style->quiet && !nothing_read(r)) {
         summary(&t);
         destroyed(&t);
@@ -765,6 +772,10 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     gate_weakened(&t);
     gate_change_waivers(&t);
     verdict(&t);
+    if (r->audit && !style->section) { /* the last line says the run does not fail on findings */
+        pg_report__audit_words(&o, r);
+        pg_report__putc(&o, '\n');
+    }
 
     pg_report__out_dispose(&t.clean);
     pg_report__out_dispose(&o);

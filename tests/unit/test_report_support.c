@@ -507,7 +507,7 @@ void rpt_fixture_big(pg_report *r, size_t n, size_t message_len)
 
 char *rpt_render(const pg_report *r, pg_report_format format, int color, int quiet, size_t *len_out)
 {
-    pg_report_style st = {color, quiet, "0.1.0"};
+    pg_report_style st = {color, quiet, "0.1.0", 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
