@@ -181,6 +181,8 @@ void pg_report__md_marker(pg_report__out *o, const char *title)
             pg_report__puts(o, "&gt;");
         else if (*p == '&')
             pg_report__puts(o, "&amp;");
+        else if (*p == '#') /* "##[" is a runner command anywhere in a log line */
+            pg_report__puts(o, "&#35;");
         else if (*p < 0x80)
             pg_report__putc(o, (char)*p);
         else {

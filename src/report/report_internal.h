@@ -216,7 +216,7 @@ void pg_report__audit_words(pg_report__out *o, const pg_report *r);
 /** The hidden Markdown comment a workflow finds its own PR comment by:
  * "<!-- plangate: TITLE -->" (no title: "<!-- plangate -->") and a newline.
  * The title cannot end the comment or inject markup: controls and
- * newlines become spaces, & < > entities, every second '-' of a "--"
+ * newlines become spaces, & < > # entities, every second '-' of a "--"
  * is &#45;, hidden and invalid characters U+FFFD (docs/ci.md). */
 void pg_report__md_marker(pg_report__out *o, const char *title);
 
