@@ -187,13 +187,14 @@ void pg_report__md_marker(pg_report__out *o, const char *title)
             pg_report__putc(o, (char)*p);
         else {
             /* a UTF-8 sequence: a valid one as it is (nothing outside ASCII
-             * can end a comment), an invalid one as U+FFFD */
+             * can end a comment), an invalid or hidden one (a bidi
+             * override, a zero-width space) as U+FFFD */
             uint32_t cp;
             int valid;
             size_t k = pg_utf8_decode((const char *)p, strlen((const char *)p), &cp, &valid);
             if (k == 0)
                 k = 1;
-            if (valid && cp >= 0xA0)
+            if (valid && cp >= 0xA0 && !pg_esc_is_hidden(cp))
                 pg_report__write(o, (const char *)p, k);
             else
                 pg_report__puts(o, "\xef\xbf\xbd");
