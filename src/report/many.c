@@ -349,8 +349,8 @@ static int write_json(const pg_report *const *rs, size_t n, const pg_report_styl
     for (i = 0; i < n && rc == 0; i++) {
         const char *s, *nl;
         pg_report__out_reset(&one);
-        if ((rc = render(&one, rs[i], PG_FORMAT_JSON, &sec, err)) != 0)
-            break;
+        if ((rc = render(&one, rs[i], PG_FORMAT_JSON, &sec, err)) != 0 || pg_report__out_failed(&one))
+            break; /* a failed sink is reported by pg_report__out_finish */
         /*
          * The one-plan document, indented one level deeper: jansson's layout
          * puts every member on its own line and a JSON string never holds a
