@@ -22,6 +22,7 @@
 #define MAX_POLICIES 64
 #define MAX_WAIVERS 64
 #define MAX_REPORTS 16
+#define MAX_TITLE_BYTES 256 /* --title; an empty one is no title */
 
 /* The reader refuses a deeper nesting whatever its limits say (json.h);
  * until that header defines it, the same figure here. */
@@ -475,6 +476,11 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
         return bad_setting(set, OPT_COLOR, "unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
     if ((jobs = parse_jobs(&a, set)) == 0)
         return PG_EXIT_USAGE;
+    /* A title is a name: it goes into every report and the Markdown marker,
+     * so it is bounded (a huge one would crowd GitHub's comment limit). */
+    if (a.title && strlen(a.title) > MAX_TITLE_BYTES)
+        return bad_setting(set, OPT_TITLE, "--title wants at most %d bytes (got %zu)", MAX_TITLE_BYTES,
+                           strlen(a.title));
     memset(&opts, 0, sizeof opts);
     if ((code = parse_limits(&opts, &a, set)) != 0)
         return code;
@@ -527,7 +533,7 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
         /* The report says which config file set what it ran with (issue 17),
          * the run's title, audit mode, and the plan's path in the repository. */
         if ((set->config_path && !(r->config_path = pg_strdup(set->config_path))) ||
-            (a.title && !(r->title = pg_strdup(a.title)))) {
+            (a.title && *a.title && !(r->title = pg_strdup(a.title)))) {
             if (rc == 0)
                 rc = pg_error_oom(&runs[i].err);
         }

@@ -539,3 +539,21 @@ Test(many, marker_without_title_and_title_from_the_environment)
     cr_assert(strstr(r.out, "\"title\": \"stack-a\""), "%s", r.out);
     pg_test_run_free(&r);
 }
+
+Test(many, an_empty_title_is_none_and_a_huge_one_is_refused)
+{
+    char huge[300];
+    const char *empty[] = {"check", "-f", "markdown", "--title", "", PASS_PLAN, NULL};
+    const char *big[] = {"check", "--title", huge, PASS_PLAN, NULL};
+    pg_test_run_result r;
+
+    memset(huge, 'x', sizeof huge - 1);
+    huge[sizeof huge - 1] = '\0';
+    cr_assert_eq(run(&r, empty, NULL), 0);
+    cr_assert(strncmp(r.out, "<!-- plangate -->\n### plangate: PASS", 36) == 0, "%.100s", r.out);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, big, NULL), 2);
+    cr_assert(strstr(r.err, "--title wants at most 256 bytes"), "%s", r.err);
+    cr_assert_eq(r.out_len, 0u);
+    pg_test_run_free(&r);
+}
