@@ -557,3 +557,96 @@ Test(many, an_empty_title_is_none_and_a_huge_one_is_refused)
     cr_assert_eq(r.out_len, 0u);
     pg_test_run_free(&r);
 }
+
+/* MARK: goldens (testdata/many) */
+
+#include "plangate/plangate.h" /* PG_VERSION */
+
+/* `text` with the version written as {version}, so a release changes no golden. */
+static char *unversioned(const char *text, int want_version)
+{
+    size_t vl = strlen(PG_VERSION), n = 0;
+    char *out = malloc(strlen(text) * 2 + 16), *o = out;
+    const char *p;
+
+    cr_assert_not_null(out);
+    for (p = text; *p;) {
+        if (strncmp(p, PG_VERSION, vl) == 0 && (p == text || p[-1] == '"' || p[-1] == ' ')) {
+            memcpy(o, "{version}", 9);
+            o += 9;
+            p += vl;
+            n++;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    if (want_version)
+        cr_assert_gt(n, 0u, "the version is in every report");
+    return out;
+}
+
+static void golden(const char *name, const char *actual, int want_version)
+{
+    char path[600];
+    char *want, *got = unversioned(actual, want_version);
+    const char *update = getenv("PG_UPDATE_GOLDEN");
+
+    snprintf(path, sizeof path, "%s/many/%s", PG_TESTDATA, name);
+    if (update && *update) {
+        pg_test_write_file(path, got, strlen(got));
+    } else {
+        want = pg_test_read_file(path, NULL);
+        cr_assert_not_null(want, "no golden %s (PG_UPDATE_GOLDEN=1 writes it)", path);
+        cr_assert_str_eq(got, want, "%s differs from its golden (PG_UPDATE_GOLDEN=1 rewrites it)", name);
+        free(want);
+    }
+    free(got);
+}
+
+/* Three stacks (unreadable, passing, failing) with a title, every format. */
+Test(many, goldens_of_three_stacks)
+{
+    static const char *const names[] = {"expect.json", "expect.sarif", "expect.junit.xml", "expect.md",
+                                        "expect.github.txt"};
+    char dir[512], ws[600], scratch[256], reports[N_FORMATS][400];
+    const char *env[] = {ws, NULL};
+    const char *argv[8 + 2 * N_FORMATS];
+    pg_test_run_opts opts;
+    pg_test_run_result r;
+    size_t k = 0, i;
+
+    snprintf(dir, sizeof dir, "%s/many", PG_TESTDATA);
+    snprintf(ws, sizeof ws, "GITHUB_WORKSPACE=%s", dir);
+    pg_test_scratch(scratch, sizeof scratch);
+    argv[k++] = "check";
+    argv[k++] = "--no-config";
+    argv[k++] = "--color=never";
+    argv[k++] = "--title=checkout";
+    for (i = 0; i < N_FORMATS; i++) {
+        snprintf(reports[i], sizeof reports[i], "%s=%s/%s", formats[i], scratch, names[i]);
+        argv[k++] = "-o";
+        argv[k++] = reports[i];
+    }
+    argv[k++] = "broken/plan.json";
+    argv[k++] = "network/plan.json";
+    argv[k++] = "orders/plan.json";
+    argv[k] = NULL;
+    memset(&opts, 0, sizeof opts);
+    opts.cwd = dir;
+    opts.env = env;
+    cr_assert_eq(pg_test_run_ex(&r, argv, &opts), 0);
+    cr_assert_eq(r.exit_code, 3, "%s", r.err);
+    golden("expect.txt", r.out, 0); /* the text report names no version */
+    golden("expect.err", r.err, 0);
+    for (i = 0; i < N_FORMATS; i++) {
+        char path[700], *text;
+        snprintf(path, sizeof path, "%s/%s", scratch, names[i]);
+        text = pg_test_read_file(path, NULL);
+        cr_assert_not_null(text, "%s", path);
+        golden(names[i], text, strcmp(formats[i], "github") != 0); /* github names no version */
+        free(text);
+    }
+    pg_test_run_free(&r);
+    pg_test_rmtree(scratch);
+}
