@@ -99,6 +99,7 @@ static size_t put_form(char *out, const char *form)
 }
 
 static const pg_esc_table md_br;
+static const pg_esc_table md_html;
 
 /*
  * GitHub reads a mention with the pattern (?:^|\W)@name (html-pipeline's
@@ -114,7 +115,11 @@ static size_t md_context(const pg_esc_table *t, const pg_esc_state *st, const ch
 {
     switch (s[0]) {
     case '@': return put_form(out, is_word(st->prev) ? "@" : "@&#8203;");
-    case '#': return put_form(out, digit_next(s, n) ? "\\#&#8203;" : "\\#");
+    case '#':
+        /* raw HTML takes no backslash escape: an entity breaks "##[" there */
+        if (t == &md_html)
+            return put_form(out, digit_next(s, n) ? "&#35;&#8203;" : "&#35;");
+        return put_form(out, digit_next(s, n) ? "\\#&#8203;" : "\\#");
     case '-':
         return put_form(out, (st->prev == 'H' || st->prev == 'h') && (st->prev2 == 'G' || st->prev2 == 'g') &&
                                      digit_next(s, n)
@@ -138,6 +143,22 @@ static const pg_esc_table md_cell = {
 
 static const pg_esc_table md_br = {
     "markdown", {MD_COMMON, ['\n'] = "<br>", [' '] = PG_ESC_CONTEXT}, PG_ESC_HIDDEN_REPLACE, md_context, NULL,
+};
+
+/* Raw HTML (a <summary> line: GitHub reads no Markdown there, so a
+ * backslash would show): entities only, mentions and issue references
+ * defused the same way, a newline as a space. The characters Markdown gives
+ * meaning to are entities too, so the text stays inert even where a
+ * renderer reads the line as Markdown after all. */
+static const pg_esc_table md_html = {
+    "html",
+    {['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;", ['\n'] = " ", ['\r'] = "",
+     ['['] = "&#91;", [']'] = "&#93;", ['`'] = "&#96;", ['*'] = "&#42;", ['_'] = "&#95;", ['~'] = "&#126;",
+     ['|'] = "&#124;", ['\\'] = "&#92;", ['!'] = "&#33;",
+     ['\t'] = " ", ['#'] = PG_ESC_CONTEXT, ['@'] = PG_ESC_CONTEXT, ['-'] = PG_ESC_CONTEXT},
+    PG_ESC_HIDDEN_REPLACE,
+    md_context,
+    NULL,
 };
 
 /* Inside a code span nothing is interpreted; GFM still splits a table
@@ -165,9 +186,33 @@ static size_t cut_chars(const char *s, size_t n, size_t max)
     return i;
 }
 
+/* The bytes of at most `max` code points of s[0..n), cut at a word
+ * boundary when there is one in the second half (a sentence must never
+ * read "Every item i…"), else at a character boundary; trailing blanks
+ * dropped. All of it when it fits. */
+static size_t cut_words(const char *s, size_t n, size_t max)
+{
+    size_t limit = cut_chars(s, n, max), i;
+
+    if (limit >= n)
+        return n;
+    /* already at a boundary when the next character is a blank */
+    if (s[limit] != ' ' && s[limit] != '\n') {
+        size_t half = cut_chars(s, limit, max / 2);
+        for (i = limit; i > half; i--)
+            if (s[i - 1] == ' ' || s[i - 1] == '\n')
+                break;
+        if (i > half)
+            limit = i;
+    }
+    while (limit > 0 && (s[limit - 1] == ' ' || s[limit - 1] == '\n'))
+        limit--;
+    return limit;
+}
+
 static void esc_capped(pg_report__out *o, const pg_esc_table *t, const char *s, size_t n, size_t max)
 {
-    size_t limit = cut_chars(s, n, max);
+    size_t limit = cut_words(s, n, max);
 
     pg_report__escn(o, t, s, limit);
     if (limit < n)
@@ -180,6 +225,12 @@ void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br)
         esc_capped(o, br ? &md_br : &md_cell, s, strlen(s), max);
 }
 
+void pg_report__esc_html(pg_report__out *o, const char *s, size_t max)
+{
+    if (s)
+        esc_capped(o, &md_html, s, strlen(s), max);
+}
+
 static int holds_command_marker(const char *s, size_t n)
 {
     size_t i;
@@ -190,14 +241,12 @@ static int holds_command_marker(const char *s, size_t n)
     return 0;
 }
 
-void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in_table)
+/* s[0..n) (n > 0) as one code span, capped at `max` code points. */
+static void md_code_n(pg_report__out *o, const char *s, size_t n, size_t max, int in_table)
 {
-    size_t n, i, run = 0, longest = 0;
+    size_t i, run = 0, longest = 0;
     int pad;
 
-    if (!s || !*s)
-        return;
-    n = strlen(s);
     if (holds_command_marker(s, cut_chars(s, n, max))) {
         /* a code span shows "##[" raw, and the runner would run it */
         pg_report__puts(o, "<code>");
@@ -216,8 +265,76 @@ void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in
     pg_report__pad(o, '`', longest + 1);
     if (pad)
         pg_report__putc(o, ' ');
-    esc_capped(o, in_table ? &md_code_cell : &md_code, s, n, max);
+    {
+        /* a value is cut at a character: it has no words to keep whole */
+        size_t limit = cut_chars(s, n, max);
+        pg_report__escn(o, in_table ? &md_code_cell : &md_code, s, limit);
+        if (limit < n)
+            pg_report__puts(o, ELLIPSIS);
+    }
     if (pad)
         pg_report__putc(o, ' ');
     pg_report__pad(o, '`', longest + 1);
+}
+
+void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in_table)
+{
+    if (s && *s)
+        md_code_n(o, s, strlen(s), max, in_table);
+}
+
+/* The length of the run of backticks at s[0..n). */
+static size_t tick_run(const char *s, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && s[k] == '`')
+        k++;
+    return k;
+}
+
+/* Where the run of exactly `k` backticks that closes a code span opened
+ * before s[0..n) starts (CommonMark: the next run of the same length), or n. */
+static size_t closing_run(const char *s, size_t n, size_t k)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t run = tick_run(s + i, n - i);
+        if (run == k)
+            return i;
+        i += run ? run : 1;
+    }
+    return n;
+}
+
+void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br, int in_table)
+{
+    const pg_esc_table *prose = br ? &md_br : &md_cell;
+    size_t n, limit, i = 0, start = 0;
+
+    if (!s)
+        return;
+    n = strlen(s);
+    limit = cut_words(s, n, max);
+    while (i < limit) {
+        size_t k, close;
+        if (s[i] != '`') {
+            i++;
+            continue;
+        }
+        k = tick_run(s + i, limit - i);
+        close = i + k + closing_run(s + i + k, limit - i - k, k);
+        if (close >= limit || close == i + k) { /* no closing run, or empty: literal backticks */
+            i += k;
+            continue;
+        }
+        pg_report__escn(o, prose, s + start, i - start);
+        /* the span's own fence: longer than any run inside (md_code_n) */
+        md_code_n(o, s + i + k, close - i - k, 0, in_table);
+        i = start = close + k;
+    }
+    pg_report__escn(o, prose, s + start, limit - start);
+    if (limit < n)
+        pg_report__puts(o, ELLIPSIS);
 }
