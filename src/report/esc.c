@@ -312,9 +312,11 @@ void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br
 {
     const pg_esc_table *prose = br ? &md_br : &md_cell;
     size_t n, limit, i = 0, start = 0;
+    pg_esc_state st; /* across the pieces: a blank after a span does not start a line */
 
-    if (!s)
+    if (!s || pg_report__out_failed(o))
         return;
+    pg_esc_state_init(&st);
     n = strlen(s);
     limit = cut_words(s, n, max);
     while (i < limit) {
@@ -329,12 +331,14 @@ void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br
             i += k;
             continue;
         }
-        pg_report__escn(o, prose, s + start, i - start);
+        pg_esc_run(prose, &st, s + start, i - start, pg_report__out_piece, o);
         /* the span's own fence: longer than any run inside (md_code_n) */
         md_code_n(o, s + i + k, close - i - k, 0, in_table);
+        st.prev2 = st.prev = '`';
+        st.line_start = 0;
         i = start = close + k;
     }
-    pg_report__escn(o, prose, s + start, limit - start);
+    pg_esc_run(prose, &st, s + start, limit - start, pg_report__out_piece, o);
     if (limit < n)
         pg_report__puts(o, ELLIPSIS);
 }

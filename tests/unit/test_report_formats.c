@@ -512,8 +512,9 @@ Test(report_github, every_line_is_a_command_or_starts_with_a_fixed_word)
         cr_assert_null(strchr(line, '\r'));
         lines++;
     }
-    /* group + 1 destroy + endgroup + 3 findings + 1 error + verdict */
-    cr_assert_eq(lines, 8, "a hostile newline started a line of its own");
+    /* group + 1 destroy + endgroup + 1 blocking finding + 1 notice for the
+     * 2 others + 1 error + verdict */
+    cr_assert_eq(lines, 7, "a hostile newline started a line of its own");
     free(out);
     pg_report_dispose(&r);
 }
@@ -546,10 +547,13 @@ Test(report_github, severities_map_to_commands)
 
     rpt_fixture_fail(&r);
     out = rpt_render(&r, PG_FORMAT_GITHUB, 0, 0, NULL);
-    /* 4 blocking (3 critical + 1 high), 1 waived, 2 below high */
+    /* 4 blocking (3 critical + 1 high) annotated; 1 waived and 2 below high
+     * only counted, in one notice (the job summary has them) */
     cr_assert_eq(count_of(out, "\n::error title="), 4);
     cr_assert_eq(count_of(out, "\n::notice title="), 1);
-    cr_assert_eq(count_of(out, "\n::warning title="), 2);
+    cr_assert_eq(count_of(out, "\n::warning title="), 0);
+    cr_assert_not_null(strstr(out, "\n::notice title=plangate%3A 3 more findings::… and 3 more, see the job "
+                                   "summary (2 below the threshold, 1 waived)\n"));
     cr_assert_not_null(strstr(out, "::error title=dynamodb-key-replacement%3A aws_dynamodb_table.orders::[critical] "));
     cr_assert_not_null(strstr(out, "%0AFix: Add a moved block:%0A  moved {%0A"));
     cr_assert_not_null(strstr(out, "plangate: FAIL: 4 findings at or above high (1 waived, 2 below the threshold)\n"));
