@@ -43,6 +43,7 @@
  * findings may use, so a long list of lesser findings cannot push them out. */
 #define MD_BUDGET_TABLE 26000u
 #define MD_BUDGET_TABLE_HARD 40000u
+#define MD_BUDGET_TABLE_BLOCKING_LIST 44000u /* the blocking findings without a row, by name */
 #define MD_BUDGET_DETAILS 42000u
 #define MD_BUDGET_DETAILS_HARD 48000u
 #define MD_BUDGET_DESTROYED 54000u
@@ -510,6 +511,39 @@ static void findings_not_shown(md_ctx *m, const unsigned char *keep, const char 
     pg_report__puts(&m->doc, ") to stay within GitHub's comment size limit: `plangate check` prints them all.\n");
 }
 
+/* The blocking findings the table had no room for, by address and rule in
+ * one paragraph: a blocking finding is never only a count while there is
+ * room for its name. */
+static void blocking_not_shown(md_ctx *m, const unsigned char *in_table)
+{
+    const pg_findings *l = &m->r->findings;
+    size_t i, left = 0, shown = 0;
+
+    for (i = 0; i < l->count; i++)
+        left += !in_table[i] && pg_report__blocks(m->r, l->items[i]) ? 1u : 0u;
+    if (left == 0)
+        return;
+    pg_report__puts(&m->doc, "\nThe blocking ones not in the table: ");
+    for (i = 0; i < l->count; i++) {
+        const pg_finding *f = l->items[i];
+        pg_report__out *o = &m->row;
+        if (in_table[i] || !pg_report__blocks(m->r, f))
+            continue;
+        pg_report__out_reset(o);
+        if (shown)
+            pg_report__puts(o, ", ");
+        cell_code(o, f->address, MD_CELL_ADDRESS);
+        pg_report__puts(o, " (");
+        pg_report__esc_md_code(o, f->rule, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
+        if (!keep_row(m, MD_BUDGET_TABLE_BLOCKING_LIST, &shown))
+            break;
+    }
+    if (left > shown)
+        pg_report__printf(&m->doc, "%sand %zu more", shown ? ", " : "", left - shown);
+    pg_report__puts(&m->doc, ".\n");
+}
+
 /* The table, then one <details> per finding the table shows. */
 static void findings_section(md_ctx *m)
 {
@@ -539,6 +573,7 @@ static void findings_section(md_ctx *m)
         pg_report__write(&m->doc, pg_report__out_text(&m->row), pg_report__out_len(&m->row));
     }
     findings_not_shown(m, in_table, "finding");
+    blocking_not_shown(m, in_table);
     choose(m, finding_details, in_table, in_details, MD_BUDGET_DETAILS, MD_BUDGET_DETAILS_HARD,
            MD_MAX_FINDING_ROWS);
     for (i = 0; i < l->count; i++) {
