@@ -31,6 +31,7 @@
 
 #define MD_MAX_FINDING_ROWS 100u
 #define MD_MAX_LIST_ROWS 50u
+#define MD_MAX_MISSES 64u /* rows tried in a row that did not fit, before giving up */
 #define MD_MAX_EVIDENCE_CELL 3u /* evidence lines in a table cell; all of them in <details> */
 #define MD_CELL_TITLE 100u      /* code points */
 #define MD_CELL_ADDRESS 160u
@@ -207,8 +208,11 @@ static void errors_list(md_ctx *m)
     const pg_report *r = m->r;
     size_t i, shown = 0;
 
-    if (r->n_errors == 0)
+    if (r->n_errors == 0) {
+        if (r->verdict == PG_VERDICT_ERROR)
+            pg_report__puts(&m->doc, "\n- No reason was recorded: run `plangate check` for the details.\n");
         return;
+    }
     pg_report__putc(&m->doc, '\n');
     for (i = 0; i < r->n_errors && shown < MD_MAX_LIST_ROWS; i++) {
         pg_report__out *o = &m->row;
@@ -459,12 +463,14 @@ static size_t choose(md_ctx *m, void (*render)(md_ctx *, const pg_finding *), co
                      unsigned char *keep, size_t soft, size_t hard, size_t max_rows)
 {
     const pg_findings *l = &m->r->findings;
-    size_t used = pg_report__out_len(&m->doc) + MD_TAIL_RESERVE, kept = 0, i;
+    size_t used = pg_report__out_len(&m->doc) + MD_TAIL_RESERVE, kept = 0, i, misses = 0;
     int pass;
 
     for (pass = 0; pass < 2; pass++) {
         size_t budget = pass == 0 ? hard : soft;
-        for (i = 0; i < l->count && kept < max_rows; i++) {
+        /* past MD_MAX_MISSES rows in a row that did not fit, the rest will
+         * not either: 100 000 findings are not all rendered for nothing */
+        for (i = 0; i < l->count && kept < max_rows && misses < MD_MAX_MISSES; i++) {
             const pg_finding *f = l->items[i];
             if ((eligible && !eligible[i]) || keep[i] || pg_report__blocks(m->r, f) != (pass == 0))
                 continue;
@@ -474,8 +480,10 @@ static size_t choose(md_ctx *m, void (*render)(md_ctx *, const pg_finding *), co
             if (used + pg_report__out_len(&m->row) > budget) {
                 if (pass == 0)
                     break; /* blocking findings stay in order: no later one jumps a gap */
+                misses++;
                 continue;
             }
+            misses = 0;
             used += pg_report__out_len(&m->row);
             keep[i] = 1;
             kept++;
