@@ -121,6 +121,12 @@ static size_t md_context(const pg_esc_table *t, const pg_esc_state *st, const ch
             return put_form(out, digit_next(s, n) ? "&#35;&#8203;" : "&#35;");
         return put_form(out, digit_next(s, n) ? "\\#&#8203;" : "\\#");
     case '-':
+    case '+':
+        /* at the start of a line: a list item (or a rule, "---") */
+        if (st->line_start && t != &md_html)
+            return put_form(out, s[0] == '-' ? "\\-" : "\\+");
+        if (s[0] == '+')
+            return put_form(out, "+");
         return put_form(out, (st->prev == 'H' || st->prev == 'h') && (st->prev2 == 'G' || st->prev2 == 'g') &&
                                      digit_next(s, n)
                                  ? "-&#8203;"
@@ -134,7 +140,7 @@ static size_t md_context(const pg_esc_table *t, const pg_esc_state *st, const ch
 #define MD_COMMON                                                                                     \
     ['\\'] = "\\\\", ['`'] = "\\`", ['*'] = "\\*", ['_'] = "\\_", ['['] = "\\[", [']'] = "\\]",           \
     ['~'] = "\\~", ['|'] = "\\|", ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['\t'] = " ",         \
-    ['\r'] = "", ['#'] = PG_ESC_CONTEXT, ['@'] = PG_ESC_CONTEXT, ['-'] = PG_ESC_CONTEXT
+    ['\r'] = "", ['#'] = PG_ESC_CONTEXT, ['@'] = PG_ESC_CONTEXT, ['-'] = PG_ESC_CONTEXT, ['+'] = PG_ESC_CONTEXT
 
 /* A table row is one line: a newline is a space in a cell. */
 static const pg_esc_table md_cell = {

@@ -600,3 +600,33 @@ Test(report_md_github, a_pass_with_lower_findings_annotates_nothing)
     free(out);
     pg_report_dispose(&r);
 }
+
+/* A message or a fix that starts like a list item or a rule reads as text
+ * in its <details>, where it starts a line. */
+Test(report_gfm, block_syntax_at_the_start_of_a_message_stays_text)
+{
+    static const char *const starts[][2] = {
+        {"- not a list item", "<p>- not a list item</p>"},
+        {"+ not one either", "<p>+ not one either</p>"},
+        {"--- not a rule", "<p>--- not a rule</p>"},
+        {"    not code", "<p>\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0not code</p>"},
+        {"# not a heading", "<p># not a heading</p>"},
+        {"> not a quote", "<p>&gt; not a quote</p>"},
+    };
+    size_t i;
+
+    NEED_CMARK();
+    for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        pg_report r;
+        size_t len;
+        char *out, *html;
+        rpt_fixture_pass(&r);
+        cr_assert_eq(pg_finding_set_message(r.findings.items[0], "%s", starts[i][0]), 0);
+        out = rpt_render(&r, PG_FORMAT_MARKDOWN, 0, 0, &len);
+        html = render_gfm(out, len);
+        cr_assert_not_null(strstr(html, starts[i][1]), "%s: %s", starts[i][0], html);
+        free(html);
+        free(out);
+        pg_report_dispose(&r);
+    }
+}
