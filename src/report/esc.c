@@ -289,6 +289,37 @@ void pg_report__esc_md_code(pg_report__out *o, const char *s, size_t max, int in
         md_code_n(o, s, strlen(s), max, in_table);
 }
 
+/* A fenced code block's content: lines kept, nothing interpreted. */
+static const pg_esc_table md_fence = {
+    "markdown code block", {['\n'] = PG_ESC_ASIS, ['\r'] = "", ['\t'] = " "}, PG_ESC_HIDDEN_REPLACE, NULL, NULL,
+};
+
+int pg_report__esc_md_block(pg_report__out *o, const char *s)
+{
+    size_t n, i, run = 0, longest = 0;
+
+    if (!s || !*s)
+        return 0;
+    n = strlen(s);
+    /* a code block shows "##[" raw, and the runner would run it */
+    if (holds_command_marker(s, n))
+        return 0;
+    for (i = 0; i < n; i++) {
+        run = s[i] == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    longest = longest < 3 ? 3 : longest + 1;
+    pg_report__pad(o, '`', longest);
+    pg_report__putc(o, '\n');
+    pg_report__esc(o, &md_fence, s);
+    if (s[n - 1] != '\n')
+        pg_report__putc(o, '\n');
+    pg_report__pad(o, '`', longest);
+    pg_report__putc(o, '\n');
+    return 1;
+}
+
 /* The length of the run of backticks at s[0..n). */
 static size_t tick_run(const char *s, size_t n)
 {

@@ -404,8 +404,36 @@ static void finding_row(md_ctx *m, const pg_finding *f)
     pg_report__puts(o, " |\n");
 }
 
-/* A finding's full text: its message uncut, every evidence line, the fix,
- * the waiver. */
+/* "**Fix:** first line", and the lines after it (a moved block, a
+ * lifecycle block) as a code block, which keeps their indentation. */
+static void fix(md_ctx *m, pg_report__out *o, const char *text)
+{
+    const char *nl;
+    pg_report__out first;
+
+    if (!text || !*text)
+        return;
+    pg_report__puts(o, "\n**Fix:** ");
+    nl = strchr(text, '\n');
+    if (!nl || !nl[1]) {
+        pg_report__esc_md_rich(o, text, 0, 1, 0);
+        pg_report__putc(o, '\n');
+        return;
+    }
+    pg_report__out_memory(&first, &m->doc);
+    pg_report__write(&first, text, (size_t)(nl - text));
+    pg_report__esc_md_rich(o, pg_report__out_text(&first), 0, 1, 0);
+    pg_report__out_dispose(&first);
+    pg_report__puts(o, "\n\n");
+    if (!pg_report__esc_md_block(o, nl + 1)) {
+        /* "##[" in it: prose, each line a <br> */
+        pg_report__esc_md_rich(o, nl + 1, 0, 1, 0);
+        pg_report__putc(o, '\n');
+    }
+}
+
+/* A finding's full text: its message uncut, every evidence line, the
+ * waiver, the rule, the fix. */
 static void finding_details(md_ctx *m, const pg_finding *f)
 {
     pg_report__out *o = &m->row;
@@ -429,11 +457,6 @@ static void finding_details(md_ctx *m, const pg_finding *f)
         evidence_line(m, o, &f->evidence[j], 0, 0);
         pg_report__putc(o, '\n');
     }
-    if (f->remediation && *f->remediation) {
-        pg_report__puts(o, "- **Fix:** ");
-        pg_report__esc_md_rich(o, f->remediation, 0, 1, 0);
-        pg_report__putc(o, '\n');
-    }
     if (f->waived) {
         pg_report__puts(o, "- **Waived:** ");
         reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
@@ -449,7 +472,9 @@ static void finding_details(md_ctx *m, const pg_finding *f)
     }
     pg_report__puts(o, "- Rule: ");
     pg_report__esc_md_code(o, f->rule, MD_CELL_RULE, 0);
-    pg_report__puts(o, "\n\n</details>\n");
+    pg_report__putc(o, '\n');
+    fix(m, o, f->remediation);
+    pg_report__puts(o, "\n</details>\n");
 }
 
 /*

@@ -134,6 +134,11 @@ void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br);
  * "…" (0 = no cap). `in_table`: escape '|' inside the spans too.
  */
 void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br, int in_table);
+/** `s` as a fenced code block (its lines kept, a fence longer than any
+ * backtick run inside, hidden characters as U+FFFD), ending in a newline;
+ * 0 and nothing written when it cannot be one (empty, or holding "##[",
+ * which a code block would show raw to the runner). */
+int pg_report__esc_md_block(pg_report__out *o, const char *s);
 /** Text inside raw HTML (a <summary>): & < > " as entities, mentions and
  * issue references defused like esc_md, '#' as &#35;, newlines as spaces,
  * hidden characters as U+FFFD; cut at a word boundary after `max` code
