@@ -211,6 +211,16 @@ static void golden(void (*fixture)(pg_report *), const char *name, pg_report_for
     pg_report_dispose(&r);
 }
 
+/* The hostile fixture is an ERROR report (its Markdown shows only the
+ * errors): the same as FAIL, so every hostile field has a golden. */
+static void md_fixture_hostile_fail(pg_report *r)
+{
+    rpt_fixture_hostile(r);
+    r->verdict = PG_VERDICT_FAIL;
+}
+
+Test(report_md_golden, hostile_as_fail_markdown) { golden(md_fixture_hostile_fail, "md-hostile-fail", PG_FORMAT_MARKDOWN); }
+Test(report_md_golden, hostile_as_fail_github) { golden(md_fixture_hostile_fail, "md-hostile-fail", PG_FORMAT_GITHUB); }
 Test(report_md_golden, big_markdown) { golden(md_fixture_big, "md-big", PG_FORMAT_MARKDOWN); }
 Test(report_md_golden, big_github) { golden(md_fixture_big, "md-big", PG_FORMAT_GITHUB); }
 Test(report_md_golden, mixed_markdown) { golden(md_fixture_mixed, "md-mixed", PG_FORMAT_MARKDOWN); }
