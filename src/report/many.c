@@ -23,7 +23,8 @@
  *             failing and unreadable plans first; the whole comment within
  *             GitHub's limit (see write_markdown)
  *   github    "plangate: plan 2 of 3: PATH" before each plan's commands,
- *             one last verdict line with the counts
+ *             the one-plan cap on annotations across all plans and one
+ *             notice for the rest, one last verdict line with the counts
  *
  * The output depends only on the reports and their order: byte-identical
  * from run to run however the plans were evaluated.
@@ -273,31 +274,52 @@ static int write_text(const pg_report *const *rs, size_t n, const pg_report_styl
     return 0;
 }
 
+/* The annotations GitHub shows are capped per step: the one-plan writer's
+ * cap holds across the plans (the first blocking findings in argument
+ * order), and one notice after the last plan counts what was left out. */
 static int write_github(const pg_report *const *rs, size_t n, const pg_report_style *st, pg_report__out *o,
                         pg_error *err)
 {
     pg_report_style sec = *st;
     pg_verdict v = pg_report_verdict_many(rs, n);
+    pg_report__gh_budget g;
     run_tally t;
-    size_t i;
-    int rc = 0;
+    size_t i, rest;
 
+    (void)err;
     sec.section = 1;
     tally_run(&t, rs, n);
+    pg_report__gh_budget_init(&g);
     /* every line this frame writes starts with the fixed word "plangate:" */
     if (rs[0]->title) {
         pg_report__puts(o, "plangate: ");
         pg_report__esc_github(o, rs[0]->title, 0);
         pg_report__putc(o, '\n');
     }
-    for (i = 0; i < n && rc == 0; i++) {
+    for (i = 0; i < n; i++) {
         pg_report__printf(o, "plangate: plan %zu of %zu: ", i + 1, n);
         pg_report__esc_github(o, path_of(rs[i]), 0);
         pg_report__putc(o, '\n');
-        rc = render(o, rs[i], PG_FORMAT_GITHUB, &sec, err);
+        pg_report__github_plan(o, rs[i], &sec, &g);
     }
-    if (rc != 0)
-        return rc;
+    if ((rest = g.blocking + g.below + g.waived) > 0) {
+        const char *sep = "";
+        pg_report__printf(o,
+                          "::notice title=plangate%%3A %zu more finding%s::… and %zu more in %zu plan%s, see the job "
+                          "summary (",
+                          rest, rest == 1 ? "" : "s", rest, g.plans, g.plans == 1 ? "" : "s");
+        if (g.blocking) {
+            pg_report__printf(o, "%zu blocking", g.blocking);
+            sep = ", ";
+        }
+        if (g.below) {
+            pg_report__printf(o, "%s%zu below the threshold", sep, g.below);
+            sep = ", ";
+        }
+        if (g.waived)
+            pg_report__printf(o, "%s%zu waived", sep, g.waived);
+        pg_report__puts(o, ")\n");
+    }
     pg_report__printf(o, "plangate: %s: ", verdict_word(v));
     counts_words(o, &t, n);
     pg_report__putc(o, '\n');
@@ -433,19 +455,34 @@ static int md_rank(const pg_report *r)
     return r->verdict == PG_VERDICT_ERROR ? 0 : r->verdict == PG_VERDICT_FAIL ? 1 : 2;
 }
 
+/* The verdict headings of the one-plan comment (markdown.c), so a compact
+ * section reads like a full one. */
+#define MD_VS16 "&#xFE0F;"
+#define MD_HEAD_PASS "### \xe2\x9c\x85 plangate: PASS"                         /* ✅ */
+#define MD_HEAD_FAIL "### \xe2\x9d\x8c plangate: FAIL \xe2\x80\x94 do not apply" /* ❌ — */
+#define MD_HEAD_ERROR "### \xe2\x9a\xa0" MD_VS16 " plangate: plan could not be read" /* ⚠️ */
+
+static const char *md_icon(pg_verdict v)
+{
+    return v == PG_VERDICT_PASS ? "\xe2\x9c\x85" : v == PG_VERDICT_FAIL ? "\xe2\x9d\x8c" : "\xe2\x9a\xa0" MD_VS16;
+}
+
 /* A plan's section when its full report does not fit: the verdict only. */
 static void md_compact(pg_report__out *o, const pg_report *r)
 {
     pg_report__tally c;
 
     pg_report__count(r, &c);
-    pg_report__printf(o, "### plangate: %s\n\nPlan ", verdict_word(r->verdict));
+    pg_report__puts(o, r->verdict == PG_VERDICT_PASS   ? MD_HEAD_PASS
+                       : r->verdict == PG_VERDICT_FAIL ? MD_HEAD_FAIL
+                                                       : MD_HEAD_ERROR);
+    pg_report__puts(o, "\n\nPlan ");
     pg_report__esc_md_code(o, path_of(r), MANY_MD_PATH, 0);
     if (r->verdict == PG_VERDICT_FAIL)
-        pg_report__printf(o, ": **%zu finding%s at or above %s** block%s this plan", c.blocking,
-                          c.blocking == 1 ? "" : "s", pg_severity_name(r->fail_on), c.blocking == 1 ? "s" : "");
+        pg_report__printf(o, ": **%zu blocking finding%s** at or above **%s**", c.blocking,
+                          c.blocking == 1 ? "" : "s", pg_severity_name(r->fail_on));
     else if (r->verdict == PG_VERDICT_ERROR)
-        pg_report__puts(o, ": **the plan could not be evaluated**");
+        pg_report__puts(o, ": **could not be evaluated**");
     else
         pg_report__printf(o, ": no unwaived finding at or above **%s**", pg_severity_name(r->fail_on));
     pg_report__puts(o, ". Its details are cut to keep this comment within GitHub's 65,536-character limit: "
@@ -492,7 +529,7 @@ static int write_markdown(const pg_report *const *rs, size_t n, const pg_report_
         pg_report__esc_md(&doc, rs[0]->title, 200, 0);
         pg_report__puts(&doc, "\n\n");
     }
-    pg_report__printf(&doc, "**plangate: %s: ", verdict_word(v));
+    pg_report__printf(&doc, "**%s plangate: %s: ", md_icon(v), verdict_word(v));
     counts_words(&doc, &t, n);
     pg_report__puts(&doc, ".**\n");
     if (rs[0]->audit) {

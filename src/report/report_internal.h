@@ -125,6 +125,25 @@ void pg_report__esc_github(pg_report__out *o, const char *s, int property);
  * U+FFFD. Stops after `max` source code points with "…" (0 = no cap).
  */
 void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br);
+/**
+ * Markdown prose in which the author's code spans stay code spans: a run of
+ * backticks up to the next run of the same length (CommonMark's rule) is
+ * written as a code span with its own fence (longer than any run inside,
+ * so text holding backticks never turns into literal backslashes); the rest
+ * as pg_report__esc_md. Cut at a word boundary after `max` code points with
+ * "…" (0 = no cap). `in_table`: escape '|' inside the spans too.
+ */
+void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br, int in_table);
+/** `s` as a fenced code block (its lines kept, a fence longer than any
+ * backtick run inside, hidden characters as U+FFFD), ending in a newline;
+ * 0 and nothing written when it cannot be one (empty, or holding "##[",
+ * which a code block would show raw to the runner). */
+int pg_report__esc_md_block(pg_report__out *o, const char *s);
+/** Text inside raw HTML (a <summary>): & < > " as entities, mentions and
+ * issue references defused like esc_md, '#' as &#35;, newlines as spaces,
+ * hidden characters as U+FFFD; cut at a word boundary after `max` code
+ * points. No Markdown is read there, so nothing is backslash-escaped. */
+void pg_report__esc_html(pg_report__out *o, const char *s, size_t max);
 /** A Markdown code span holding `s` literally (fence longer than any
  * backtick run inside, newlines as spaces, | escaped when `in_table`: GFM
  * splits cells before it sees code spans), capped like esc_md. A code span
@@ -232,6 +251,22 @@ int pg_report__junit_suite(pg_report__out *o, const pg_report *r, const pg_repor
                            pg_report__junit_counts *sum, pg_error *err);
 /** The XML declaration and <testsuites name="NAME" …> with the counts. */
 void pg_report__junit_head(pg_report__out *o, const char *name, const pg_report__junit_counts *sum);
+
+/* MARK: github across plans (github.c, many.c) */
+
+/** A run's annotations: the one-plan writer's cap (10 blocking findings)
+ * holds across all plans; what is left out is counted for one notice. */
+typedef struct pg_report__gh_budget {
+    size_t left;                   /**< annotations still to write */
+    size_t blocking, below, waived; /**< findings not annotated, over the run */
+    size_t plans;                  /**< plans with findings not annotated */
+} pg_report__gh_budget;
+
+void pg_report__gh_budget_init(pg_report__gh_budget *g);
+/** One plan's workflow commands into `o`; `g` NULL: the one-plan writer
+ * (its own cap and "… and N more" notice), else the run's budget. */
+void pg_report__github_plan(pg_report__out *o, const pg_report *r, const pg_report_style *style,
+                            pg_report__gh_budget *g);
 
 /* MARK: sarif runs (sarif.c) */
 

@@ -29,6 +29,11 @@
 #define BAD_PLAN PG_TESTDATA "/plans/in-truncated/plan.json"      /* exit 3 */
 #define BAD_POLICY PG_TESTDATA "/policies/err-bad-severity/policy.yaml"
 
+/* The one-plan comment's verdict headings (markdown.c). */
+#define MD_PASS "\n### \xe2\x9c\x85 plangate: PASS"
+#define MD_FAIL "\n### \xe2\x9d\x8c plangate: FAIL"
+#define MD_ERROR " plangate: plan could not be read\n"
+
 static const char *const formats[] = {"json", "sarif", "junit", "markdown", "github"};
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
@@ -269,17 +274,17 @@ static void check_sections(const run_out *o, size_t n, int with_bad)
     cr_assert_lt(o->len[3], 65536u);
     cr_assert(strncmp(o->file[3], "<!-- plangate: monorepo -->\n", 28) == 0, "%.100s", o->file[3]);
     {
-        size_t shown = count(o->file[3], "\n### plangate: ");
+        size_t shown = count(o->file[3], "\n### ");
         const char *more = strstr(o->file[3], "more plan");
-        const char *last_bad = NULL, *last_fail = NULL, *first_pass = strstr(o->file[3], "\n### plangate: PASS");
-        for (at = strstr(o->file[3], "\n### plangate: ERROR"); at; at = strstr(at + 1, "\n### plangate: ERROR"))
+        const char *last_bad = NULL, *last_fail = NULL, *first_pass = strstr(o->file[3], MD_PASS);
+        for (at = strstr(o->file[3], MD_ERROR); at; at = strstr(at + 1, MD_ERROR))
             last_bad = at;
-        for (at = strstr(o->file[3], "\n### plangate: FAIL"); at; at = strstr(at + 1, "\n### plangate: FAIL"))
+        for (at = strstr(o->file[3], MD_FAIL); at; at = strstr(at + 1, MD_FAIL))
             last_fail = at;
         cr_assert(shown == n || more, "markdown: %zu of %zu plans and no line saying what was cut", shown, n);
         cr_assert(last_fail, "markdown: no failing plan");
         if (with_bad)
-            cr_assert(last_bad && last_bad < strstr(o->file[3], "\n### plangate: FAIL"),
+            cr_assert(last_bad && last_bad < strstr(o->file[3], MD_FAIL),
                       "markdown: unreadable plans come first");
         if (first_pass)
             cr_assert(last_fail < first_pass && (!last_bad || last_bad < first_pass),
@@ -529,7 +534,7 @@ Test(many, marker_without_title_and_title_from_the_environment)
     pg_test_run_result r;
 
     cr_assert_eq(run(&r, md, NULL), 0);
-    cr_assert(strncmp(r.out, "<!-- plangate -->\n### plangate: PASS", 36) == 0, "%.100s", r.out);
+    cr_assert(strncmp(r.out, "<!-- plangate -->" MD_PASS, 17 + sizeof MD_PASS - 1) == 0, "%.100s", r.out);
     pg_test_run_free(&r);
     cr_assert_eq(run(&r, md, env), 0);
     cr_assert(strncmp(r.out, "<!-- plangate: stack-a -->\n## stack-a\n", 38) == 0, "%.100s", r.out);
@@ -550,7 +555,7 @@ Test(many, an_empty_title_is_none_and_a_huge_one_is_refused)
     memset(huge, 'x', sizeof huge - 1);
     huge[sizeof huge - 1] = '\0';
     cr_assert_eq(run(&r, empty, NULL), 0);
-    cr_assert(strncmp(r.out, "<!-- plangate -->\n### plangate: PASS", 36) == 0, "%.100s", r.out);
+    cr_assert(strncmp(r.out, "<!-- plangate -->" MD_PASS, 17 + sizeof MD_PASS - 1) == 0, "%.100s", r.out);
     pg_test_run_free(&r);
     cr_assert_eq(run(&r, big, NULL), 2);
     cr_assert(strstr(r.err, "--title wants at most 256 bytes"), "%s", r.err);

@@ -19,6 +19,11 @@
 #include "support.h"
 #include "test_report_support.h"
 
+/* The one-plan comment's verdict headings (markdown.c). */
+#define MD_PASS "\n### \xe2\x9c\x85 plangate: PASS"
+#define MD_FAIL "\n### \xe2\x9d\x8c plangate: FAIL"
+#define MD_ERROR " plangate: plan could not be read\n"
+
 static char *render_many(const pg_report *const *rs, size_t n, pg_report_format format, size_t *len_out)
 {
     pg_report_style st = {0, 0, "0.1.0", 0};
@@ -150,10 +155,10 @@ Test(report_many, every_format_has_a_section_per_plan_and_is_deterministic)
             break;
         case PG_FORMAT_MARKDOWN:
             cr_assert(strncmp(out, "<!-- plangate -->\n", 18) == 0, "%.80s", out);
-            cr_assert_eq(count(out, "\n### plangate: "), 3);
+            cr_assert_eq(count(out, "\n### "), 3, "a verdict heading per plan");
             /* unreadable, then failing, then passing */
-            cr_assert(strstr(out, "### plangate: ERROR") < strstr(out, "### plangate: FAIL"));
-            cr_assert(strstr(out, "### plangate: FAIL") < strstr(out, "### plangate: PASS"));
+            cr_assert(strstr(out, MD_ERROR) < strstr(out, MD_FAIL));
+            cr_assert(strstr(out, MD_FAIL) && strstr(out, MD_FAIL) < strstr(out, MD_PASS));
             cr_assert_eq(count(out, "<sub>plangate "), 1, "one footer");
             cr_assert_eq(count(out, "<!-- plangate"), 1, "one marker");
             break;
@@ -323,7 +328,7 @@ Test(report_many, markdown_stays_within_the_limit_failing_first)
     /* the failing plans first: the first big plan is in full (its own
      * table), the rest compact, and every plan has its heading */
     cr_assert(strstr(out, "`s04.json`") < strstr(out, "`s00.json`"), "failing first");
-    cr_assert_eq(count(out, "\n### plangate: "), N, "every plan is shown");
+    cr_assert_eq(count(out, "\n### "), N, "every plan is shown");
     cr_assert(strstr(out, "Its details are cut to keep this comment within GitHub's 65,536-character limit"));
     cr_assert(strstr(out, "are cut to keep this comment within GitHub"), "a line says what was cut");
     free(out);
@@ -405,4 +410,31 @@ Test(report_many, the_marker_cannot_be_broken_out_of)
         free(inner);
         free(m);
     }
+}
+
+Test(report_many, github_annotations_are_capped_across_plans)
+{
+    enum { N = 3 };
+    pg_report rs[N];
+    const pg_report *p[N];
+    size_t len, i, errors = 0;
+    char *out, name[32];
+    const char *line;
+
+    for (i = 0; i < N; i++) {
+        rpt_fixture_big(&rs[i], 40, 50);
+        free(rs[i].source);
+        snprintf(name, sizeof name, "s%zu.json", i);
+        rs[i].source = strdup(name);
+        p[i] = &rs[i];
+    }
+    out = render_many(p, N, PG_FORMAT_GITHUB, &len);
+    for (line = out; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+        errors += strncmp(line, "::error ", 8) == 0;
+    cr_assert_eq(errors, 10, "the one-plan cap holds across the plans: %zu", errors);
+    cr_assert_eq(count(out, "::notice title=plangate%3A "), 1, "one notice for the rest: %s", out);
+    cr_assert(strstr(out, " more in 3 plans, see the job summary ("), "%s", out);
+    cr_assert_null(rpt_forged_command(out, len, 1));
+    free(out);
+    dispose_all(rs, N);
 }
