@@ -17,6 +17,7 @@
 #include "cli/target.h"
 #include "plangate/plangate.h"
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/quote.h"
 
 #define MAX_POLICIES 64
@@ -168,6 +169,7 @@ static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv
     size_t k;
     int id, code;
     const char *val;
+    pg_error err;
 
     memset(a, 0, sizeof *a);
     if ((code = pg_cli_settings_gather(set, &check_layers, argc, argv)) != 0)
@@ -182,15 +184,9 @@ static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv
                 pg_cli_errorf("plangate check: '-' (standard input) may be given once");
                 return PG_EXIT_USAGE;
             }
-            if (a->n_plans == a->plans_cap) {
-                size_t cap = a->plans_cap ? 2 * a->plans_cap : 16;
-                const char **grown = realloc(a->plans, cap * sizeof *grown);
-                if (!grown) {
-                    pg_cli_errorf("plangate: out of memory");
-                    return PG_EXIT_PLAN;
-                }
-                a->plans = grown;
-                a->plans_cap = cap;
+            if (PG_GROW(a->plans, a->plans_cap, a->n_plans + 1, &err) != PG_OK) {
+                pg_cli_errorf("plangate: %s", err.message);
+                return PG_EXIT_PLAN;
             }
             a->plans[a->n_plans++] = val;
             break;
@@ -376,7 +372,7 @@ static int parse_limits(pg_check_options *opts, const check_args *a, const pg_cl
  * goes to *stdout_format. */
 static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_format, const check_args *a)
 {
-    pg_cli_input *inputs = malloc((MAX_POLICIES + MAX_WAIVERS + 3 + a->n_plans) * sizeof *inputs);
+    pg_cli_input *inputs = pg_calloc(MAX_POLICIES + MAX_WAIVERS + 3 + a->n_plans, sizeof *inputs);
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     size_t n = 0, n_in = 0, i;
     int code;
@@ -397,7 +393,7 @@ static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_form
     }
     for (i = 0; i < a->n_reports; i++)
         if ((code = pg_cli_target_parse(&targets[n++], a->reports[i])) != 0) {
-            free(inputs);
+            pg_free(inputs);
             return code;
         }
     for (i = 0; i < n; i++)
@@ -413,7 +409,7 @@ static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_form
         inputs[n_in++] = (pg_cli_input){"the GITHUB_STEP_SUMMARY file", summary};
     *n_out = n;
     code = pg_cli_targets_check(targets, n, inputs, n_in);
-    free(inputs);
+    pg_free(inputs);
     return code;
 }
 
@@ -499,8 +495,8 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
         }
         have_backend = 1;
     }
-    runs = calloc(n_plans, sizeof *runs);
-    reports = calloc(n_plans, sizeof *reports);
+    runs = pg_calloc(n_plans, sizeof *runs);
+    reports = pg_calloc(n_plans, sizeof *reports);
     if (!runs || !reports) {
         pg_cli_errorf("plangate: out of memory");
         code = PG_EXIT_PLAN;
@@ -579,8 +575,8 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
 out:
     for (i = 0; runs && i < n_plans; i++)
         pg_report_dispose(&runs[i].report);
-    free(runs);
-    free(reports);
+    pg_free(runs);
+    pg_free(reports);
     if (have_backend)
         pg_backend_dispose(&backend);
     pg_policy_free(policy);
@@ -595,7 +591,7 @@ int pg_cmd_check(int argc, char **argv)
 
     if (code == 0)
         code = check_with(&a, &set);
-    free(a.plans);
+    pg_free(a.plans);
     pg_cli_settings_dispose(&set);
     return code < 0 ? PG_EXIT_PASS : code;
 }

@@ -655,3 +655,49 @@ Test(many, goldens_of_three_stacks)
     pg_test_run_free(&r);
     pg_test_rmtree(scratch);
 }
+
+/* MARK: the SARIF artifact: relative to the repository root, or as given */
+
+Test(many, sarif_uri_is_relative_to_the_repository_root_or_as_given)
+{
+    char root[256], outside[256], plan_out[600], ws[600];
+    const char *env_ws[] = {ws, NULL};
+    const char *in_repo[] = {"check", "--no-config", "-f", "sarif", "../stacks/a/plan.json", NULL};
+    const char *not_in[] = {"check", "--no-config", "-f", "sarif", plan_out, NULL};
+    pg_test_run_opts opts;
+    pg_test_run_result r;
+    char cwd[600];
+
+    make_tree(root, sizeof root, 0, 0);
+    copy_in(root, "stacks/a/plan.json", PASS_PLAN);
+    copy_in(root, "sub/.keep", PASS_PLAN);
+    pg_test_scratch(outside, sizeof outside);
+    snprintf(plan_out, sizeof plan_out, "%s/plan.json", outside);
+    copy_in(outside, "plan.json", PASS_PLAN);
+    memset(&opts, 0, sizeof opts);
+    snprintf(cwd, sizeof cwd, "%s/sub", root);
+    opts.cwd = cwd;
+
+    /* found by the .git upward from the current folder */
+    cr_assert_eq(pg_test_run_ex(&r, in_repo, &opts), 0);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"uri\": \"stacks/a/plan.json\","), "%s", r.out);
+    cr_assert(strstr(r.out, "\"uriBaseId\": \"%SRCROOT%\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"id\": \"plangate/stacks/a/plan.json/\""), "%s", r.out);
+    pg_test_run_free(&r);
+    /* GITHUB_WORKSPACE wins over .git */
+    snprintf(ws, sizeof ws, "GITHUB_WORKSPACE=%s/stacks", root);
+    opts.env = env_ws;
+    cr_assert_eq(pg_test_run_ex(&r, in_repo, &opts), 0);
+    cr_assert(strstr(r.out, "\"uri\": \"a/plan.json\","), "%s", r.out);
+    cr_assert(strstr(r.out, "\"id\": \"plangate/a/plan.json/\""), "%s", r.out);
+    pg_test_run_free(&r);
+    /* outside the root: the path as given, without a base */
+    opts.env = NULL;
+    cr_assert_eq(pg_test_run_ex(&r, not_in, &opts), 0);
+    cr_assert(strstr(r.out, "\"uri\": \"file://"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "uriBaseId"), "%s", r.out);
+    pg_test_run_free(&r);
+    pg_test_rmtree(outside);
+    pg_test_rmtree(root);
+}
