@@ -228,7 +228,10 @@ void pg_report__github_plan(pg_report__out *o, const pg_report *r, const pg_repo
     }
     pg_report__tally_note(o, &c);
     pg_report__putc(o, '\n');
-    if (r->audit && !style->section) {
+    if (r->audit && !style->section) { /* on the run page, and as the log's last line */
+        pg_report__out_reset(&b);
+        pg_report__audit_words(&b, r);
+        own_annotation(o, "notice", "plangate: audit mode (--fail-on none)", pg_report__out_text(&b));
         pg_report__puts(o, "plangate: ");
         pg_report__audit_words(o, r);
         pg_report__putc(o, '\n');

@@ -323,7 +323,10 @@ static int write_github(const pg_report *const *rs, size_t n, const pg_report_st
     pg_report__printf(o, "plangate: %s: ", verdict_word(v));
     counts_words(o, &t, n);
     pg_report__putc(o, '\n');
-    if (rs[0]->audit) {
+    if (rs[0]->audit) { /* on the run page, and as the log's last line */
+        pg_report__puts(o, "::notice title=plangate%3A audit mode (--fail-on none)::");
+        audit_words_many(o, &t, n, rs[0]->fail_on); /* fixed words and counts: nothing to escape */
+        pg_report__putc(o, '\n');
         pg_report__puts(o, "plangate: ");
         audit_words_many(o, &t, n, rs[0]->fail_on);
         pg_report__putc(o, '\n');

@@ -397,7 +397,7 @@ static void invocations_array(pg_report__jw *w, pg_report__out *scratch, const p
     pg_report__jw_elem(w);
     pg_report__jw_open(w, '{');
     pg_report__jw_mbool(w, "executionSuccessful", r->verdict != PG_VERDICT_ERROR);
-    if (r->n_errors > 0 || omitted > 0 || pg_report__gate_weakened(r)) {
+    if (r->n_errors > 0 || omitted > 0 || pg_report__gate_weakened(r) || r->audit) {
         pg_report__jw_key(w, "toolExecutionNotifications");
         pg_report__jw_open(w, '[');
         for (i = 0; i < r->n_errors; i++)
@@ -411,6 +411,11 @@ static void invocations_array(pg_report__jw *w, pg_report__out *scratch, const p
             notification(w, "warning", text);
         }
         gate_notes(w, scratch, r);
+        if (r->audit) { /* --fail-on none: shown with the run, beside the results it did not fail on */
+            pg_report__out_reset(scratch);
+            pg_report__audit_words(scratch, r);
+            notification(w, "note", pg_report__out_text(scratch));
+        }
         pg_report__jw_close(w, ']');
     }
     pg_report__jw_close(w, '}');
