@@ -158,13 +158,14 @@ static void audit_words_many(pg_report__out *o, const run_tally *t, size_t n, pg
 
 void pg_report__md_marker(pg_report__out *o, const char *title)
 {
-    const unsigned char *p;
+    const unsigned char *p, *end;
     int dash = 0; /* the last character written was '-' */
 
     if (!title) {
         pg_report__puts(o, "<!-- plangate -->\n");
         return;
     }
+    end = (const unsigned char *)title + strlen(title);
     pg_report__puts(o, "<!-- plangate: ");
     for (p = (const unsigned char *)title; *p; p++) {
         if (*p == '-') {
@@ -192,7 +193,7 @@ void pg_report__md_marker(pg_report__out *o, const char *title)
              * override, a zero-width space) as U+FFFD */
             uint32_t cp;
             int valid;
-            size_t k = pg_utf8_decode((const char *)p, strlen((const char *)p), &cp, &valid);
+            size_t k = pg_utf8_decode((const char *)p, (size_t)(end - p), &cp, &valid);
             if (k == 0)
                 k = 1;
             if (valid && cp >= 0xA0 && !pg_esc_is_hidden(cp))
