@@ -146,10 +146,19 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	  -DPG_TESTDATA=\"$(CURDIR)/testdata\" -DPG_SHARED=\"$(SHARED)\" \
 	  -DPG_BINARY=\"$(abspath $(BUILD)/plangate)\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
 
-# The default policy pack is compiled into the binary (never hand-edited).
-$(BUILD)/tools/embed: tools/embed.c
+# The default policy pack is compiled into the binary (never hand-edited):
+# its text and its YAML node tree, pre-compiled (issue 17). tools/embed
+# builds the tree with the library's own yaml_adapter.c, so it links against
+# the library's objects (all but the pack it generates: an archive, from
+# which the linker takes only what pg_policy__yaml_parse needs).
+EMBED_LIB = $(BUILD)/tools/libplangate-core.a
+$(EMBED_LIB): $(filter-out $(BUILD)/obj/gen/default_policies.o,$(LIB_OBJ))
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tools/embed.c
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tools/embed: tools/embed.c $(EMBED_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tools/embed.c $(EMBED_LIB) $(LIBS)
 
 $(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/tools/embed
 	@mkdir -p $(@D)
@@ -159,8 +168,20 @@ $(BUILD)/obj/gen/default_policies.o: $(BUILD)/gen/default_policies.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/libplangate.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libplangate.a $(LIBS) $(CRIT_LIBS)
+# The tests' own pre-compiled pack: YAML fixtures with what the default pack
+# may one day hold (aliases, every scalar type, an empty file, a file the
+# adapter rejects), written by the same tool under another name
+# (tests/unit/test_policy_pack_tree.c reads it back node for node).
+TREE_FIXTURES := $(sort $(wildcard testdata/policies/pack-tree/*.yaml))
+$(BUILD)/gen/tree_fixtures.c: $(TREE_FIXTURES) $(BUILD)/tools/embed
+	@mkdir -p $(@D)
+	$(BUILD)/tools/embed -q -s pg_test_tree_fixtures $(TREE_FIXTURES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/gen/tree_fixtures.o: $(BUILD)/gen/tree_fixtures.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/obj/gen/tree_fixtures.o $(BUILD)/libplangate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/obj/gen/tree_fixtures.o $(BUILD)/libplangate.a $(LIBS) $(CRIT_LIBS)
 
 demo: $(BUILD)/plangate
 	@echo "\$$ $(BUILD)/plangate check testdata/plans/demo/plan.json"
