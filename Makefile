@@ -10,6 +10,7 @@
 #   make valgrind   memcheck of the CLI and of the end-to-end tests (scripts/valgrind.sh)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=…)
 #   make bench      performance against a bare scan and jq (bench/)
+#   make bench-fixed  the fixed cost of a run against a bare process start
 #   make install    the binary, man page, headers, libraries, plangate.pc, completions and the
 #                   default pack (DESTDIR, PREFIX, BINDIR, LIBDIR, INCLUDEDIR, MANDIR); make uninstall
 #   make release    a static plangate for Linux into build/release/ with SHA256SUMS
@@ -235,6 +236,10 @@ lint:
 bench: $(BUILD)/plangate
 	sh bench/bench.sh
 
+# The fixed cost of a run (issue 17): ratios to /bin/true (bench/fixed_cost.sh).
+bench-fixed: $(BUILD)/plangate
+	PLANGATE=$(BUILD)/plangate sh bench/fixed_cost.sh
+
 fuzz:
 	$(MAKE) -f fuzz/Makefile FUZZ_SECONDS=$(FUZZ_SECONDS)
 
@@ -296,7 +301,7 @@ deb:
 clean:
 	rm -rf build
 
-.PHONY: all deps build-deps-ok test-deps-ok demo test test-packaging asan valgrind checksrc lint bench \
+.PHONY: all deps build-deps-ok test-deps-ok demo test test-packaging asan valgrind checksrc lint bench bench-fixed \
   fuzz install uninstall release deb clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
