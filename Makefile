@@ -161,7 +161,15 @@ $(BUILD)/tools/embed: tools/embed.c $(EMBED_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tools/embed.c $(EMBED_LIB) $(LIBS)
 
-$(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/tools/embed
+# The generated files also depend on the list of their inputs (a stamp, like
+# the flags'): a file removed from policies/ leaves the binary too.
+$(BUILD)/gen/%.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIST_$*)' | cmp -s - $@ || echo '$(LIST_$*)' > $@
+LIST_default_policies = $(POLICIES)
+LIST_tree_fixtures = $(TREE_FIXTURES)
+
+$(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/gen/default_policies.list $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed $(POLICIES) > $@.tmp && mv $@.tmp $@
 
@@ -174,7 +182,7 @@ $(BUILD)/obj/gen/default_policies.o: $(BUILD)/gen/default_policies.c
 # adapter rejects), written by the same tool under another name
 # (tests/unit/test_policy_pack_tree.c reads it back node for node).
 TREE_FIXTURES := $(sort $(wildcard testdata/policies/pack-tree/*.yaml))
-$(BUILD)/gen/tree_fixtures.c: $(TREE_FIXTURES) $(BUILD)/tools/embed
+$(BUILD)/gen/tree_fixtures.c: $(TREE_FIXTURES) $(BUILD)/gen/tree_fixtures.list $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed -q -s pg_test_tree_fixtures $(TREE_FIXTURES) > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/gen/tree_fixtures.o: $(BUILD)/gen/tree_fixtures.c
