@@ -10,10 +10,12 @@
 #                                   several plans: tried first, else skipped)
 #
 # Every round measures every line once (interleaved: a noisy neighbour slows
-# all of them alike), the figures are medians over the rounds, and only
-# ratios are printed: on a shared VM a lone absolute time means little.
-# CPU time (user + system of the children) is steadier than wall time; both
-# are shown.
+# all of them alike; each round starts one line further, so no line always
+# follows the same one), each line's time is divided by the same round's
+# /bin/true, and the figure is the median of those ratios over the rounds.
+# Only ratios are printed: on a shared VM a lone absolute time means little.
+# CPU time (user + system of the children) and wall time are both shown; on
+# a loaded VM either can drift (a descheduled vCPU may count as CPU time).
 #
 #   make bench-fixed                          # 7 rounds, N = 200
 #   FIXED_ROUNDS=11 FIXED_N=300 sh bench/fixed_cost.sh
@@ -83,41 +85,57 @@ one() {
     "$CACHE/runloop" "$@" >> "$CACHE/fixed-$name.txt" || { echo "fixed_cost: $name failed" >&2; exit 1; }
 }
 
-# bin prefix: the lines of one plangate binary
-lines() {
-    bin=$1 p=$2 many=$3
-    one "$p-version" "$N" "$bin" version
-    one "$p-check" "$N" "$bin" check --no-config "$PLAN4K"
-    one "$p-each" -l "$SMALL_DIR/list" "$bin" check --no-config @
-    if [ "$many" = 1 ]; then
-        # shellcheck disable=SC2046 # one argument per plan path
-        one "$p-many" 1 "$bin" check --no-config $(cat "$SMALL_DIR/list")
-    fi
+# job NAME: one batch of one line ("pg-check": the plangate under test,
+# "before-check": BENCH_BEFORE's)
+job() {
+    case $1 in
+    true) one true "$N" /bin/true; return ;;
+    pg-*) bin=$PLANGATE ;;
+    *) bin=$BEFORE ;;
+    esac
+    case ${1#*-} in
+    version) one "$1" "$N" "$bin" version ;;
+    check) one "$1" "$N" "$bin" check --no-config "$PLAN4K" ;;
+    each) one "$1" -l "$SMALL_DIR/list" "$bin" check --no-config @ ;;
+    many) # one argument per plan path
+        # shellcheck disable=SC2046
+        one "$1" 1 "$bin" check --no-config $(cat "$SMALL_DIR/list") ;;
+    esac
 }
+JOBS="true pg-version pg-check pg-each"
+[ "$MANY" = 0 ] || JOBS="$JOBS pg-many"
+if [ -n "$BEFORE" ]; then
+    JOBS="$JOBS before-version before-check before-each"
+    [ "$MANY_BEFORE" = 0 ] || JOBS="$JOBS before-many"
+fi
+J=$(echo "$JOBS" | wc -w)
 
 rm -f "$CACHE"/fixed-*.txt
 echo "plangate fixed cost: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
   "rounds=$ROUNDS, N=$N, $SMALL_N small plans of ~$SMALL_BYTES bytes, 4 KB plan $(wc -c < "$PLAN4K") bytes"
+# Every round runs every line once, starting one line further each round:
+# no line always runs right after the same other one.
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-    one true "$N" /bin/true
-    # the two binaries take turns at going first
-    if [ -n "$BEFORE" ] && [ $((r % 2)) = 1 ]; then lines "$BEFORE" before "$MANY_BEFORE"; fi
-    lines "$PLANGATE" pg "$MANY"
-    if [ -n "$BEFORE" ] && [ $((r % 2)) = 0 ]; then lines "$BEFORE" before "$MANY_BEFORE"; fi
+    k=0
+    while [ $k -lt "$J" ]; do
+        job "$(echo "$JOBS" | cut -d' ' -f$(((k + r) % J + 1)))"
+        k=$((k + 1))
+    done
     r=$((r + 1))
 done
 
-# col NAME FIELD: the median of one column (1 wall, 2 CPU)
-col() { cut -d' ' -f"$2" < "$CACHE/fixed-$1.txt" | median; }
-T_WALL=$(col true 1); T_CPU=$(col true 2)
+# ratio NAME RUNS FIELD: per round, the line's time per run (FIELD 1 wall,
+# 2 CPU) over that round's /bin/true time per run; the median of the rounds
+ratio() {
+    paste -d' ' "$CACHE/fixed-$1.txt" "$CACHE/fixed-true.txt" |
+      awk -v f="$3" -v runs="$2" -v n="$N" '{ t = $(f + 2) / n; print (t > 0 ? ($f / runs) / t : 0) }' | median
+}
 
-# row LABEL NAME RUNS: the batch's time per run as a multiple of one /bin/true
+# row LABEL NAME RUNS
 row() {
     [ -s "$CACHE/fixed-$2.txt" ] || return 0
-    awk -v label="$1" -v w="$(col "$2" 1)" -v c="$(col "$2" 2)" -v runs="$3" -v tw="$T_WALL" -v tc="$T_CPU" -v n="$N" \
-      'BEGIN { tw /= n; tc /= n;
-               printf "  %-40s %8.2f %8.2f\n", label, (w / runs) / tw, (c / runs) / tc }'
+    printf "  %-40s %8.2f %8.2f\n" "$1" "$(ratio "$2" "$3" 2)" "$(ratio "$2" "$3" 1)"
 }
 
 report() {
