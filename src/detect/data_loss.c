@@ -113,6 +113,32 @@ static int render_says(const pg_change *c, const char *says, pg_buf *out, pg_err
     return rc == PG_OK ? pg_buf_adds(out, p, err) : rc;
 }
 
+/* Is there evidence at `path` already (a forcing attribute that is also an outcome)? */
+static int has_evidence(const pg_finding *f, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_evidence; i++)
+        if (strcmp(f->evidence[i].path, path) == 0)
+            return 1;
+    return 0;
+}
+
+/* `says` rendered as a sentence: its first letter in capitals when its
+ * first word is a word (the text is the policy's; an attribute name or a
+ * placeholder at the start stays as it is). */
+static int says_sentence(const pg_change *c, const char *says, pg_buf *out, pg_error *err)
+{
+    size_t at = out->len;
+    int rc = render_says(c, says, out, err);
+
+    /* not an attribute name: "force_destroy is false" stays as it is written */
+    if (rc == PG_OK && says[0] >= 'a' && says[0] <= 'z' && strcspn(says, " _{") == strcspn(says, " ") &&
+        out->ptr && at < out->len)
+        out->ptr[at] = (char)(says[0] - 'a' + 'A');
+    return rc;
+}
+
 /* What softens or hardens the loss: for each attribute the first outcome
  * that matches its before value. A sensitive value is not shown and matches
  * nothing; an unknown one is said as unknown. *blocks: an outcome that makes
@@ -147,8 +173,8 @@ static int outcomes(const pg_change *c, const pg_data_store *d, pg_finding *f, p
             const pg_store_outcome *m = &d->outcomes[k];
             if (strcmp(m->attribute, o->attribute) != 0 || !pg_policy_store_outcome_matches(m, v))
                 continue;
-            if ((rc = pg_buf_adds(out, " ", err)) == PG_OK && (rc = render_says(c, m->says, out, err)) == PG_OK &&
-                (rc = pg_buf_adds(out, ".", err)) == PG_OK)
+            if ((rc = pg_buf_adds(out, " ", err)) == PG_OK && (rc = says_sentence(c, m->says, out, err)) == PG_OK &&
+                (rc = pg_buf_adds(out, ".", err)) == PG_OK && !has_evidence(f, o->attribute))
                 rc = pg_det__evidence(f, c, o->attribute, &s, 1, err);
             if (m->effect == PG_STORE_BLOCKS)
                 *blocks = 1;

@@ -54,6 +54,9 @@ static void says_prefix(const char *says, char *buf, size_t size)
     size_t n = open ? (size_t)(open - says) : strlen(says);
 
     snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), says);
+    /* the message starts a sentence with a capital unless the first word is an attribute name */
+    if (buf[0] >= 'a' && buf[0] <= 'z' && strcspn(buf, " _") == strcspn(buf, " "))
+        buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
 Test(detect_data_loss, every_catalogue_entry_says_what_is_lost_and_its_name)
@@ -158,7 +161,7 @@ Test(detect_data_loss, placeholders_show_the_redacted_before_value)
     pg_findings_dispose(&f);
 
     x = one(&f, "aws_kms_key", "{'key_id':'1234abcd','deletion_window_in_days':7}", "['delete']");
-    cr_assert(det_has(x->message, "everything encrypted with it becomes unreadable"), "%s", x->message);
+    cr_assert(det_has(x->message, "the key and everything encrypted with it"), "%s", x->message);
     cr_assert(det_has(x->message, "recovered for 7 days"), "%s", x->message);
     pg_findings_dispose(&f);
 
@@ -439,5 +442,49 @@ Test(detect_data_loss, the_physical_name_for_reports_is_redacted)
     cr_assert_eq(pg_detect_physical_name(p, &c, &name, &err), 0);
     cr_assert_null(name);
     pg_change_dispose(&c);
+    pg_policy_free(p);
+}
+
+/* The end-to-end fixtures (testdata/plans/dl-*) hold, for each provider, a
+ * replace and a delete of a catalogued type in Terraform's real shape; the
+ * table tests above cover every entry and outcome. */
+Test(detect_data_loss, each_provider_has_a_replace_and_a_delete_fixture)
+{
+    static const char *const providers[] = {"aws_", "google_", "azurerm_"};
+    static const char *const cases[] = {"dl-aws-rds-replace-production", "dl-aws-dev-teardown",
+                                        "dl-google-replace-and-delete", "dl-azure-resource-group-delete",
+                                        "dl-deposed-and-create-before-destroy", "dl-env-declared-production",
+                                        "dl-sensitive-name"};
+    int seen[3][2] = {{0}};
+    pg_policy *p = pg_policy_new();
+    pg_error err;
+    size_t i, k, j;
+
+    cr_assert_eq(pg_policy_load_defaults(p, &err), 0, "%s", err.message);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        json_error_t je;
+        json_t *plan, *rcs;
+        snprintf(path, sizeof path, "%s/plans/%s/plan.json", PG_TESTDATA, cases[i]);
+        plan = json_load_file(path, 0, &je);
+        cr_assert_not_null(plan, "%s: %s", path, je.text);
+        rcs = json_object_get(plan, "resource_changes");
+        for (k = 0; k < json_array_size(rcs); k++) {
+            const json_t *e = json_array_get(rcs, k);
+            const char *type = json_string_value(json_object_get(e, "type"));
+            const json_t *actions = json_object_get(json_object_get(e, "change"), "actions");
+            int replace = json_array_size(actions) == 2;
+            if (!pg_policy_data_store_find(p, type))
+                continue;
+            for (j = 0; j < 3; j++)
+                if (strncmp(type, providers[j], strlen(providers[j])) == 0)
+                    seen[j][replace] = 1;
+        }
+        json_decref(plan);
+    }
+    for (j = 0; j < 3; j++) {
+        cr_assert(seen[j][0], "no delete fixture for %s", providers[j]);
+        cr_assert(seen[j][1], "no replace fixture for %s", providers[j]);
+    }
     pg_policy_free(p);
 }
