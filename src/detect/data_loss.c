@@ -221,6 +221,24 @@ static int forced_by(const pg_change *c, pg_finding *f, pg_buf *out, pg_error *e
     return rc == PG_OK && named ? pg_buf_adds(out, ".", err) : rc;
 }
 
+/* What to do when the destroy is not intended, by cause. */
+static const char *advice(const pg_change *c)
+{
+    if (c->deposed)
+        return "A deposed object is what is left of an earlier create-before-destroy replacement whose destroy "
+               "failed: check that nothing still reads from it, and copy what it holds before the apply.";
+    if (c->action_reason && strcmp(c->action_reason, "replace_because_tainted") == 0)
+        return "If the object is healthy, run `terraform untaint` on it and plan again.";
+    if (c->action_reason && strcmp(c->action_reason, "replace_by_request") == 0)
+        return "Drop the `-replace` option unless destroying this object is the intent.";
+    if (c->action == PG_ACTION_REPLACE)
+        return "If the replacement is not intended, revert the argument that forces it (see the evidence, or "
+               "`# forces replacement` in `terraform plan`).";
+    return "If the destroy is not intended, restore the removed block, add a `moved` block if it only changed "
+           "address, or stop managing it without destroying it (a `removed` block with "
+           "`lifecycle { destroy = false }`).";
+}
+
 static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
                      pg_findings *out, pg_error *err)
 {
@@ -253,9 +271,9 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
         goto out;
     if (name_collides(c, d) &&
         (rc = pg_buf_addf(&more, err,
-                          " create_before_destroy creates the new one first with the same name %s while the old "
+                          " create_before_destroy creates the new one first with the same name%s%s while the old "
                           "one still exists: the create is expected to fail on the name collision.",
-                          has_name ? name : "")) != PG_OK)
+                          has_name ? " " : "", has_name ? name : "")) != PG_OK)
         goto out;
     if (production &&
         (rc = pg_buf_addf(&more, err, " It is production (environment %s).", envname ? envname : "production")) !=
@@ -271,13 +289,7 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
         goto out;
     rc = pg_det__text(f, PG_DET_REMEDIATION, err,
                       "%s If it is intended, take a backup first and waive data-loss for %s with a reason.",
-                      c->action == PG_ACTION_REPLACE
-                          ? "If the replacement is not intended, revert the argument that forces it (see the "
-                            "evidence, or `# forces replacement` in `terraform plan`)."
-                          : "If the destroy is not intended, restore the removed block, add a `moved` block if it "
-                            "only changed address, or stop managing it without destroying it (a `removed` block "
-                            "with `lifecycle { destroy = false }`).",
-                      c->address);
+                      advice(c), c->address);
 out:
     pg_buf_dispose(&more);
     return pg_det__finish(out, f, rc, 1, err);
