@@ -488,3 +488,19 @@ Test(detect_data_loss, each_provider_has_a_replace_and_a_delete_fixture)
     }
     pg_policy_free(p);
 }
+
+/* A name from the plan is input: quoted and escaped, never a raw control
+ * character or a CI command at the start of a line. */
+Test(detect_data_loss, a_hostile_name_is_quoted)
+{
+    pg_findings f;
+    const pg_finding *x = one(&f, "aws_s3_bucket", "{'bucket':'\\u001b[31mred\\n::error::forged'}", "['delete']");
+
+    cr_assert_not_null(x);
+    cr_assert(!strchr(x->message, '\033'), "%s", x->message);
+    cr_assert(!strchr(x->message, '\n'), "%s", x->message);
+    cr_assert(det_has(x->message, "\\u001B[31mred\\n::error::forged") ||
+                  det_has(x->message, "\\u001b[31mred\\n::error::forged"),
+              "%s", x->message);
+    pg_findings_dispose(&f);
+}
