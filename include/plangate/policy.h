@@ -274,6 +274,9 @@ const pg_policy_example *pg_policy_example_at(const pg_policy *p, size_t i);
  * `{ enabled: false }` takes the type out. Everything is owned by the
  * policy and borrowed by callers.
  */
+/** The most steps an attribute path of the catalogue has (names and [N] indexes). */
+#define PG_DATA_STORE_MAX_STEPS 8
+
 typedef enum pg_store_effect {
     PG_STORE_SOFTENS = 0, /**< something is kept or recoverable */
     PG_STORE_HARDENS,     /**< nothing is kept */
@@ -286,18 +289,18 @@ const char *pg_store_effect_name(pg_store_effect e);
 
 /** One `outcome:` entry of a data store. */
 typedef struct pg_store_outcome {
-    char *attribute;        /**< a top-level attribute */
+    char *attribute;        /**< an attribute path: `force_destroy`, `settings[0].deletion_protection_enabled` */
     int when_set;           /**< `when:` written (else: any value that is set) */
     json_t *when;           /**< the value (json null: "not set"); NULL when !when_set */
     pg_store_effect effect;
-    char *says;             /**< words; {attr} is the redacted value of a top-level attribute */
+    char *says;             /**< words; {path} is the redacted value of an attribute path */
 } pg_store_outcome;
 
 typedef struct pg_data_store {
     char *type;             /**< a resource type, or a glob with `*` (aws_fsx_*) */
     int enabled;            /**< 0: `{ enabled: false }` (the type is not catalogued) */
     char *holds;            /**< what is lost, in words (NULL when disabled) */
-    char **names;           /**< physical-name attributes, first set wins */
+    char **names;           /**< physical-name attribute paths, first set wins */
     size_t n_names;
     pg_store_outcome *outcomes;
     size_t n_outcomes;

@@ -62,13 +62,16 @@ static void physical_name(const pg_change *c, const pg_data_store *d, char *buf,
     *found = 0;
     buf[0] = '\0';
     for (i = 0; i < d->n_names; i++) {
-        pg_path_step s = {d->names[i], 0};
-        const json_t *v = pg_change_get(c, PG_BEFORE, &s, 1);
+        pg_det_attr s;
+        const json_t *v;
+
+        pg_det__attr_path(&s, d->names[i]);
+        v = pg_change_get(c, PG_BEFORE, s.steps, s.n);
         if (!v || json_is_null(v))
             continue;
         if (!json_is_string(v))
             continue; /* names are strings: anything else is not one an operator types */
-        pg_det__name_text(json_string_value(v), pg_det__sensitive(c, &s, 1), buf, size);
+        pg_det__name_text(json_string_value(v), pg_det__sensitive(c, s.steps, s.n), buf, size);
         *found = 1;
         return;
     }
@@ -83,12 +86,15 @@ static int name_collides(const pg_change *c, const pg_data_store *d)
     if (c->action != PG_ACTION_REPLACE || c->replace_order != PG_REPLACE_CREATE_BEFORE_DESTROY)
         return 0;
     for (i = 0; i < d->n_names; i++) {
-        pg_path_step s = {d->names[i], 0};
-        const json_t *b = pg_change_get(c, PG_BEFORE, &s, 1);
+        pg_det_attr s;
+        const json_t *b;
+
+        pg_det__attr_path(&s, d->names[i]);
+        b = pg_change_get(c, PG_BEFORE, s.steps, s.n);
         if (!b || json_is_null(b))
             continue;
         /* an unknown new name (a name_prefix, a random suffix) is not the same one */
-        return !pg_change_is_unknown(c, &s, 1) && pg_det__equal(b, pg_change_get(c, PG_AFTER, &s, 1));
+        return !pg_change_is_unknown(c, s.steps, s.n) && pg_det__equal(b, pg_change_get(c, PG_AFTER, s.steps, s.n));
     }
     return 0;
 }
@@ -97,16 +103,17 @@ static int name_collides(const pg_change *c, const pg_data_store *d)
 static int render_says(const pg_change *c, const char *says, pg_buf *out, pg_error *err)
 {
     const char *p = says, *open, *close;
-    char key[128], text[PG_DET_TEXT];
+    char key[256], text[PG_DET_TEXT];
     int rc = PG_OK;
 
     while (rc == PG_OK && (open = strchr(p, '{')) && (close = strchr(open, '}'))) {
         size_t n = (size_t)(close - open - 1);
-        pg_path_step s = {key, 0};
+        pg_det_attr s;
         if ((rc = pg_buf_add(out, p, (size_t)(open - p), err)) != PG_OK)
             break;
         snprintf(key, sizeof key, "%.*s", (int)(n < sizeof key ? n : sizeof key - 1), open + 1);
-        if ((rc = pg_det__value_text(c, PG_BEFORE, &s, 1, text, sizeof text, err)) == PG_OK)
+        pg_det__attr_path(&s, key);
+        if ((rc = pg_det__value_text(c, PG_BEFORE, s.steps, s.n, text, sizeof text, err)) == PG_OK)
             rc = pg_buf_adds(out, text, err);
         p = close + 1;
     }
@@ -152,20 +159,23 @@ static int outcomes(const pg_change *c, const pg_data_store *d, pg_finding *f, p
     *blocks = 0;
     for (i = 0; rc == PG_OK && i < d->n_outcomes; i++) {
         const pg_store_outcome *o = &d->outcomes[i];
-        pg_path_step s = {o->attribute, 0};
-        const json_t *v = pg_change_get(c, PG_BEFORE, &s, 1);
+        pg_det_attr s;
+        const json_t *v;
         int said = 0;
+
+        pg_det__attr_path(&s, o->attribute);
+        v = pg_change_get(c, PG_BEFORE, s.steps, s.n);
 
         for (k = 0; k < i && !said; k++)
             said = strcmp(d->outcomes[k].attribute, o->attribute) == 0;
         if (said)
             continue; /* decided at this attribute's first entry */
-        if (pg_det__sensitive(c, &s, 1)) {
+        if (pg_det__sensitive(c, s.steps, s.n)) {
             rc = pg_buf_addf(out, err, " %s is sensitive: its value is not shown and not counted as the safe side.",
                              o->attribute);
             continue;
         }
-        if ((!v || json_is_null(v)) && pg_change_is_unknown(c, &s, 1)) {
+        if ((!v || json_is_null(v)) && pg_change_is_unknown(c, s.steps, s.n)) {
             rc = pg_buf_addf(out, err, " %s is unknown at plan time: not counted as the safe side.", o->attribute);
             continue;
         }
@@ -175,7 +185,7 @@ static int outcomes(const pg_change *c, const pg_data_store *d, pg_finding *f, p
                 continue;
             if ((rc = pg_buf_adds(out, " ", err)) == PG_OK && (rc = says_sentence(c, m->says, out, err)) == PG_OK &&
                 (rc = pg_buf_adds(out, ".", err)) == PG_OK && !has_evidence(f, o->attribute))
-                rc = pg_det__evidence(f, c, o->attribute, &s, 1, err);
+                rc = pg_det__evidence(f, c, o->attribute, s.steps, s.n, err);
             if (m->effect == PG_STORE_BLOCKS)
                 *blocks = 1;
             break;

@@ -18,11 +18,14 @@ int pg_detect_physical_name(const pg_policy *p, const pg_change *c, char **out, 
         return PG_OK;
     for (k = 0; k < 2; k++)
         for (i = 0; i < d->n_names; i++) {
-            pg_path_step s = {d->names[i], 0};
-            const json_t *v = pg_change_get(c, sides[k], &s, 1);
-            if ((!v || json_is_null(v)) && !(sides[k] == PG_AFTER && pg_change_is_unknown(c, &s, 1)))
+            pg_det_attr s;
+            const json_t *v;
+
+            pg_det__attr_path(&s, d->names[i]);
+            v = pg_change_get(c, sides[k], s.steps, s.n);
+            if ((!v || json_is_null(v)) && !(sides[k] == PG_AFTER && pg_change_is_unknown(c, s.steps, s.n)))
                 continue;
-            if ((rc = pg_det__value_text(c, sides[k], &s, 1, text, sizeof text, err)) != PG_OK)
+            if ((rc = pg_det__value_text(c, sides[k], s.steps, s.n, text, sizeof text, err)) != PG_OK)
                 return rc;
             return (*out = pg_strdup(text)) ? PG_OK : pg_error_oom(err);
         }

@@ -19,7 +19,8 @@
  * change under review must not be able to say its own database holds
  * nothing.
  *
- * `says` placeholders are `{attribute}` (a top-level attribute): checked
+ * Attributes are paths (`settings[0].deletion_protection_enabled`); `says`
+ * placeholders are `{path}`: checked
  * here, rendered by the data-loss detector through the redaction.
  */
 #include "policy/policy_internal.h"
@@ -73,17 +74,39 @@ static int valid_type(const char *s)
     return 1;
 }
 
+/* An attribute path: names ([A-Za-z0-9_-]) joined by '.', each optionally
+ * followed by list indexes ([0]), at most PG_DATA_STORE_MAX_STEPS steps:
+ * `skip_final_snapshot`, `settings[0].deletion_protection_enabled`. The
+ * detector reads it with the same grammar (pg_det__attr_path). */
 static int valid_attribute(const char *s, size_t n)
 {
-    size_t i;
+    size_t i = 0, steps = 0;
 
-    if (n == 0)
+    if (n >= 256) /* the detector's room for one path (pg_det_attr) */
         return 0;
-    for (i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-              s[i] == '_' || s[i] == '-'))
+    while (i < n) {
+        size_t start = i;
+        while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                         (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+            i++;
+        if (i == start)
             return 0;
-    return 1;
+        steps++;
+        while (i < n && s[i] == '[') {
+            size_t d = ++i;
+            while (i < n && s[i] >= '0' && s[i] <= '9')
+                i++;
+            if (i == d || i - d > 6 || i >= n || s[i] != ']')
+                return 0;
+            i++;
+            steps++;
+        }
+        if (steps > PG_DATA_STORE_MAX_STEPS)
+            return 0;
+        if (i < n && (s[i] != '.' || ++i == n))
+            return 0;
+    }
+    return n > 0;
 }
 
 /* `{attr}` placeholders only: a `{` without its `}` or around anything else
@@ -95,7 +118,7 @@ static int check_says(const pn_ctx *x, const pn_node *n, const char *s)
     while ((open = strchr(p, '{')) != NULL) {
         close = strchr(open + 1, '}');
         if (!close || !valid_attribute(open + 1, (size_t)(close - open - 1)))
-            return pg_policy__fail(x, n, "says: a placeholder is {attribute} (a top-level attribute name, e.g. "
+            return pg_policy__fail(x, n, "says: a placeholder is {attribute} (an attribute path, e.g. "
                                          "{final_snapshot_identifier}); a lone '{' is not allowed");
         p = close + 1;
     }
@@ -139,7 +162,8 @@ static int load_outcome(const pn_ctx *x, const pn_node *n, pg_store_outcome *o)
     if ((rc = pg_policy__get_text(x, v, "attribute", &o->attribute)) != PG_OK)
         return rc;
     if (!valid_attribute(o->attribute, strlen(o->attribute)))
-        return pg_policy__fail(x, v, "attribute %s is a top-level attribute name (letters, digits, '_')",
+        return pg_policy__fail(x, v, "attribute %s is an attribute path (names and [N] indexes joined by '.', "
+                                     "e.g. settings[0].deletion_protection_enabled)",
                                pg_policy__quote(q, sizeof q, o->attribute));
     if ((rc = load_effect(x, pg_policy__map_get(n, "effect"), &o->effect)) != PG_OK)
         return rc;
@@ -165,7 +189,7 @@ static int load_names(const pn_ctx *x, const pn_node *n, pg_data_store *d)
         return rc;
     for (i = 0; i < d->n_names; i++)
         if (!valid_attribute(d->names[i], strlen(d->names[i])))
-            return pg_policy__fail(x, n, "name: lists top-level attribute names (letters, digits, '_')");
+            return pg_policy__fail(x, n, "name: lists attribute paths (names and [N] indexes joined by '.')");
     return PG_OK;
 }
 

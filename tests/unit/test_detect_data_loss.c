@@ -5,6 +5,7 @@
  * destroy collisions, the redaction of names and forcing attributes, and
  * a team's catalogue. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,36 @@ Test(detect_data_loss, every_catalogue_entry_says_what_is_lost_and_its_name)
     pg_policy_free(p);
 }
 
+/* `value` at the attribute path `path` (a.b[0].c) of the object `root`. */
+static void set_path(json_t *root, const char *path, json_t *value)
+{
+    char buf[256], *p = buf, *name;
+    json_t *cur = root;
+
+    snprintf(buf, sizeof buf, "%s", path);
+    while ((name = strsep(&p, ".")) != NULL) {
+        char *br = strchr(name, '[');
+        int last = p == NULL;
+        if (br)
+            *br = '\0';
+        if (!br) {
+            if (last) {
+                json_object_set_new(cur, name, value);
+                return;
+            }
+            if (!json_object_get(cur, name))
+                json_object_set_new(cur, name, json_object());
+            cur = json_object_get(cur, name);
+            continue;
+        }
+        /* name[0]: a list of one object (Terraform's nested block) */
+        if (!json_object_get(cur, name))
+            json_object_set_new(cur, name, json_pack("[{}]"));
+        cur = json_array_get(json_object_get(cur, name), 0);
+        cr_assert(!last, "a path that ends in an index: %s", path);
+    }
+}
+
 /* For every outcome: a before value that matches it (its `when`, or a value
  * when any value matches, or nothing for `when: null`), alone. */
 Test(detect_data_loss, every_outcome_of_the_catalogue_is_said)
@@ -103,8 +134,9 @@ Test(detect_data_loss, every_outcome_of_the_catalogue_is_said)
         const pg_data_store *d = pg_policy_data_store_at(p, i);
         for (k = 0; k < d->n_outcomes; k++) {
             const pg_store_outcome *o = &d->outcomes[k];
-            char before[512], value[128], want[256];
+            char before[1024], value[128], want[256];
             char *w = NULL;
+            json_t *obj;
             pg_findings f;
             const pg_finding *x;
             size_t j;
@@ -124,13 +156,14 @@ Test(detect_data_loss, every_outcome_of_the_catalogue_is_said)
                     shadowed = 1;
             if (shadowed)
                 continue;
-            for (char *q = value; *q; q++)
-                if (*q == '"')
-                    *q = '\'';
+            obj = json_object();
+            set_path(obj, d->names[0], json_string("n"));
             if (value[0])
-                snprintf(before, sizeof before, "{'%s':'n','%s':%s}", d->names[0], o->attribute, value);
-            else
-                snprintf(before, sizeof before, "{'%s':'n'}", d->names[0]);
+                set_path(obj, o->attribute, json_loads(value, JSON_DECODE_ANY, NULL));
+            w = json_dumps(obj, JSON_COMPACT);
+            snprintf(before, sizeof before, "%s", w);
+            free(w);
+            json_decref(obj);
             x = one(&f, concrete(d->type), before, "['delete']");
             cr_assert_not_null(x, "%s", d->type);
             says_prefix(o->says, want, sizeof want);
@@ -502,5 +535,22 @@ Test(detect_data_loss, a_hostile_name_is_quoted)
     cr_assert(det_has(x->message, "\\u001B[31mred\\n::error::forged") ||
                   det_has(x->message, "\\u001b[31mred\\n::error::forged"),
               "%s", x->message);
+    pg_findings_dispose(&f);
+}
+
+/* An attribute path reaches into a nested block: Cloud SQL's API-side
+ * deletion protection sits in settings[0]. */
+Test(detect_data_loss, an_outcome_reads_a_nested_block)
+{
+    pg_findings f;
+    const pg_finding *x = one(&f, "google_sql_database_instance",
+                              "{'name':'pg','deletion_protection':false,'settings':[{'tier':'db-f1-micro',"
+                              "'deletion_protection_enabled':true}]}",
+                              "['delete']");
+
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "Cloud SQL refuses to delete the instance"), "%s", x->message);
+    cr_assert(!det_has(x->message, "Terraform refuses"), "%s", x->message);
+    cr_assert_not_null(det_evidence(x, "settings[0].deletion_protection_enabled"));
     pg_findings_dispose(&f);
 }

@@ -178,7 +178,7 @@ Test(policy_catalogue, errors_name_the_place)
                  "      - { attribute: f, effect: softens, says: \"kept as {snap\" }\n",
                  "p.yaml:6:", "a placeholder is {attribute}");
     expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n"
-                 "      - { attribute: f, effect: softens, says: \"{a.b}\" }\n",
+                 "      - { attribute: f, effect: softens, says: \"{a b}\" }\n",
                  "p.yaml:6:", "a placeholder is {attribute}");
     expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n"
                  "      - { attribute: f, when: [1], effect: softens, says: s }\n",
@@ -186,9 +186,15 @@ Test(policy_catalogue, errors_name_the_place)
     expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n      - { attribute: f }\n", "p.yaml:6:9",
                  "needs attribute:, effect: and says:");
     expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n"
-                 "      - { attribute: \"tags.Name\", effect: softens, says: s }\n",
-                 "p.yaml:6:", "top-level attribute");
-    expect_error("version: 1\ndata_stores:\n  a: { holds: x, name: [\"a b\"] }\n", "p.yaml:3:", "top-level attribute");
+                 "      - { attribute: \"tags..Name\", effect: softens, says: s }\n",
+                 "p.yaml:6:", "is an attribute path");
+    expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n"
+                 "      - { attribute: \"settings[x].a\", effect: softens, says: s }\n",
+                 "p.yaml:6:", "is an attribute path");
+    expect_error("version: 1\ndata_stores:\n  a:\n    holds: x\n    outcome:\n"
+                 "      - { attribute: \"a.b.c.d.e.f.g.h.i\", effect: softens, says: s }\n",
+                 "p.yaml:6:", "is an attribute path");
+    expect_error("version: 1\ndata_stores:\n  a: { holds: x, name: [\"a b\"] }\n", "p.yaml:3:", "attribute paths");
     expect_error("version: 1\ndata_stores:\n  a: { holds: x, enabled: yes please }\n", "p.yaml:3:", "true or false");
 }
 
