@@ -554,3 +554,48 @@ Test(detect_data_loss, an_outcome_reads_a_nested_block)
     cr_assert_not_null(det_evidence(x, "settings[0].deletion_protection_enabled"));
     pg_findings_dispose(&f);
 }
+
+/* The report's resource lists carry the physical name of a catalogued
+ * store (check.c fills pg_report_item.physical_name), redacted. */
+Test(detect_data_loss, the_report_lists_carry_the_physical_name)
+{
+    pg_policy *p = pg_policy_new();
+    pg_check_options o;
+    pg_report r;
+    pg_error err;
+    size_t i, named = 0;
+
+    cr_assert_eq(pg_policy_load_defaults(p, &err), 0, "%s", err.message);
+    memset(&o, 0, sizeof o);
+    o.plan_path = PG_TESTDATA "/plans/dl-deposed-and-create-before-destroy/plan.json";
+    o.policy = p;
+    o.fail_on = PG_SEV_HIGH;
+    o.today = "2026-11-24";
+    cr_assert_eq(pg_check_run(&o, &r, &err), 0, "%s", err.message);
+    for (i = 0; i < r.destroys.count; i++) {
+        const pg_report_item *it = &r.destroys.items[i];
+        if (strcmp(it->address, "aws_s3_bucket.assets") == 0) {
+            cr_assert_str_eq(it->physical_name, "orders-assets-staging");
+            named++;
+        }
+        if (strcmp(it->address, "aws_rds_cluster.orders") == 0) {
+            cr_assert_str_eq(it->physical_name, "orders-stage");
+            named++;
+        }
+    }
+    cr_assert_eq(named, 2);
+    cr_assert_eq(r.deposed.count, 1);
+    cr_assert_str_eq(r.deposed.items[0].physical_name, "orders-stage");
+    pg_report_dispose(&r);
+    o.plan_path = PG_TESTDATA "/plans/dl-sensitive-name/plan.json";
+    cr_assert_eq(pg_check_run(&o, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r.destroys.count, 1);
+    cr_assert_str_eq(r.destroys.items[0].physical_name, PG_SENSITIVE_TEXT);
+    pg_report_dispose(&r);
+    o.plan_path = PG_TESTDATA "/plans/dl-traps-no-data-loss/plan.json";
+    cr_assert_eq(pg_check_run(&o, &r, &err), 0, "%s", err.message);
+    for (i = 0; i < r.destroys.count; i++)
+        cr_assert_null(r.destroys.items[i].physical_name, "%s is not a data store", r.destroys.items[i].address);
+    pg_report_dispose(&r);
+    pg_policy_free(p);
+}
