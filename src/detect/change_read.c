@@ -137,12 +137,13 @@ int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, 
 void pg_det__attr_path(pg_det_attr *out, const char *path)
 {
     size_t len = strlen(path), i = 0;
-    char *t = out->text;
+    char *t;
 
     out->n = 0;
     if (len >= sizeof out->text)
         return;
-    memcpy(t, path, len + 1);
+    memcpy(out->text, path, len + 1);
+    t = out->text;
     while (i < len && out->n < PG_DATA_STORE_MAX_STEPS) {
         size_t start = i;
         while (i < len && t[i] != '.' && t[i] != '[')
