@@ -23,11 +23,60 @@ static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_
     return pg_report_list_add(l, c, is_protected) == 0 ? PG_OK : pg_error_oom(err);
 }
 
+/*
+ * --- report_physical_name(): a stand-in until the catalogue fills it ---
+ * The name an operator types in the console, for the destroy list: for
+ * aws_dynamodb_table its before.name, only when that is a known, not
+ * sensitive string (a sensitive name is never shown, even here). NULL
+ * otherwise; PG_ENOMEM is the only failure.
+ */
+static int report_physical_name(const pg_change *c, char **out)
+{
+    static const pg_path_step name_step[1] = {{"name", 0}};
+    const json_t *v;
+
+    *out = NULL;
+    if (!c->type || strcmp(c->type, "aws_dynamodb_table") != 0)
+        return PG_OK;
+    v = pg_change_get(c, PG_BEFORE, name_step, 1);
+    if (!json_is_string(v) || json_string_length(v) == 0 || pg_change_is_sensitive(c, PG_BEFORE, name_step, 1))
+        return PG_OK;
+    *out = pg_strdup(json_string_value(v));
+    return *out ? PG_OK : PG_ENOMEM;
+}
+
+/* The cause of a destroy on the findings this change produced (from `first`
+ * on), so that every format names it next to the finding. */
+static int findings_cause(pg_findings *l, size_t first, const pg_change *c, pg_error *err)
+{
+    char *cause = NULL;
+    json_t *forced_by = NULL;
+    size_t i;
+    int rc = PG_OK;
+
+    if (!c->destructive || first >= l->count)
+        return PG_OK;
+    if (pg_report_cause(c, &cause, &forced_by) != 0)
+        return pg_error_oom(err);
+    for (i = first; i < l->count && rc == PG_OK; i++) {
+        pg_finding *f = l->items[i];
+        if (f->cause || f->forced_by || !f->address || !c->address || strcmp(f->address, c->address) != 0)
+            continue;
+        if (cause && !(f->cause = pg_strdup(cause)))
+            rc = pg_error_oom(err);
+        f->forced_by = forced_by ? json_incref(forced_by) : NULL;
+    }
+    pg_free(cause);
+    json_decref(forced_by);
+    return rc;
+}
+
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
 {
     check_state *st = ctx;
     pg_report *rep = st->report;
     pg_detect_protection prot = {0, NULL};
+    size_t first = rep->findings.count;
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
@@ -39,9 +88,13 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
              * destroy list and protected-destroy read the same answer. */
             if ((rc = pg_policy_protects(st->opts->policy, c, &prot.is_protected, &prot.why, err)) != 0)
                 return rc;
-            if ((rc = list_add(&rep->destroys, c, prot.is_protected, err)) != 0)
-                return rc;
+            pg_report_item *it;
+            if (pg_report_list_put(&rep->destroys, c, prot.is_protected, &it) != 0 ||
+                (it && report_physical_name(c, &it->physical_name) != 0))
+                return pg_error_oom(err);
         }
+        if (c->action == PG_ACTION_FORGET && (rc = list_add(&rep->forgotten, c, 0, err)) != 0)
+            return rc;
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
             (rc = list_add(&rep->moves, c, 0, err)) != 0)
             return rc;
@@ -55,7 +108,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     if (c->origin == PG_ORIGIN_PLANNED &&
         (rc = pg_policy_eval_change(st->opts->policy, c, &rep->findings, err)) != 0)
         return rc;
-    return PG_OK;
+    return findings_cause(&rep->findings, first, c, err);
 }
 
 /* Does anyone need this change decoded? (plan.h: pg_plan_filter_fn) */
@@ -212,6 +265,7 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
         }
     }
     pg_findings_sort(&report->findings);
+    pg_report_order(report); /* by consequence, once the findings and their waivers are final */
 out:
     if (rc != 0) {
         report->verdict = PG_VERDICT_ERROR;
