@@ -4,6 +4,10 @@
     python3 bench/reportplan.py tables  [N]  > plan.json   # N tables (120) replaced: hash_key changes
     python3 bench/reportplan.py deletes [N]  > plan.json   # N instances (400) deleted + 3 protected tables
     python3 bench/reportplan.py mixed        > plan.json   # a bit of every kind of change
+    python3 bench/reportplan.py error        > plan.json   # the mixed plan, "errored": true (exit 3)
+
+testdata/plans/rep-big-tables, rep-big-deletes, rep-mixed and rep-error hold
+their output (expect.json; the text goldens are testdata/reports/rep-*.txt).
 
 The plans have Terraform's `show -json` shape (format 1.2, Terraform 1.9.5),
 written compact; the output is deterministic.
@@ -127,10 +131,17 @@ def mixed():
     return plan(ch)
 
 
+def errored():
+    doc = mixed()
+    doc["errored"] = True
+    return doc
+
+
 def main():
     kind = sys.argv[1] if len(sys.argv) > 1 else "tables"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else None
-    doc = {"tables": lambda: tables(n or 120), "deletes": lambda: deletes(n or 400), "mixed": mixed}[kind]()
+    doc = {"tables": lambda: tables(n or 120), "deletes": lambda: deletes(n or 400), "mixed": mixed,
+           "error": errored}[kind]()
     json.dump(doc, sys.stdout, separators=(",", ":"), sort_keys=True)
     sys.stdout.write("\n")
 

@@ -234,17 +234,21 @@ static void summary(text_ctx *t)
     sgr(t, SGR_BOLD);
     pg_report__puts(t->o, "Plan:");
     sgr_off(t);
+    pg_report__out_memory(&b, t->o);
     if (r->imports.total)
-        pg_report__printf(t->o, " %zu to import,", r->imports.total);
-    pg_report__printf(t->o, " %ld to add, %ld to change, ", add, p->counts[PG_ACTION_UPDATE]);
-    if (destroy)
+        pg_report__printf(&b, "%zu to import, ", r->imports.total);
+    pg_report__printf(&b, "%ld to add, %ld to change, %ld to destroy", add, p->counts[PG_ACTION_UPDATE], destroy);
+    if (p->counts[PG_ACTION_FORGET])
+        pg_report__printf(&b, ", %ld to forget", p->counts[PG_ACTION_FORGET]);
+    pg_report__putc(&b, '.');
+    pg_report__putc(t->o, ' ');
+    if (destroy) /* the line that says something is destroyed is red, as the list under it */
         sgr(t, SGR_BOLD_RED);
-    pg_report__printf(t->o, "%ld to destroy", destroy);
+    wrap(t, pg_report__out_text(&b), 6, 6);
     if (destroy)
         sgr_off(t);
-    if (p->counts[PG_ACTION_FORGET])
-        pg_report__printf(t->o, ", %ld to forget", p->counts[PG_ACTION_FORGET]);
-    pg_report__puts(t->o, ".\n");
+    pg_report__putc(t->o, '\n');
+    pg_report__out_dispose(&b);
 
     pg_report__out_memory(&b, t->o);
     part(&b, &first, p->counts[PG_ACTION_REPLACE], "replacement", "replacements");
@@ -370,32 +374,58 @@ static void destroyed(text_ctx *t)
             pg_report__printf(t->o, " (%zu)", run);
             col += (size_t)digits_of(run) + 3;
         }
-        if (it->physical_name) {
-            pg_report__puts(t->o, "  name ");
-            col += 7 + put_str(t, it->physical_name);
-        }
-        if (it->deposed) {
-            pg_report__puts(t->o, "  deposed ");
-            col += 10 + put_str(t, it->deposed);
-        }
-        if (it->is_protected) {
-            pg_report__puts(t->o, "  ");
-            sgr(t, SGR_BOLD_RED);
-            pg_report__puts(t->o, "PROTECTED");
-            sgr_off(t);
-            col += 11;
-        }
-        pg_report__out_reset(&detail);
-        cause_words(&detail, it);
-        if (pg_report__out_len(&detail)) {
-            size_t w = str_width(t, pg_report__out_text(&detail));
-            if (col + 2 + w <= t->width) {
-                pg_report__puts(t->o, ": ");
-                put_str(t, pg_report__out_text(&detail));
-            } else {
-                pg_report__putc(t->o, '\n');
-                pg_report__pad(t->o, ' ', DETAIL_INDENT);
-                wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+        /* the tags (name, deposed key, PROTECTED) and the cause join the
+         * line while they fit; the first that does not starts the detail
+         * line under it, and the rest follow there */
+        {
+            const char *tag_key[3] = {it->physical_name ? "name " : NULL, it->deposed ? "deposed " : NULL,
+                                      it->is_protected ? "" : NULL};
+            const char *tag_val[3] = {it->physical_name, it->deposed, it->is_protected ? "PROTECTED" : NULL};
+            size_t k, dcol = 0;
+            int below = 0;
+
+            pg_report__out_reset(&detail);
+            cause_words(&detail, it);
+            for (k = 0; k < 3; k++) {
+                size_t w;
+                if (!tag_key[k])
+                    continue;
+                w = strlen(tag_key[k]) + str_width(t, tag_val[k]);
+                if (!below && col + 2 + w > t->width) {
+                    below = 1;
+                    pg_report__putc(t->o, '\n');
+                    pg_report__pad(t->o, ' ', DETAIL_INDENT);
+                    dcol = DETAIL_INDENT;
+                } else {
+                    pg_report__puts(t->o, below && dcol == DETAIL_INDENT ? "" : "  ");
+                    if (below)
+                        dcol += dcol == DETAIL_INDENT ? 0 : 2;
+                    else
+                        col += 2;
+                }
+                pg_report__puts(t->o, tag_key[k]);
+                if (k == 2)
+                    sgr(t, SGR_BOLD_RED);
+                put_str(t, tag_val[k]);
+                if (k == 2)
+                    sgr_off(t);
+                if (below)
+                    dcol += w;
+                else
+                    col += w;
+            }
+            if (pg_report__out_len(&detail)) {
+                size_t w = str_width(t, pg_report__out_text(&detail)), at = below ? dcol : col;
+                if (at + 2 + w <= t->width) {
+                    pg_report__puts(t->o, ": ");
+                    put_str(t, pg_report__out_text(&detail));
+                } else if (below && dcol == DETAIL_INDENT) {
+                    wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+                } else {
+                    pg_report__putc(t->o, '\n');
+                    pg_report__pad(t->o, ' ', DETAIL_INDENT);
+                    wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+                }
             }
         }
         pg_report__putc(t->o, '\n');
@@ -452,7 +482,10 @@ static void moves(text_ctx *t)
         size_t col;
         pg_report__puts(t->o, "  ");
         col = 2 + put_str(t, l->items[i].previous_address);
-        pad_to(t, col, 2 + w);
+        if (col < 2 + w)
+            pad_to(t, col, 2 + w);
+        if ((col > 2 + w ? col : 2 + w) + 3 + str_width(t, l->items[i].address) > t->width)
+            pg_report__puts(t->o, "\n   "); /* too wide: the new address under the old, an address is never broken */
         pg_report__puts(t->o, " → ");
         put_str(t, l->items[i].address);
         pg_report__putc(t->o, '\n');
@@ -648,13 +681,15 @@ static void finding(text_ctx *t, const pg_finding *const *fs, size_t n)
         pg_report__out_dispose(&w);
     }
     if (f->waiver_expired) {
+        pg_report__out x;
+        pg_report__out_memory(&x, t->o);
+        pg_report__printf(&x, "A waiver for this finding expired on %s: it no longer applies.", f->waiver_expired);
         pg_report__puts(t->o, "    ");
         sgr(t, SGR_YELLOW);
-        pg_report__puts(t->o, "A waiver for this finding expired on ");
-        put_str(t, f->waiver_expired);
-        pg_report__puts(t->o, ": it no longer applies.");
+        wrap(t, pg_report__out_text(&x), 4, 4);
         sgr_off(t);
         pg_report__putc(t->o, '\n');
+        pg_report__out_dispose(&x);
     }
 }
 
@@ -788,8 +823,13 @@ static void waiver_row(text_ctx *t, const pg_waiver_status *w, const char *colou
         sgr_off(t);
     pg_report__puts(t->o, "  ");
     col = 11 + put_str(t, w->rule);
-    pad_to(t, col, 11 + rule_w);
-    pg_report__puts(t->o, "  ");
+    if ((col > 11 + rule_w ? col : 11 + rule_w) + 2 + str_width(t, w->address) > t->width) {
+        pg_report__putc(t->o, '\n'); /* too wide: the address under the rule */
+        pg_report__pad(t->o, ' ', DETAIL_INDENT);
+    } else {
+        pad_to(t, col, 11 + rule_w);
+        pg_report__puts(t->o, "  ");
+    }
     put_str(t, w->address);
     pg_report__putc(t->o, '\n');
     pg_report__pad(t->o, ' ', DETAIL_INDENT);
