@@ -116,7 +116,9 @@ static int wants_change(void *ctx, const char *type, pg_action action)
 {
     check_state *st = ctx;
 
-    return pg_detect_run_wants(st->detect, type, action) || pg_policy_wants(st->opts->policy, type, action);
+    /* the report lists what is forgotten (issue 15), whoever else wants it */
+    return action == PG_ACTION_FORGET || pg_detect_run_wants(st->detect, type, action) ||
+           pg_policy_wants(st->opts->policy, type, action);
 }
 
 /* The rule catalogue (for SARIF and explain): enabled detectors, then policy rules. */

@@ -81,7 +81,7 @@ static const pg_opt_spec check_opts[] = {
     {"backend", OPT_BACKEND, "FILE", "the .terraform/terraform.tfstate written by terraform init"},
     {"env", OPT_ENV, "NAME", "every resource of the plan is in environment NAME (an environments: entry, e.g. production)"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
-    {"quiet", OPT_QUIET, NULL, "text report: findings and verdict only"},
+    {"quiet", OPT_QUIET, NULL, "text report: the verdict and one line per finding"},
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
     {"max-element-bytes", OPT_MAX_ELEMENT, "N",
      "largest single resource change, in bytes (default 64 MiB, at most 1 GiB)"},

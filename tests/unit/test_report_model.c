@@ -432,4 +432,13 @@ Test(report_plans, big_plans_read_short)
     cr_assert_not_null(strstr(d, "name payments-prod  PROTECTED"));
     free(t);
     free(d);
+    /* the mixed plan: a forgotten resource is listed, a sensitive map's keys never appear */
+    t = pg_test_read_file(PG_TESTDATA "/reports/rep-mixed.txt", NULL);
+    cr_assert_not_null(t);
+    cr_assert_not_null(strstr(t, "\nForgotten (removed from the state; the object is kept) (1)\n  aws_iam_role.old\n"));
+    cr_assert_not_null(strstr(t, "aws_ssm_parameter.cfg: forced by: name, tags\n"));
+    cr_assert_null(strstr(t, "team-secret-key"));
+    cr_assert_null(strstr(t, "hunter"));
+    cr_assert_not_null(strstr(t, "  DELETE   aws_sqs_queue.q[*] (3): for_each key removed\n"));
+    free(t);
 }
