@@ -152,12 +152,17 @@ int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, 
     it->severity = PG_SEV_INFO;
     if (dup_opt(&it->address, c->address ? c->address : "") || dup_opt(&it->type, c->type) ||
         dup_opt(&it->previous_address, c->previous_address) || dup_opt(&it->deposed, c->deposed) ||
-        dup_opt(&it->action_reason, c->action_reason))
+        dup_opt(&it->action_reason, c->action_reason) ||
+        (c->actions && !(it->actions = pg_value__copy_capped(c->actions))) ||
+        (c->destructive && pg_report_cause(c, &it->cause, &it->forced_by) != 0)) {
+        /* No half-built item stays listed (every reader may rely on its
+         * address): the last one takes its place; it stays counted. */
+        item_dispose(it);
+        if (it != &l->items[l->count - 1])
+            *it = l->items[l->count - 1];
+        l->count--;
         return PG_ENOMEM;
-    if (c->actions && !(it->actions = pg_value__copy_capped(c->actions)))
-        return PG_ENOMEM;
-    if (c->destructive && pg_report_cause(c, &it->cause, &it->forced_by) != 0)
-        return PG_ENOMEM;
+    }
     if (out)
         *out = it;
     return PG_OK;

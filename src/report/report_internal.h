@@ -231,7 +231,7 @@ int pg_report__finding_folds(const pg_finding *a, const pg_finding *b);
 /**
  * The one-line verdict every format can lead with: "FAIL: do not apply: 2
  * blocking findings; every item of 1 table is lost", "PASS: 3 findings
- * below the fail threshold (high)", "ERROR: the plan could not be
+ * below the threshold (high)", "ERROR: the plan could not be
  * evaluated: do not apply". Fixed words and counts only (no plan text).
  * Appends to `out`; PG_ENOMEM or 0.
  */

@@ -122,9 +122,9 @@ static void pad_to(text_ctx *t, size_t col, size_t target)
  * as is, indented. Elsewhere runs of spaces between words become one. No
  * trailing newline.
  */
-static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
+static void wrap_text(text_ctx *t, const char *s, size_t col, size_t indent, int keep_newlines)
 {
-    const char *p = clean(t, s, 1);
+    const char *p = clean(t, s, keep_newlines);
     size_t end = strlen(p);
     int first_line = 1;
 
@@ -179,6 +179,18 @@ static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
         end -= (size_t)(eol + 1 - p);
         p = eol + 1;
     }
+}
+
+/* Prose: a newline in it is a line break. */
+static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
+{
+    wrap_text(t, s, col, indent, 1);
+}
+
+/* One line of words (a cause): a newline in it is shown as \n, never obeyed. */
+static void wrap_line(text_ctx *t, const char *s, size_t col, size_t indent)
+{
+    wrap_text(t, s, col, indent, 0);
 }
 
 static void heading(text_ctx *t, const char *color, const char *title, size_t count, int show_count)
@@ -420,11 +432,11 @@ static void destroyed(text_ctx *t)
                     pg_report__puts(t->o, ": ");
                     put_str(t, pg_report__out_text(&detail));
                 } else if (below && dcol == DETAIL_INDENT) {
-                    wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+                    wrap_line(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
                 } else {
                     pg_report__putc(t->o, '\n');
                     pg_report__pad(t->o, ' ', DETAIL_INDENT);
-                    wrap(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+                    wrap_line(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
                 }
             }
         }
@@ -664,7 +676,7 @@ static void finding(text_ctx *t, const pg_finding *const *fs, size_t n)
         const char *why = f->action == PG_ACTION_REPLACE ? "Why replaced: " : "Why destroyed: ";
         pg_report__puts(t->o, "    ");
         pg_report__puts(t->o, why);
-        wrap(t, f->cause, 4 + strlen(why), 8);
+        wrap_line(t, f->cause, 4 + strlen(why), 8);
         pg_report__putc(t->o, '\n');
     }
     if (f->waived) {

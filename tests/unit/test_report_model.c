@@ -250,14 +250,14 @@ Test(report_verdict, one_sentence_per_outcome)
                      "FAIL: do not apply: 4 blocking findings (at or above high); every item of 3 tables is lost");
     pg_report_dispose(&r);
     rpt_fixture_pass(&r);
-    cr_assert_str_eq(sentence(&r, &b), "PASS: 1 finding waived, 1 below the fail threshold (high)");
+    cr_assert_str_eq(sentence(&r, &b), "PASS: 1 finding waived, 1 below the threshold (high)");
     pg_report_dispose(&r);
     rpt_fixture_empty_error(&r);
     cr_assert_str_eq(sentence(&r, &b), "ERROR: do not apply: the plan could not be evaluated");
     pg_report_dispose(&r);
     pg_report_init(&r);
     r.verdict = PG_VERDICT_PASS;
-    cr_assert_str_eq(sentence(&r, &b), "PASS: no finding at or above the fail threshold (high)");
+    cr_assert_str_eq(sentence(&r, &b), "PASS: no finding at or above the threshold (high)");
     pg_report_dispose(&r);
     pg_buf_dispose(&b);
 }

@@ -401,6 +401,9 @@ void rpt_fixture_text(pg_report *r, const char *text)
              dumped, dumped, dumped, dumped);
     raw_json = 1;
     rpt_list_add(&r->destroys, change, 1);
+    /* the physical name (issue 15) is a plan value too */
+    r->destroys.items[r->destroys.count - 1].physical_name = dupf("%s", text);
+    rpt_list_add(&r->forgotten, change, 0);
     rpt_list_add(&r->moves, change, 0);
     rpt_list_add(&r->drift, change, 0);
     rpt_list_add(&r->imports, change, 0);
@@ -408,6 +411,8 @@ void rpt_fixture_text(pg_report *r, const char *text)
 
     f = rpt_finding(r, "rule|", PG_SEV_CRITICAL, change, "message ");
     cr_assert_eq(pg_finding_set_message(f, "message %s", text), 0);
+    f->cause = dupf("forced by: %s", text); /* a path quotes its keys, but a writer must not rely on it */
+    f->forced_by = json_pack("[s]", text);
     pg_free(f->rule);
     f->rule = dupf("rule|%s", text);
     {
