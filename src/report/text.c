@@ -122,7 +122,58 @@ static void pad_to(text_ctx *t, size_t col, size_t target)
  * as is, indented. Elsewhere runs of spaces between words become one. No
  * trailing newline.
  */
-static void wrap_text(text_ctx *t, const char *s, size_t col, size_t indent, int keep_newlines)
+/* Bytes of the first `n` code points of s[0..len). */
+static size_t cp_bytes(const char *s, size_t len, size_t n)
+{
+    size_t k = 0;
+
+    while (k < len && n > 0) {
+        k++;
+        while (k < len && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k++;
+        n--;
+    }
+    return k;
+}
+
+/* A word wider than any line (a long JSON value): cut at the width, each
+ * piece on its own line at the indent, so the value keeps its column. */
+static size_t hard_word(text_ctx *t, const char *w, size_t len, size_t col, size_t indent, int line_empty)
+{
+    size_t left = pg_utf8_count(w, len);
+
+    if (!line_empty) {
+        if (col + 2 < t->width) {
+            pg_report__putc(t->o, ' ');
+            col++;
+        } else {
+            pg_report__putc(t->o, '\n');
+            pg_report__pad(t->o, ' ', indent);
+            col = indent;
+        }
+    }
+    while (left > 0) {
+        size_t room = t->width > col ? t->width - col : 0, n, b;
+        if (room == 0) {
+            pg_report__putc(t->o, '\n');
+            pg_report__pad(t->o, ' ', indent);
+            col = indent;
+            continue;
+        }
+        n = left < room ? left : room;
+        b = cp_bytes(w, len, n);
+        pg_report__write(t->o, w, b);
+        w += b;
+        len -= b;
+        left -= n;
+        col += n;
+        if (left > 0)
+            col = t->width; /* next piece on the next line */
+    }
+    return col;
+}
+
+static void wrap_text(text_ctx *t, const char *s, size_t col, size_t indent, int keep_newlines, int hard)
 {
     const char *p = clean(t, s, keep_newlines);
     size_t end = strlen(p);
@@ -161,6 +212,11 @@ static void wrap_text(text_ctx *t, const char *s, size_t col, size_t indent, int
             while (i < len && p[i] != ' ')
                 i++;
             w = pg_utf8_count(p + start, i - start);
+            if (hard && indent + w > t->width) {
+                col = hard_word(t, p + start, i - start, col, indent, line_empty);
+                line_empty = 0;
+                continue;
+            }
             if (!line_empty && col + 1 + w > t->width) {
                 pg_report__putc(t->o, '\n');
                 pg_report__pad(t->o, ' ', indent);
@@ -184,13 +240,20 @@ static void wrap_text(text_ctx *t, const char *s, size_t col, size_t indent, int
 /* Prose: a newline in it is a line break. */
 static void wrap(text_ctx *t, const char *s, size_t col, size_t indent)
 {
-    wrap_text(t, s, col, indent, 1);
+    wrap_text(t, s, col, indent, 1, 0);
 }
 
 /* One line of words (a cause): a newline in it is shown as \n, never obeyed. */
 static void wrap_line(text_ctx *t, const char *s, size_t col, size_t indent)
 {
-    wrap_text(t, s, col, indent, 0);
+    wrap_text(t, s, col, indent, 0, 0);
+}
+
+/* An evidence value: one line of words, and a word wider than a line (a
+ * long JSON value) is cut so that it keeps its indent. */
+static void wrap_value(text_ctx *t, const char *s, size_t col, size_t indent)
+{
+    wrap_text(t, s, col, indent, 0, 1);
 }
 
 static void heading(text_ctx *t, const char *color, const char *title, size_t count, int show_count)
@@ -585,7 +648,7 @@ static void evidence(text_ctx *t, const pg_finding *f)
         if (col < 6 + w)
             col = 6 + w;
         pg_report__puts(t->o, "  ");
-        wrap(t, pg_report__out_text(&line), col + 2, col + 2 > 40 ? 8 : col + 2);
+        wrap_value(t, pg_report__out_text(&line), col + 2, col + 2 > 40 ? 8 : col + 2);
         pg_report__putc(t->o, '\n');
         pg_report__out_dispose(&line);
     }

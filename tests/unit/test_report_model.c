@@ -442,3 +442,70 @@ Test(report_plans, big_plans_read_short)
     cr_assert_not_null(strstr(t, "  DELETE   aws_sqs_queue.q[*] (3): for_each key removed\n"));
     free(t);
 }
+
+/* MARK: values */
+
+Test(report_values, no_arrow_where_nothing_changes_and_blocks_summarised)
+{
+    pg_report r;
+    pg_finding *f;
+    char *out;
+
+    pg_report_init(&r);
+    r.verdict = PG_VERDICT_PASS;
+    f = rpt_finding(&r, "r", PG_SEV_LOW, "{'address':'aws_dynamodb_table.t','type':'aws_dynamodb_table','change':"
+                                         "{'actions':['update']}}",
+                    "m");
+    rpt_evidence(f, "point_in_time_recovery[0].enabled", "false", "false");
+    rpt_evidence(f, "stream_view_type", "null", "null");
+    rpt_evidence(f, "ttl", NULL, "null");
+    rpt_evidence(f, "global_secondary_index",
+                 "[{'name':'by_customer','hash_key':'customerId','range_key':'createdAt','projection_type':'ALL',"
+                 "'read_capacity':0}]",
+                 "'(known after apply)'");
+    rpt_evidence(f, "range_key", "'a'", "'b'");
+    out = render_width(&r, 80);
+    cr_assert_not_null(strstr(out, "point_in_time_recovery[0].enabled  = false (unchanged)\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "stream_view_type        not set (unchanged)\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "ttl                     not set\n"), "%s", out);
+    /* a named block is its name and keys, and a wrapped value keeps its column */
+    cr_assert_not_null(strstr(out, "global_secondary_index  by_customer (hash customerId, range createdAt,\n"
+                                   "                              projection ALL) → (known after apply)\n"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "range_key               a → b\n"), "%s", out);
+    cr_assert_null(strstr(out, "false → false"));
+    cr_assert_null(strstr(out, "(none)"));
+    free(out);
+    pg_report_dispose(&r);
+}
+
+Test(report_values, a_long_value_is_cut_and_keeps_its_indent)
+{
+    pg_report r;
+    pg_finding *f;
+    char value[600], *out;
+    const char *p;
+    size_t i;
+
+    pg_report_init(&r);
+    r.verdict = PG_VERDICT_PASS;
+    f = rpt_finding(&r, "r", PG_SEV_LOW, "{'address':'aws_iam_policy.p','type':'aws_iam_policy','change':"
+                                         "{'actions':['update']}}",
+                    "m");
+    /* a policy document with no space in it: one word of 180 columns */
+    memcpy(value, "'", 1);
+    for (i = 1; i < 181; i++)
+        value[i] = (char)('a' + i % 26);
+    memcpy(value + 181, "'", 2);
+    rpt_evidence(f, "policy", value, NULL);
+    out = render_width(&r, 60);
+    cr_assert_leq(widest_line(out), 60, "%s", wide_line(out, 60));
+    p = strstr(out, "      policy  ");
+    cr_assert_not_null(p, "%s", out);
+    /* the pieces after the first start at the value's column (14) */
+    p = strchr(p, '\n');
+    cr_assert_eq(strncmp(p, "\n              ", 15), 0, "%s", out);
+    cr_assert_neq(p[15], ' ');
+    free(out);
+    pg_report_dispose(&r);
+}
