@@ -102,21 +102,25 @@ typedef struct pg_report {
 
 void pg_report_init(pg_report *r);
 void pg_report_dispose(pg_report *r);
-/** Append an error line (copied). */
-int pg_report_add_error(pg_report *r, const char *message);
-/** Append an item built from a change to a list (keeps the first PG_REPORT_MAX_ITEMS;
- * when full, a protected item or a replace takes the place of the last delete). */
-int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected);
+/** Append an error line (copied). PG_OK or PG_ENOMEM (set in `err`). */
+int pg_report_add_error(pg_report *r, const char *message, pg_error *err);
+/** Append an item built from a change to a list (keeps the first
+ * PG_REPORT_MAX_ITEMS, counts the rest; when full, a protected item or a
+ * replace takes the place of the last delete). PG_OK or PG_ENOMEM (set in
+ * `err`). */
+int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err);
 /** The same, and `*out` is the item (NULL when only counted), for the caller to complete. */
-int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, pg_report_item **out);
+int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, pg_report_item **out,
+                       pg_error *err);
 /**
  * What destroys `c`, in a few words (`*cause`, NULL when nothing is known)
  * and, when the plan has replace_paths, the attributes that force it as
  * path strings (`*forced_by`, a json array, NULL otherwise). A path stops at
  * a sensitive value (the keys of a sensitive map are secret) and quotes a
- * key that is not a plain name. Both owned by the caller. PG_ENOMEM or 0.
+ * key that is not a plain name. Both owned by the caller. PG_OK or
+ * PG_ENOMEM (set in `err`).
  */
-int pg_report_cause(const pg_change *c, char **cause, json_t **forced_by);
+int pg_report_cause(const pg_change *c, char **cause, json_t **forced_by, pg_error *err);
 /** Order the report's lists by consequence (after the findings are final):
  * findings grouped by rule, the destroy list by rank, severity, address. */
 void pg_report_order(pg_report *r);

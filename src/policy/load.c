@@ -42,9 +42,9 @@ int pg_policy__load_text(pg_policy *p, const pl_ctx *how, const char *text, size
 
     if ((rc = pg_policy__yaml_parse(&doc, how->n.source, text, len, err)) != PG_OK)
         return rc;
-    if (!(staging = pg_policy_new())) {
+    if ((rc = pg_policy_new(&staging, err)) != PG_OK) {
         pg_policy__yaml_free(&doc);
-        return pg_error_oom(err);
+        return rc;
     }
     x.n.err = err;
     x.into = staging;

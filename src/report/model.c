@@ -64,14 +64,15 @@ void pg_report_dispose(pg_report *r)
     memset(r, 0, sizeof *r);
 }
 
-int pg_report_add_error(pg_report *r, const char *message)
+int pg_report_add_error(pg_report *r, const char *message, pg_error *err)
 {
     char *copy;
+    int rc;
 
-    if (PG_GROW(r->errors, r->errors_cap, r->n_errors + 1, NULL) != 0)
-        return PG_ENOMEM;
+    if ((rc = PG_GROW(r->errors, r->errors_cap, r->n_errors + 1, err)) != PG_OK)
+        return rc;
     if (!(copy = pg_strdup(message ? message : "")))
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     r->errors[r->n_errors++] = copy;
     return PG_OK;
 }
@@ -112,15 +113,16 @@ static void item_dispose(pg_report_item *it)
     memset(it, 0, sizeof *it);
 }
 
-int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected)
+int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
 {
-    return pg_report_list_put(l, c, is_protected, NULL);
+    return pg_report_list_put(l, c, is_protected, NULL, err);
 }
 
-int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, pg_report_item **out)
+int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, pg_report_item **out,
+                       pg_error *err)
 {
     pg_report_item *it;
-    int rank = change_rank(c, is_protected);
+    int rank = change_rank(c, is_protected), rc;
 
     if (out)
         *out = NULL;
@@ -139,8 +141,8 @@ int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, 
         item_dispose(&l->items[worst]);
         it = &l->items[worst];
     } else {
-        if (PG_GROW(l->items, l->cap, l->count + 1, NULL) != 0)
-            return PG_ENOMEM;
+        if ((rc = PG_GROW(l->items, l->cap, l->count + 1, err)) != PG_OK)
+            return rc;
         it = &l->items[l->count];
         memset(it, 0, sizeof *it);
         l->count++;
@@ -154,14 +156,14 @@ int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, 
         dup_opt(&it->previous_address, c->previous_address) || dup_opt(&it->deposed, c->deposed) ||
         dup_opt(&it->action_reason, c->action_reason) ||
         (c->actions && !(it->actions = pg_value__copy_capped(c->actions))) ||
-        (c->destructive && pg_report_cause(c, &it->cause, &it->forced_by) != 0)) {
+        (c->destructive && pg_report_cause(c, &it->cause, &it->forced_by, err) != 0)) {
         /* No half-built item stays listed (every reader may rely on its
          * address): the last one takes its place; it stays counted. */
         item_dispose(it);
         if (it != &l->items[l->count - 1])
             *it = l->items[l->count - 1];
         l->count--;
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     }
     if (out)
         *out = it;
@@ -263,7 +265,7 @@ static const char *reason_short(const char *reason)
     return NULL;
 }
 
-int pg_report_cause(const pg_change *c, char **cause, json_t **forced_by)
+int pg_report_cause(const pg_change *c, char **cause, json_t **forced_by, pg_error *err)
 {
     pg_buf text, one;
     size_t i, named = 0, n = json_is_array(c->replace_paths) ? json_array_size(c->replace_paths) : 0;
@@ -321,6 +323,7 @@ out:
     if (rc != PG_OK) {
         pg_free(*cause);
         *cause = NULL;
+        pg_error_oom(err);
     }
     json_decref(list);
     pg_buf_dispose(&text);

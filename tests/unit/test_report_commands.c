@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "test_report_support.h"
+#include "support.h"
 
 static const pg_report_format formats[] = {PG_FORMAT_TEXT,  PG_FORMAT_JSON,   PG_FORMAT_SARIF,
                                            PG_FORMAT_JUNIT, PG_FORMAT_GITHUB, PG_FORMAT_MARKDOWN};
@@ -201,7 +202,7 @@ Test(report_commands, a_hostile_plan_file_name_in_errors_and_headers)
         "\"change\":{\"actions\":[\"delete\"],\"before\":{\"name\":\"t\",\"hash_key\":\"id\","
         "\"tags\":{\"Environment\":\"production\"}},\"after\":null}}]}"};
     char dir[] = "/tmp/plangate-name-XXXXXX", path[512];
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     size_t i;
 
     cr_assert_not_null(mkdtemp(dir));

@@ -41,7 +41,7 @@ static const char *cause_of(const char *json, char *buf, size_t size, json_t **f
     json_t *fb = NULL;
 
     change(&c, json);
-    cr_assert_eq(pg_report_cause(&c, &cause, &fb), 0);
+    cr_assert_eq(pg_report_cause(&c, &cause, &fb, NULL), 0);
     snprintf(buf, size, "%s", cause ? cause : "");
     free(cause);
     if (forced_by)
@@ -179,7 +179,7 @@ static void add(pg_report_list *l, const char *address, const char *type, const 
                                 "'action_reason':'delete_because_no_resource_config'}",
              address, type, actions);
     change(&c, json);
-    cr_assert_eq(pg_report_list_add(l, &c, prot), 0);
+    cr_assert_eq(pg_report_list_add(l, &c, prot, NULL), 0);
     pg_change_dispose(&c);
 }
 
