@@ -105,6 +105,10 @@ Test(report_limits, evidence_added_directly_is_capped)
 
     rpt_fixture_pass(&r);
     f = r.findings.items[0];
+    /* blocking, so that every format shows it (github annotates only those) */
+    f->waived = 0;
+    r.fail_on = PG_SEV_INFO;
+    r.verdict = PG_VERDICT_FAIL;
     cr_assert_eq(pg_finding_add_evidence(f, "deep", json_incref(deep), json_incref(deep)), 0);
     render_bounded(&r, must_hold);
     pg_report_dispose(&r);
