@@ -509,3 +509,31 @@ Test(report_values, a_long_value_is_cut_and_keeps_its_indent)
     free(out);
     pg_report_dispose(&r);
 }
+
+/* The order is the model's, so every format follows it: in the Markdown
+ * comment the 3 protected tables lead the destroy table instead of falling
+ * into "… and 353 more". */
+Test(report_plans, markdown_lists_the_protected_tables_first)
+{
+    char dir[512];
+    const char *argv[] = {"check", "--format", "markdown", "plan.json", NULL};
+    pg_test_run_opts o;
+    pg_test_run_result res;
+    const char *table, *first;
+
+    snprintf(dir, sizeof dir, "%s/plans/rep-big-deletes", PG_TESTDATA);
+    memset(&o, 0, sizeof o);
+    o.cwd = dir;
+    o.env = fixed_env;
+    cr_assert_eq(pg_test_run_ex(&res, argv, &o), 0);
+    cr_assert_eq(res.exit_code, 1);
+    table = strstr(res.out, "| Action | Address | Why |");
+    cr_assert_not_null(table, "%s", res.out);
+    first = strstr(table, "\n|") ? strstr(strstr(table, "\n|") + 1, "\n|") : NULL; /* past the --- row */
+    cr_assert_not_null(first);
+    /* the first row is a protected table */
+    cr_assert_eq(strncmp(strchr(first + 1, '`'), "`aws_dynamodb_table.customers` |", 32), 0, "%s", first);
+    cr_assert_lt(strstr(first, "**protected**"), strchr(first + 1, '`'));
+    cr_assert_lt(strstr(first, "`aws_dynamodb_table.payments` |"), strstr(first, "`aws_instance.worker[0]`"));
+    pg_test_run_free(&res);
+}
