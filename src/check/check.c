@@ -17,32 +17,21 @@ typedef struct check_state {
     pg_detect_env env;
 } check_state;
 
-/* A change in one of the report's lists (PG_ENOMEM is the only failure). */
-static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
+/* A change in one of the report's lists (PG_ENOMEM is the only failure),
+ * with the physical name of a catalogued data store (issue 14), redacted. */
+static int list_add(pg_report_list *l, const pg_change *c, int is_protected, const pg_policy *policy,
+                    pg_error *err)
 {
-    return pg_report_list_add(l, c, is_protected, err);
-}
+    pg_report_item *it;
+    int rc;
 
-/*
- * --- report_physical_name(): a stand-in until the catalogue fills it ---
- * The name an operator types in the console, for the destroy list: for
- * aws_dynamodb_table its before.name, only when that is a known, not
- * sensitive string (a sensitive name is never shown, even here). NULL
- * otherwise; PG_ENOMEM is the only failure.
- */
-static int report_physical_name(const pg_change *c, char **out)
-{
-    static const pg_path_step name_step[1] = {{"name", 0}};
-    const json_t *v;
-
-    *out = NULL;
-    if (!c->type || strcmp(c->type, "aws_dynamodb_table") != 0)
-        return PG_OK;
-    v = pg_change_get(c, PG_BEFORE, name_step, 1);
-    if (!json_is_string(v) || json_string_length(v) == 0 || pg_change_is_sensitive(c, PG_BEFORE, name_step, 1))
-        return PG_OK;
-    *out = pg_strdup(json_string_value(v));
-    return *out ? PG_OK : PG_ENOMEM;
+    /* the item may take the place of a delete in a full list (issue 15), so
+     * it is the one pg_report_list_put says, not the last one */
+    if ((rc = pg_report_list_put(l, c, is_protected, &it, err)) != PG_OK)
+        return rc;
+    if (!it)
+        return PG_OK; /* counted, not listed */
+    return pg_detect_physical_name(policy, c, &it->physical_name, err);
 }
 
 /* The cause of a destroy on the findings this change produced (from `first`
@@ -80,7 +69,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
-        if ((rc = list_add(&rep->drift, c, 0, err)) != 0)
+        if ((rc = list_add(&rep->drift, c, 0, st->opts->policy, err)) != 0)
             return rc;
     } else {
         if (c->destructive) {
@@ -88,20 +77,17 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
              * destroy list and protected-destroy read the same answer. */
             if ((rc = pg_policy_protects(st->opts->policy, c, &prot.is_protected, &prot.why, err)) != 0)
                 return rc;
-            pg_report_item *it;
-            if ((rc = pg_report_list_put(&rep->destroys, c, prot.is_protected, &it, err)) != PG_OK)
+            if ((rc = list_add(&rep->destroys, c, prot.is_protected, st->opts->policy, err)) != 0)
                 return rc;
-            if (it && report_physical_name(c, &it->physical_name) != 0)
-                return pg_error_oom(err);
         }
-        if (c->action == PG_ACTION_FORGET && (rc = list_add(&rep->forgotten, c, 0, err)) != 0)
+        if (c->action == PG_ACTION_FORGET && (rc = list_add(&rep->forgotten, c, 0, st->opts->policy, err)) != 0)
             return rc;
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
-            (rc = list_add(&rep->moves, c, 0, err)) != 0)
+            (rc = list_add(&rep->moves, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, err)) != 0)
+        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, err)) != 0)
+        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, st->opts->policy, err)) != 0)
             return rc;
     }
     if ((rc = pg_detect_run_change(st->detect, c, &prot, &rep->findings, err)) != 0)

@@ -97,9 +97,9 @@ static int same_str(const char *a, const char *b)
 
 int pg_report__item_folds(const pg_report_item *a, const pg_report_item *b)
 {
-    /* What matters most stays one line each: protected objects, named
-     * objects (the name is what an operator types), deposed objects. */
-    if (a->is_protected || b->is_protected || a->physical_name || b->physical_name || a->deposed || b->deposed)
+    /* What matters most stays one line each: protected objects and deposed
+     * objects. Named objects fold (the writer lists the first names). */
+    if (a->is_protected || b->is_protected || a->deposed || b->deposed)
         return 0;
     return a->action == b->action && a->replace_order == b->replace_order && a->rank == b->rank &&
            a->severity == b->severity && same_str(a->cause, b->cause) && same_str(a->type, b->type) &&

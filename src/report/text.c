@@ -30,6 +30,7 @@
 #define RULE_COL_MAX 34u
 #define PATH_COL_MAX 28u
 #define MOVE_COL_MAX 40u
+#define FOLD_NAMES 5u /* names listed under a folded run of destroys */
 
 /* ANSI SGR sequences, only ever written when style->color. */
 #define SGR_RESET "\033[0m"
@@ -448,6 +449,37 @@ static void destroyed(text_ctx *t)
         if (run > 1) {
             pg_report__printf(t->o, " (%zu)", run);
             col += (size_t)digits_of(run) + 3;
+        }
+        if (run > 1) { /* a folded run: its names, the first few, under it */
+            size_t k, named = 0;
+            for (k = i; k < i + run; k++)
+                named += l->items[k].physical_name != NULL;
+            if (named) {
+                size_t shown = 0;
+                pg_report__out_reset(&detail);
+                cause_words(&detail, it);
+                if (pg_report__out_len(&detail) && col + 2 + str_width(t, pg_report__out_text(&detail)) <= t->width) {
+                    pg_report__puts(t->o, ": ");
+                    put_str(t, pg_report__out_text(&detail));
+                    pg_report__out_reset(&detail);
+                } else if (pg_report__out_len(&detail)) {
+                    pg_report__puts(&detail, "; "); /* too wide: the cause goes first under it */
+                }
+                pg_report__puts(&detail, named == 1 ? "name " : "names ");
+                for (k = i; k < i + run && shown < FOLD_NAMES; k++) {
+                    if (!l->items[k].physical_name)
+                        continue;
+                    pg_report__printf(&detail, "%s%s", shown ? ", " : "", l->items[k].physical_name);
+                    shown++;
+                }
+                if (named > shown)
+                    pg_report__printf(&detail, " and %zu more", named - shown);
+                pg_report__putc(t->o, '\n');
+                pg_report__pad(t->o, ' ', DETAIL_INDENT);
+                wrap_line(t, pg_report__out_text(&detail), DETAIL_INDENT, DETAIL_INDENT);
+                pg_report__putc(t->o, '\n');
+                continue;
+            }
         }
         /* the tags (name, deposed key, PROTECTED) and the cause join the
          * line while they fit; the first that does not starts the detail

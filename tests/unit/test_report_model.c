@@ -382,7 +382,7 @@ Test(report_width, columns_is_honoured_without_a_terminal)
     cr_assert_eq(pg_test_run_ex(&res, argv, &o), 0);
     cr_assert_eq(res.exit_code, 1);
     cr_assert_leq(widest_line(res.out), 60, "%s", res.out);
-    cr_assert_not_null(strstr(res.out, "FAIL: do not apply: 2 blocking findings (at or above high);\n      every"));
+    cr_assert_not_null(strstr(res.out, "FAIL: do not apply: 3 blocking findings (at or above high);\n      every"));
     pg_test_run_free(&res);
 }
 
