@@ -255,8 +255,11 @@ int pg_report__finding_folds(const pg_finding *a, const pg_finding *b);
  * Appends to `out`; PG_ENOMEM or 0.
  */
 int pg_report__verdict_sentence(const pg_report *r, pg_buf *out, pg_error *err);
-/** Destroyed DynamoDB tables (every item lost), counted from the destroy list. */
-size_t pg_report__tables_lost(const pg_report *r);
+/** What loses data, counted from the destroy list (deposed objects aside):
+ * `stores`, the destroys the data-loss detector has a finding on (without
+ * that detector, the DynamoDB tables), and `tables`, the DynamoDB tables
+ * among them. Never fails (without memory: the tables only). */
+void pg_report__data_lost(const pg_report *r, size_t *stores, size_t *tables);
 
 /* MARK: the weakened gate (gate.c) */
 
