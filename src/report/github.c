@@ -40,6 +40,8 @@ static void body(pg_report__out *b, const pg_finding *f)
         pg_report__printf(b, "\n%s: ", f->evidence[i].path);
         pg_report__evidence_values(b, &f->evidence[i]);
     }
+    if (f->cause) /* issue 15: why its resource is destroyed, in every format */
+        pg_report__printf(b, "\n%s%s", f->action == PG_ACTION_REPLACE ? "Why replaced: " : "Why destroyed: ", f->cause);
     if (f->remediation && *f->remediation)
         pg_report__printf(b, "\nFix: %s", f->remediation);
     /* only blocking findings are annotated: no waiver applies */

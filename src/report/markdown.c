@@ -457,6 +457,11 @@ static void finding_details(md_ctx *m, const pg_finding *f)
         evidence_line(m, o, &f->evidence[j], 0, 0);
         pg_report__putc(o, '\n');
     }
+    if (f->cause) { /* issue 15: why its resource is destroyed, in every format */
+        pg_report__puts(o, f->action == PG_ACTION_REPLACE ? "- Why replaced: " : "- Why destroyed: ");
+        pg_report__esc_md(o, f->cause, MD_CELL_REASON, 0);
+        pg_report__putc(o, '\n');
+    }
     if (f->waived) {
         pg_report__puts(o, "- **Waived:** ");
         reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
