@@ -15,6 +15,7 @@
 #include "cli/opt.h"
 #include "cli/output.h"
 #include "cli/target.h"
+#include "cli/width.h"
 #include "plangate/plangate.h"
 #include "util/buf.h"
 #include "util/grow.h"
@@ -92,7 +93,7 @@ static const pg_opt_spec check_opts[] = {
     {"title", OPT_TITLE, "TEXT", "name the run or stack in every report (and the Markdown comment marker)"},
     {"jobs", OPT_JOBS, "N", "check up to N plans at once (default: the online CPUs; 1 with PLANGATE_NO_THREADS)"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
-    {"quiet", OPT_QUIET, NULL, "text report: findings and verdict only"},
+    {"quiet", OPT_QUIET, NULL, "text report: the verdict and one line per finding"},
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
     {"max-element-bytes", OPT_MAX_ELEMENT, "N",
      "largest single resource change, in bytes (default 64 MiB, at most 1 GiB)"},
@@ -560,9 +561,12 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
             pg_cli_out_write_many(&outs[i], reports, n_plans, targets[i].format, &style, targets[i].path, 0) != 0)
             code = PG_EXIT_PLAN;
     style.color = format == PG_FORMAT_TEXT && want_color(a.color, stdout);
+    /* stdout only: a report file is the same whatever terminal wrote it */
+    style.width = format == PG_FORMAT_TEXT ? pg_cli_text_width(stdout) : 0;
     if (pg_cli_write_stdout_many(reports, n_plans, (pg_report_format)format, &style) != 0)
         code = PG_EXIT_PLAN;
     style.color = 0;
+    style.width = 0;
     for (i = 0; i < n_targets; i++)
         if (targets[i].path && pg_cli_out_commit(&outs[i]) != 0)
             code = PG_EXIT_PLAN;

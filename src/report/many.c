@@ -608,7 +608,7 @@ int pg_report_write_many(const pg_report *const *reports, size_t n, pg_report_fo
     static const many_fn fns[PG_FORMAT_COUNT_] = {
         write_text, write_json, write_sarif, write_junit, write_github, write_markdown,
     };
-    static const pg_report_style plain = {0, 0, PG_VERSION, 0};
+    static const pg_report_style plain = {.color = 0, .quiet = 0, .version = PG_VERSION, .width = 0, .section = 0};
     pg_report_style st;
     pg_report__out o;
     int rc;

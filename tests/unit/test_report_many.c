@@ -26,7 +26,7 @@
 
 static char *render_many(const pg_report *const *rs, size_t n, pg_report_format format, size_t *len_out)
 {
-    pg_report_style st = {0, 0, "0.1.0", 0};
+    pg_report_style st = {.color = 0, .quiet = 0, .version = "0.1.0"};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
