@@ -808,10 +808,25 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
     pg_report__out_guard(&o, "&#58;");
     pg_report__out_memory(&m.doc, &o);
     pg_report__out_memory(&m.row, &o);
+    /* The marker a workflow finds its own comment by, and the title; a
+     * multi-plan comment has them once, above the plans (many.c). */
+    if (!style->section) {
+        pg_report__md_marker(&m.doc, r->title);
+        if (r->title) {
+            pg_report__puts(&m.doc, "## ");
+            pg_report__esc_md(&m.doc, r->title, 200, 0);
+            pg_report__puts(&m.doc, "\n\n");
+        }
+    }
     md_verdict_heading(&m);
     errors_list(&m);
     if (r->verdict != PG_VERDICT_ERROR)
         plan_line(&m);
+    if (r->audit && !style->section) {
+        pg_report__puts(&m.doc, "\n**");
+        pg_report__audit_words(&m.doc, r);
+        pg_report__puts(&m.doc, "**\n");
+    }
     /* a weakened gate is shown in every run (issue 11): it says nothing of the plan */
     gate_weakened(&m);
     gate_change_waivers(&m);
@@ -822,9 +837,11 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
         destroyed_table(&m);
         details(&m);
     }
-    pg_report__puts(&m.doc, "\n<sub>plangate ");
-    pg_report__esc_md(&m.doc, style->version, 32, 0);
-    pg_report__puts(&m.doc, "</sub>\n");
+    if (!style->section) {
+        pg_report__puts(&m.doc, "\n<sub>plangate ");
+        pg_report__esc_md(&m.doc, style->version, 32, 0);
+        pg_report__puts(&m.doc, "</sub>\n");
+    }
     /* all or nothing: a comment cut by a failure would say less than it should */
     if (!pg_report__out_failed(&o))
         pg_report__write(&o, pg_report__out_text(&m.doc), pg_report__out_len(&m.doc));
