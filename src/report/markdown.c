@@ -3,7 +3,8 @@
  * to GITHUB_STEP_SUMMARY (issue 15).
  *
  * Read on GitHub, top to bottom: a verdict heading with an icon
- * (md_verdict_heading), the plan in one line with a symbol per action, the
+ * (md_verdict_heading, which names what is lost in the words of the text
+ * report's banner: verdict.c), the plan in one line with a symbol per action, the
  * weakened gate, a table of findings (severity, a short title with the
  * address, the decisive evidence, a status: blocking / below threshold /
  * waived), then the full text of each finding in its own <details>, the
@@ -165,11 +166,24 @@ static const char *severity_symbol(pg_severity s)
     return "\xe2\x9a\xaa"; /* ⚪ */
 }
 
+/* The text report's words for what is lost (verdict.c), so the comment and
+ * the terminal say the same: "; every item of 1 table is lost". */
+static void md_loss(md_ctx *m, const char *lead)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_report__verdict_loss(m->r, &b, lead, NULL) != PG_OK)
+        pg_report__out_fail(&m->doc, PG_ENOMEM, "out of memory");
+    else if (b.len) /* fixed words and counts: no escaping needed, none harms */
+        pg_report__esc_md_rich(&m->doc, pg_buf_cstr(&b), 0, 0, 0);
+    pg_buf_dispose(&b);
+}
+
 /*
  * The verdict heading and the sentence under it: the first thing a reviewer
- * reads, never cut. One function, so that the shared verdict sentence
- * (pg_report__verdict_sentence, src/report/verdict.c) can take the place of
- * the sentence here when it lands.
+ * reads, never cut. The counts are the comment's own (bold, with the
+ * threshold); what is lost is the banner's (md_loss).
  */
 static void md_verdict_heading(md_ctx *m)
 {
@@ -184,6 +198,7 @@ static void md_verdict_heading(md_ctx *m)
         pg_report__puts(o, "### \xe2\x9c\x85 plangate: PASS\n\n"); /* ✅ */
         pg_report__printf(o, "No unwaived finding at or above **%s**", fail_on);
         pg_report__tally_note(o, &c);
+        md_loss(m, "; note: ");
         pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_FAIL:
@@ -191,6 +206,7 @@ static void md_verdict_heading(md_ctx *m)
         pg_report__printf(o, "**%zu blocking finding%s** at or above **%s**", c.blocking,
                           c.blocking == 1 ? "" : "s", fail_on);
         pg_report__tally_note(o, &c);
+        md_loss(m, "; ");
         pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_ERROR:

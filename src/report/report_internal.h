@@ -307,6 +307,9 @@ int pg_report__finding_folds(const pg_finding *a, const pg_finding *b);
  * Appends to `out`; PG_ENOMEM or 0.
  */
 int pg_report__verdict_sentence(const pg_report *r, pg_buf *out, pg_error *err);
+/* The loss part of that sentence alone ("every item of 1 table is lost"),
+ * after `lead`; nothing when no data store loses data. */
+int pg_report__verdict_loss(const pg_report *r, pg_buf *out, const char *lead, pg_error *err);
 /** What loses data, counted from the destroy list (deposed objects aside):
  * `stores`, the destroys the data-loss detector has a finding on (without
  * that detector, the DynamoDB tables), and `tables`, the DynamoDB tables
