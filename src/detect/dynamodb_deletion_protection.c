@@ -60,5 +60,5 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 static int wants(const char *type, pg_action a)
 {
     return (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE || a == PG_ACTION_UNKNOWN) &&
-           strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+           pg_det__is_table_type(type);
 }

@@ -56,5 +56,5 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 
 static int wants(const char *type, pg_action a)
 {
-    return a == PG_ACTION_UPDATE && strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+    return a == PG_ACTION_UPDATE && pg_det__is_table_type(type);
 }

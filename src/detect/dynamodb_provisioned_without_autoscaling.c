@@ -250,6 +250,6 @@ static int wants(const char *type, pg_action a)
 {
     if (strcmp(type, PG_TYPE_AUTOSCALING_TARGET) == 0)
         return a != PG_ACTION_DELETE && a != PG_ACTION_READ && a != PG_ACTION_FORGET;
-    return strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0 &&
+    return pg_det__is_table_type(type) &&
            (a == PG_ACTION_CREATE || a == PG_ACTION_UPDATE || a == PG_ACTION_REPLACE);
 }

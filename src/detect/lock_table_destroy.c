@@ -22,7 +22,7 @@ const pg_detector pg_detector_lock_table_destroy = {
 static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
                      pg_findings *out, pg_error *err)
 {
-    pg_path_step name = {"name", 0};
+    pg_path_step name = {pg_det__table_name_attr(c), 0};
     char why[PG_DET_TEXT + 64], reason[PG_DET_TEXT + 32];
     pg_finding *f = NULL;
     pg_lock_info li;
@@ -51,6 +51,6 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
                            "it and run `terraform init -reconfigure`, then remove the old one; or switch "
                            "the S3 backend to use_lockfile = true (Terraform 1.11+).",
                            c->address)) == PG_OK)
-        rc = pg_det__evidence(f, c, "name", &name, 1, err);
+        rc = pg_det__evidence(f, c, name.key, &name, 1, err);
     return pg_det__finish(out, f, rc, 1, err);
 }

@@ -36,7 +36,8 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 
     (void)state;
     (void)prot;
-    if (!pg_det__is_planned_table(c) || c->action == PG_ACTION_FORGET || c->action == PG_ACTION_READ)
+    if (!pg_det__is_planned_table(c) || c->action == PG_ACTION_READ ||
+        (c->action == PG_ACTION_FORGET && !pg_det__leaves_object(c)))
         return PG_OK;
     pg_det__lock_info(env, c, side, &li);
     if (!li.is_lock)

@@ -21,6 +21,7 @@
     X(dynamodb_key_type_change)                 \
     X(dynamodb_provisioned_without_autoscaling) \
     X(lock_table_deprecated)                    \
+    X(lock_table_deletion_protection)           \
     X(plan_incomplete)
 
 #define DECLARE(name) extern const pg_detector pg_detector_##name;
