@@ -45,6 +45,7 @@ typedef struct facets {
     pg_finding *f;
     pg_buf desc, revert;
     int n;
+    int unsure; /* facets that only "may" change (an unreadable key_schema) */
 } facets;
 
 /* Which key facets replace_paths names (its paths are lists of steps). */
@@ -184,10 +185,22 @@ static int schema_facet(const pg_change *c, int listed, facets *fx, pg_error *er
 
     pg_det__table_keys(c, PG_BEFORE, &b);
     pg_det__table_keys(c, PG_AFTER, &a);
-    for (r = 0; r < 2 && rc == PG_OK; r++) {
+    if (a.unreadable || b.unreadable) {
+        /* Not a key schema: it may hold any key. One facet, never "no key". */
+        key_words(&b, 0, bt, sizeof bt);
+        rc = pg_buf_addf(&fx->desc, err,
+                         "%sthe key_schema %s cannot be read as a key schema, so the key may change (partition key "
+                         "today %s)",
+                         fx->n ? "; " : "", a.unreadable ? "after the change" : "today", bt);
+        if (rc == PG_OK)
+            rc = pg_buf_addf(&fx->revert, err, "%srestore key_schema to its current value", fx->n ? "; " : "");
+        fx->n++;
+        fx->unsure++;
+    }
+    for (r = 0; r < 2 && rc == PG_OK && !a.unreadable && !b.unreadable; r++) {
         int bh = r ? b.has_range : b.has_hash, ah = r ? a.has_range : a.has_hash;
         const char *bn = r ? b.range : b.hash, *an = r ? a.range : a.hash;
-        int may = (r ? a.range_unknown : a.hash_unknown) || a.unreadable || b.unreadable;
+        int may = (r ? a.range_unknown : a.hash_unknown);
         const char *sep = fx->n ? "; " : "";
 
         if (!may && bh == ah && (!bh || strcmp(bn, an) == 0))
@@ -319,6 +332,8 @@ static int say(const pg_change *c, const facets *fx, pg_error *err)
         if (!json_is_string(a) || strcmp(json_string_value(a), PG_UNKNOWN_TEXT) != 0)
             definite = 1;
     }
+    if (fx->unsure == fx->n)
+        definite = 0;
     if (bname && !name_sensitive)
         snprintf(tbl, sizeof tbl, "table %s", pg_quote_str(quoted, sizeof quoted, bname));
     else
@@ -328,7 +343,9 @@ static int say(const pg_change *c, const facets *fx, pg_error *err)
         "%s (%s) is REPLACED %s: %s. DynamoDB cannot change a key or a local secondary index in place, so "
         "Terraform destroys the table and creates a new, empty one: every item in the table is lost.%s",
         c->address, tbl,
-        definite ? "because its key schema changes" : "and its key schema may change (known only after apply)",
+        definite     ? "because its key schema changes"
+        : fx->unsure ? "and its key schema may change (it cannot be read)"
+                     : "and its key schema may change (known only after apply)",
         pg_buf_cstr(&fx->desc),
         c->replace_order != PG_REPLACE_CREATE_BEFORE_DESTROY ? ""
         : (bname && aname && strcmp(bname, aname) == 0)

@@ -47,13 +47,18 @@ int pg_detect_run_new(pg_detect_run **out, const pg_detect_env *env, pg_error *e
 }
 
 /* Findings a detector just added carry its configured severity (SPEC §4
- * `detectors: { id: { severity } }`): detectors report at their default. */
+ * `detectors: { id: { severity } }`). Detectors report at their default,
+ * and one may raise a finding above it where the consequence is worse
+ * (dynamodb-replica-removed on a production table): a policy that keeps the
+ * default severity keeps that raise, one that sets another severity sets
+ * every finding of the detector to it. */
 static void apply_severity(const slot *s, pg_findings *out, size_t from)
 {
     size_t i;
 
     for (i = from; i < out->count; i++)
-        out->items[i]->severity = s->severity;
+        if (s->severity != s->d->default_severity || out->items[i]->severity < s->severity)
+            out->items[i]->severity = s->severity;
 }
 
 static int slot_wants(const slot *s, const char *type, pg_action action)

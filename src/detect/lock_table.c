@@ -107,9 +107,9 @@ int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side,
     else if (li->named_policy)
         snprintf(buf, size, "the policy lists it in lock_tables");
     else if (li->variant_key)
-        snprintf(buf, size, "its partition key is %s and its %s says Terraform state locking", key,
-                 li->name && !li->name_sensitive && pg_det__says_state_lock(li->name, strlen(li->name)) ? "name"
-                                                                                                       : "tags");
+        snprintf(buf, size, "its partition key is %s and its %s Terraform state locking", key,
+                 li->name && !li->name_sensitive && pg_det__says_state_lock(li->name, strlen(li->name)) ? "name says"
+                                                                                                       : "tags say");
     else
         snprintf(buf, size, "its partition key is %s, the S3 backend's", key);
     (void)c;

@@ -60,7 +60,7 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
                            "terraform run can take the state lock and every pipeline that uses the backend "
                            "stops.",
                            c->address, li.name ? name : "whose name is known only after apply", why,
-                           unknown ? "whose deletion protection is known only after apply: it may be off"
+                           unknown ? "whose deletion protection is known only after apply (it may be off)"
                                    : "without deletion protection")) == PG_OK &&
         (rc = pg_det__text(f, PG_DET_REMEDIATION, err, "Set deletion_protection_enabled = true on %s.", c->address)) ==
             PG_OK)

@@ -22,6 +22,7 @@
     X(dynamodb_provisioned_without_autoscaling) \
     X(lock_table_deprecated)                    \
     X(lock_table_deletion_protection)           \
+    X(dynamodb_replica_removed)                 \
     X(plan_incomplete)
 
 #define DECLARE(name) extern const pg_detector pg_detector_##name;
