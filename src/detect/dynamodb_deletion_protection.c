@@ -14,7 +14,7 @@ const pg_detector pg_detector_dynamodb_deletion_protection = {
     "dynamodb-deletion-protection",
     "Destroying a DynamoDB table that has deletion protection",
     PG_SEV_HIGH,
-    "A delete or replace of an aws_dynamodb_table whose current state (before) has "
+    "A delete or replace of a DynamoDB table (aws_ or awscc_dynamodb_table) whose current state (before) has "
     "deletion_protection_enabled = true.",
     "AWS refuses to delete the table, so the apply fails half-way: whatever was applied before it "
     "stays changed, and for a create-before-destroy replacement the new table may already exist.",

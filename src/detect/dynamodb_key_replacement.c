@@ -24,8 +24,9 @@ const pg_detector pg_detector_dynamodb_key_replacement = {
     "dynamodb-key-replacement",
     "DynamoDB table replaced because its key schema changes",
     PG_SEV_CRITICAL,
-    "An aws_dynamodb_table that the plan replaces (destroys, then creates again) because its hash_key, "
-    "its range_key, the type of a key attribute or a local_secondary_index changes. Terraform's "
+    "A DynamoDB table (aws_dynamodb_table, or awscc_dynamodb_table and its key_schema) that the plan "
+    "replaces (destroys, then creates again) because its hash_key, its range_key, the type of a key "
+    "attribute or a local secondary index changes. Terraform's "
     "replace_paths is used when the plan has it, else before and after are compared; a key whose new "
     "value is known only after apply is reported as one that may change.",
     "DynamoDB cannot change a table's key schema or local secondary indexes in place, so the provider "

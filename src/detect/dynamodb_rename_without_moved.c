@@ -36,8 +36,8 @@ const pg_detector pg_detector_dynamodb_rename_without_moved = {
     "dynamodb-rename-without-moved",
     "DynamoDB table moved to a new address without a moved block",
     PG_SEV_CRITICAL,
-    "An aws_dynamodb_table deleted at one address while a table with the same `name` is created at "
-    "another address in the same plan: a rename or refactor (into a module, to count/for_each) "
+    "A DynamoDB table (aws_ or awscc_dynamodb_table) deleted at one address while a table with the same "
+    "name (and region, where the plan gives one) is created at another address in the same plan: a rename or refactor (into a module, to count/for_each) "
     "without a `moved` block. Reported at the deleted address.",
     "Terraform does not know the two addresses are the same table: it destroys the existing table with "
     "all its items and creates an empty one with the same name.",

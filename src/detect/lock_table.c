@@ -87,7 +87,8 @@ void pg_det__lock_info(const pg_detect_env *env, const pg_change *c, pg_side sid
         /* A case-variant (lockId, LOCKID) is an ordinary application key
          * unless the table says it is Terraform's: its name or its tags. */
         out->variant_key = 1;
-        out->says_lock = (out->name && !out->name_sensitive && pg_det__says_state_lock(out->name, strlen(out->name))) ||
+        /* A sensitive name is judged too (it is never printed). */
+        out->says_lock = (out->name && pg_det__says_state_lock(out->name, strlen(out->name))) ||
                          pg_policy__tags_test(c, tag_says_lock, NULL) == PT_TRUE;
         out->lockid_key = out->says_lock;
     }
@@ -108,7 +109,7 @@ int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side,
         snprintf(buf, size, "the policy lists it in lock_tables");
     else if (li->variant_key)
         snprintf(buf, size, "its partition key is %s and its %s Terraform state locking", key,
-                 li->name && !li->name_sensitive && pg_det__says_state_lock(li->name, strlen(li->name)) ? "name says"
+                 li->name && pg_det__says_state_lock(li->name, strlen(li->name)) ? "name says"
                                                                                                        : "tags say");
     else
         snprintf(buf, size, "its partition key is %s, the S3 backend's", key);
