@@ -150,6 +150,12 @@ int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_p
  */
 void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size);
 /**
+ * One key of a table (`range`: the sort key, else the partition key) for a
+ * message: quoted, "(sensitive)", "no value" (none), "known only after
+ * apply", or "a key_schema that cannot be read". Always NUL-terminates.
+ */
+void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size);
+/**
  * `steps` as an evidence path ("tags.Name", "attribute[0].type"). A step
  * under a sensitive value (a key of a sensitive map) is a secret too: the
  * path stops there with ".(sensitive)". Keys that are not plain words are

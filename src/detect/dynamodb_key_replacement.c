@@ -160,19 +160,6 @@ static int key_facet(const pg_change *c, const char *key, int listed, facets *fx
     return rc == PG_OK ? pg_det__evidence(fx->f, c, key, &s, 1, err) : rc;
 }
 
-/* "\"pk\"" / "no value" / "(sensitive)" / "known only after apply" / "unreadable" for one key of one side. */
-static void key_words(const pg_det_keys *k, int range, char *buf, size_t size)
-{
-    if (k->sensitive)
-        pg_det__name_text(NULL, 1, buf, size);
-    else if (range ? k->range_unknown : k->hash_unknown)
-        snprintf(buf, size, "known only after apply");
-    else if (k->unreadable)
-        snprintf(buf, size, "a key_schema that cannot be read");
-    else
-        pg_det__name_text(range ? (k->has_range ? k->range : NULL) : (k->has_hash ? k->hash : NULL), 0, buf, size);
-}
-
 /* The Cloud Control shape: one key_schema (a JSON string or a list) holds
  * both keys. Read through the one table reader; an unreadable schema "may
  * change" like an unknown one. */
@@ -188,7 +175,7 @@ static int schema_facet(const pg_change *c, int listed, facets *fx, pg_error *er
     pg_det__table_keys(c, PG_AFTER, &a);
     if (a.unreadable || b.unreadable) {
         /* Not a key schema: it may hold any key. One facet, never "no key". */
-        key_words(&b, 0, bt, sizeof bt);
+        pg_det__key_text(&b, 0, bt, sizeof bt);
         rc = pg_buf_addf(&fx->desc, err,
                          "%sthe key_schema %s cannot be read as a key schema, so the key may change (partition key "
                          "today %s)",
@@ -206,8 +193,8 @@ static int schema_facet(const pg_change *c, int listed, facets *fx, pg_error *er
 
         if (!may && bh == ah && (!bh || strcmp(bn, an) == 0))
             continue;
-        key_words(&b, r, bt, sizeof bt);
-        key_words(&a, r, at, sizeof at);
+        pg_det__key_text(&b, r, bt, sizeof bt);
+        pg_det__key_text(&a, r, at, sizeof at);
         rc = may ? pg_buf_addf(&fx->desc, err, "%s%s may change (%s → %s)", sep, words[r], bt, at)
                  : pg_buf_addf(&fx->desc, err, "%s%s changes %s → %s", sep, words[r], bt, at);
         if (rc == PG_OK)

@@ -102,7 +102,7 @@ int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side,
 
     (void)side;
     (void)err;
-    pg_det__name_text(li->keys.hash, li->keys.sensitive, key, sizeof key);
+    pg_det__key_text(&li->keys, 0, key, sizeof key);
     if (li->named_backend)
         snprintf(buf, size, "the backend in %s locks with it", pg_det__backend_name(env->backend));
     else if (li->named_policy)
