@@ -45,6 +45,17 @@ const char *pg_det__str(const pg_change *c, pg_side side, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+const char *pg_det__str_plain(const pg_change *c, pg_side side, const char *key)
+{
+    pg_path_step s = {key, 0};
+    const json_t *v = pg_change_get(c, side, &s, 1);
+    const char *str = pg_det__str(c, side, key);
+
+    /* A NUL inside would make strcmp see only its first part: "table/a\0b"
+     * would match table a. Such a string matches nothing. */
+    return str && !memchr(str, '\0', json_string_length(v)) ? str : NULL;
+}
+
 int pg_det__unknown(const pg_change *c, const char *key)
 {
     pg_path_step s = {key, 0};

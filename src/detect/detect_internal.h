@@ -55,6 +55,8 @@ int pg_det__is_planned_table(const pg_change *c);
 int pg_det__leaves_object(const pg_change *c);
 /** A string member of before/after (NULL when absent, not a string, or unknown after). */
 const char *pg_det__str(const pg_change *c, pg_side side, const char *key);
+/** pg_det__str, NULL also when the string holds a NUL (so that C string comparisons judge all of it). */
+const char *pg_det__str_plain(const pg_change *c, pg_side side, const char *key);
 /** Is a top-level attribute of `after` unknown at plan time? */
 int pg_det__unknown(const pg_change *c, const char *key);
 /**

@@ -180,13 +180,13 @@ static int add_scaling(prov_state *st, const pg_change *c, int is_policy, pg_err
      * after, or before for a plain forget (the object stays in AWS). */
     int gone = c->action == PG_ACTION_DELETE || (c->destructive && c->action != PG_ACTION_REPLACE);
     pg_side side = gone || !json_is_object(c->after) ? PG_BEFORE : PG_AFTER;
-    const char *rid = pg_det__str(c, side, "resource_id");
-    unsigned d = dim_of(pg_det__str(c, side, "scalable_dimension"));
+    const char *rid = pg_det__str_plain(c, side, "resource_id");
+    unsigned d = dim_of(pg_det__str_plain(c, side, "scalable_dimension"));
     target *t;
     int kind, rc;
 
     if (!rid) {
-        if (side == PG_AFTER && pg_det__unknown(c, "resource_id"))
+        if ((side == PG_AFTER && pg_det__unknown(c, "resource_id")) || pg_det__str(c, side, "resource_id"))
             st->unknown_targets++;
         return PG_OK;
     }
@@ -221,7 +221,8 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
     if (pg_det__is_table_type(c->type) && pg_det__leaves_object(c)) {
         mode = pg_det__str(c, PG_AFTER, "billing_mode");
         name = pg_det__table_name(c, PG_AFTER, &sensitive);
-        if (mode && strcmp(mode, "PROVISIONED") == 0 && name)
+        /* a name with a NUL inside would match another table's target */
+        if (mode && strcmp(mode, "PROVISIONED") == 0 && name && pg_det__str_plain(c, PG_AFTER, pg_det__table_name_attr(c)))
             return add_table(st, c, name, sensitive, err);
     }
     return PG_OK;

@@ -75,14 +75,16 @@ static int shape_of(const char *type, replica_shape *out)
     return 1;
 }
 
-/* The region of list element i on `side`; NULL when not a known string. */
-static const char *region_at(const pg_change *c, pg_side side, const replica_shape *sh, size_t i, int *unknown)
+/* The region of list element i on `side`: a string json value, or NULL
+ * when absent, not a string or unknown (*unknown). Compared as json values,
+ * so that a NUL inside a name is part of it. */
+static const json_t *region_at(const pg_change *c, pg_side side, const replica_shape *sh, size_t i, int *unknown)
 {
     pg_path_step s[3] = {{sh->list, 0}, {NULL, i}, {sh->region, 0}};
     const json_t *v = pg_change_get(c, side, s, 3);
 
     *unknown = side == PG_AFTER && pg_change_is_unknown(c, s, 3);
-    return !*unknown && json_is_string(v) ? json_string_value(v) : NULL;
+    return !*unknown && json_is_string(v) ? v : NULL;
 }
 
 /* What the comparison found: regions lost for sure, regions that may be. */
@@ -92,9 +94,9 @@ typedef struct lost {
     int secret;    /* the replica block is marked sensitive */
 } lost;
 
-static int add_region(lost *l, const char *r, pg_error *err)
+static int add_region(lost *l, const json_t *r, pg_error *err)
 {
-    json_t *v = json_string(l->secret ? PG_SENSITIVE_TEXT : r);
+    json_t *v = l->secret ? json_string(PG_SENSITIVE_TEXT) : json_stringn(json_string_value(r), json_string_length(r));
 
     if (!v || json_array_append_new(l->gone, v) != 0)
         return pg_error_oom(err);
@@ -121,15 +123,13 @@ static int compare(const pg_change *c, const replica_shape *sh, lost *l, pg_erro
     if (whole_unknown)
         l->may = 1;
     for (i = 0; rc == PG_OK && json_is_array(b) && i < json_array_size(b); i++) {
-        const char *r = region_at(c, PG_BEFORE, sh, i, &u);
+        const json_t *r = region_at(c, PG_BEFORE, sh, i, &u);
         int kept = 0;
 
         if (!r)
             continue;
-        for (j = 0; !whole_unknown && !kept && j < na; j++) {
-            const char *ar = region_at(c, PG_AFTER, sh, j, &u);
-            kept = ar && strcmp(ar, r) == 0;
-        }
+        for (j = 0; !whole_unknown && !kept && j < na; j++)
+            kept = json_equal(region_at(c, PG_AFTER, sh, j, &u), r);
         if (!kept)
             rc = add_region(l, r, err);
     }
@@ -142,11 +142,15 @@ static int compare(const pg_change *c, const replica_shape *sh, lost *l, pg_erro
  * the fourth field of its arn (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME). */
 static int replica_region(const pg_change *c, lost *l, pg_error *err)
 {
-    const char *r = pg_det__str(c, PG_BEFORE, "region"), *arn = pg_det__str(c, PG_BEFORE, "arn");
+    pg_path_step rs = {"region", 0};
+    const json_t *r = pg_change_get(c, PG_BEFORE, &rs, 1);
+    const char *arn = pg_det__str_plain(c, PG_BEFORE, "arn");
     char buf[64];
+    json_t *v;
+    int rc;
 
     l->secret = pg_det__block_sensitive(c, "region") || pg_det__block_sensitive(c, "arn");
-    if (r && *r)
+    if (json_is_string(r) && json_string_length(r) > 0)
         return add_region(l, r, err);
     if (arn && strncmp(arn, "arn:", 4) == 0) {
         const char *p = arn;
@@ -161,7 +165,11 @@ static int replica_region(const pg_change *c, lost *l, pg_error *err)
             if (n > 0 && n < sizeof buf) {
                 memcpy(buf, p, n);
                 buf[n] = '\0';
-                return add_region(l, buf, err);
+                if (!(v = json_string(buf)))
+                    return pg_error_oom(err);
+                rc = add_region(l, v, err);
+                json_decref(v);
+                return rc;
             }
         }
     }
@@ -169,16 +177,19 @@ static int replica_region(const pg_change *c, lost *l, pg_error *err)
     return PG_OK; /* no region in the plan: the message says "its region" */
 }
 
-/* "\"us-west-2\", \"eu-west-1\"" (quoted: region names are plan input). */
+/* "\"us-west-2\", \"eu-west-1\"" (quoted whole, a NUL included: region
+ * names are plan input). */
 static int region_list(const json_t *gone, pg_buf *out, pg_error *err)
 {
-    char q[PG_DET_TEXT];
     size_t i;
     int rc = PG_OK;
 
     for (i = 0; rc == PG_OK && i < json_array_size(gone); i++) {
-        pg_det__name_text(json_string_value(json_array_get(gone, i)), 0, q, sizeof q);
-        rc = pg_buf_addf(out, err, "%s%s", i ? ", " : "", q);
+        const json_t *v = json_array_get(gone, i);
+
+        if (i && (rc = pg_buf_adds(out, ", ", err)) != PG_OK)
+            break;
+        rc = pg_quote(out, json_string_value(v), json_string_length(v), PG_QUOTE_DEFAULT_MAX, err);
     }
     return rc;
 }

@@ -214,3 +214,42 @@ Test(detect_tables, replica_severity_set_by_a_policy_applies_to_every_finding)
     cr_assert_eq(det_find(&f, "dynamodb-replica-removed", "aws_dynamodb_table.p")->severity, PG_SEV_MEDIUM);
     pg_findings_dispose(&f);
 }
+
+/* Hostile input: a NUL inside a region name is part of it (C string
+ * comparison would see "eu-west-1" on both sides and call the region kept). */
+Test(detect_tables, a_nul_inside_a_region_is_part_of_the_name)
+{
+    det_change ch[] = {
+        PLANNED(AWS_TBL("aws_dynamodb_table.n", "['update']", REPL("[{'region_name':'eu-west-1\\u0000a'}]"),
+                        REPL("[{'region_name':'eu-west-1\\u0000b'}]"), "{}")),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    det_run(&f, NULL, ch);
+    x = det_find(&f, "dynamodb-replica-removed", "aws_dynamodb_table.n");
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "\"eu-west-1\\u0000a\""), "%s", x->message);
+    pg_findings_dispose(&f);
+}
+
+/* ... and an autoscaling resource_id with a NUL inside covers no table. */
+Test(detect_tables, a_nul_inside_a_resource_id_covers_nothing)
+{
+    det_change ch[] = {
+        PLANNED(AWS_TBL("aws_dynamodb_table.p", "['create']", "null",
+                        "{'name':'p','hash_key':'id','billing_mode':'PROVISIONED','read_capacity':5,'write_capacity':5}",
+                        "{}")),
+        PLANNED("{'address':'aws_appautoscaling_target.r','mode':'managed','type':'aws_appautoscaling_target',"
+                "'name':'r','change':{'actions':['create'],'before':null,'after':{'resource_id':'table/p\\u0000x',"
+                "'scalable_dimension':'dynamodb:table:ReadCapacityUnits'},'after_unknown':{}}}"),
+        PLANNED("{'address':'aws_appautoscaling_target.w','mode':'managed','type':'aws_appautoscaling_target',"
+                "'name':'w','change':{'actions':['create'],'before':null,'after':{'resource_id':'table/p\\u0000x',"
+                "'scalable_dimension':'dynamodb:table:WriteCapacityUnits'},'after_unknown':{}}}"),
+        DET_END};
+    pg_findings f;
+
+    det_run(&f, NULL, ch);
+    cr_assert_not_null(det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.p"));
+    pg_findings_dispose(&f);
+}
