@@ -17,6 +17,10 @@
 
 #include "detect/detect_internal.h"
 
+/* The longest key_schema string parsed: two entries of 255-byte names with
+ * their keys and any whitespace fit many times over. */
+#define PG_DET_KEY_SCHEMA_MAX 4096
+
 int pg_det__is_table_type(const char *type)
 {
     return type && (strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0 || strcmp(type, PG_TYPE_AWSCC_DYNAMODB_TABLE) == 0);
@@ -107,7 +111,11 @@ static void read_awscc(const pg_change *c, pg_side side, pg_det_keys *k)
         return;
     }
     if (json_is_string(v)) {
-        json_t *parsed = json_loadb(json_string_value(v), json_string_length(v), JSON_DECODE_ANY, NULL);
+        /* A key schema holds two short entries: a string far longer than
+         * that is not one, and is not parsed (bounded work on input). */
+        json_t *parsed = json_string_length(v) <= PG_DET_KEY_SCHEMA_MAX
+                             ? json_loadb(json_string_value(v), json_string_length(v), JSON_DECODE_ANY, NULL)
+                             : NULL;
         int ok = parsed && read_schema_list(parsed, k);
 
         json_decref(parsed);

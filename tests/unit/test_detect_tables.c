@@ -2,6 +2,7 @@
  * in both providers' shapes, what makes a name or tag say "Terraform state
  * locking" (lock_table.c), and dynamodb-replica-removed (issue 13). */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect_internal.h"
@@ -252,4 +253,22 @@ Test(detect_tables, a_nul_inside_a_resource_id_covers_nothing)
     det_run(&f, NULL, ch);
     cr_assert_not_null(det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.p"));
     pg_findings_dispose(&f);
+}
+
+/* A key_schema string past any real one's length is not parsed: unreadable. */
+Test(detect_tables, an_oversized_key_schema_string_is_unreadable)
+{
+    static const char head[] = "{'address':'awscc_dynamodb_table.t','mode':'managed','type':'awscc_dynamodb_table',"
+                               "'name':'t','change':{'actions':['create'],'before':null,'after':{'key_schema':'[";
+    static const char tail[] = "{\\'AttributeName\\':\\'pk\\',\\'KeyType\\':\\'HASH\\'}]'},'after_unknown':{}}}";
+    char *json = malloc(sizeof head + 5000 + sizeof tail);
+    pg_det_keys k;
+
+    cr_assert_not_null(json);
+    memcpy(json, head, sizeof head - 1);
+    memset(json + sizeof head - 1, ' ', 5000);
+    memcpy(json + sizeof head - 1 + 5000, tail, sizeof tail);
+    keys_of(json, PG_AFTER, &k);
+    cr_assert(k.unreadable && !k.has_hash);
+    free(json);
 }
