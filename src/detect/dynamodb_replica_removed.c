@@ -303,7 +303,12 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
         if (!is_replica)
             snprintf(path, sizeof path, "%s[*].%s", sh.list, sh.region);
         /* Evidence: the regions lost (before) and none of them after. */
-        rc = pg_det__evidence_take(f, path, json_incref(l.gone),
+        /* A replica resource has one region (a string; null when the plan
+         * has none), a table a set of them. */
+        json_t *before = is_replica ? json_incref(json_array_size(l.gone) ? json_array_get(l.gone, 0) : json_null())
+                                    : json_incref(l.gone);
+
+        rc = pg_det__evidence_take(f, path, before,
                                    is_replica ? json_null() : l.may ? json_string(PG_UNKNOWN_TEXT) : json_array(), err);
     }
     json_decref(l.gone);
