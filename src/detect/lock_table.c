@@ -99,7 +99,9 @@ int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side,
                      size_t size, pg_error *err)
 {
     char key[PG_DET_TEXT];
+    int by_name = li->name && pg_det__says_state_lock(li->name, strlen(li->name));
 
+    (void)c;
     (void)side;
     (void)err;
     pg_det__key_text(&li->keys, 0, key, sizeof key);
@@ -109,11 +111,9 @@ int pg_det__lock_why(const pg_detect_env *env, const pg_change *c, pg_side side,
         snprintf(buf, size, "the policy lists it in lock_tables");
     else if (li->variant_key)
         snprintf(buf, size, "its partition key is %s and its %s Terraform state locking", key,
-                 li->name && pg_det__says_state_lock(li->name, strlen(li->name)) ? "name says"
-                                                                                                       : "tags say");
+                 by_name ? "name says" : "tags say");
     else
         snprintf(buf, size, "its partition key is %s, the S3 backend's", key);
-    (void)c;
     return PG_OK;
 }
 
