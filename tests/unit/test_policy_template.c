@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 static const char *CHANGE =
     "{\"address\":\"module.db.aws_dynamodb_table.orders[0]\",\"type\":\"aws_dynamodb_table\",\"name\":\"orders\","
@@ -23,7 +24,7 @@ static const char *CHANGE =
 static void render(const char *message, const char *remediation, char *msg_out, char *rem_out, size_t size)
 {
     char yaml[2048];
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_findings f;
     pg_change c;
     pg_error err;
