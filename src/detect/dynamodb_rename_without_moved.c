@@ -165,11 +165,23 @@ static int report(const entry *del, const entry *cre, pg_findings *out, pg_error
                            "like a rename or a refactor without a `moved` block. Terraform destroys the "
                            "existing table with every item in it and creates an empty one.",
                            from, name, to)) == PG_OK &&
-        (rc = pg_det__text(f, PG_DET_REMEDIATION, err,
-                           "Add this block to the configuration, then plan again (%s must show no "
-                           "delete):\n\nmoved {\n  from = %s\n  to   = %s\n}\n\n(or run `terraform state "
-                           "mv '%s' '%s'`).",
-                           from, from, to, from, to)) == PG_OK)
+        (rc = del->origin.type && cre->origin.type && strcmp(del->origin.type, cre->origin.type) != 0
+                  /* aws_ → awscc_ (or back): a provider migration. `moved`
+                   * across resource types works only where the provider can
+                   * move the state (Terraform 1.8+), `state mv` never does. */
+                  ? pg_det__text(f, PG_DET_REMEDIATION, err,
+                                 "The two addresses are different resource types (%s → %s): keep the table and "
+                                 "move it between them instead of destroying it. Where the new provider supports "
+                                 "it (Terraform 1.8+), add\n\nmoved {\n  from = %s\n  to   = %s\n}\n\n"
+                                 "and plan again (%s must show no delete); otherwise bring the existing table under "
+                                 "%s with an `import` block and drop %s from state with a `removed` block "
+                                 "(lifecycle { destroy = false }).",
+                                 del->origin.type, cre->origin.type, from, to, from, to, from)
+                  : pg_det__text(f, PG_DET_REMEDIATION, err,
+                                 "Add this block to the configuration, then plan again (%s must show no "
+                                 "delete):\n\nmoved {\n  from = %s\n  to   = %s\n}\n\n(or run `terraform state "
+                                 "mv '%s' '%s'`).",
+                                 from, from, to, from, to)) == PG_OK)
         rc = pg_det__evidence_take(f, "address", json_string(from), json_string(to), err);
     return pg_det__finish(out, f, rc, 1, err);
 }
