@@ -8,8 +8,9 @@ const pg_detector pg_detector_lock_table_destroy = {
     "lock-table-destroy",
     "Terraform state-lock table is destroyed",
     PG_SEV_CRITICAL,
-    "A delete or replace of a state-lock table (named by --backend, by the policy's lock_tables, or "
-    "keyed by LockID).",
+    "A delete or replace of a state-lock table (named by --backend, by the policy's lock_tables, "
+    "keyed by LockID, or keyed by a case-variant of LockID with a name or tag that says Terraform state "
+    "locking).",
     "While the table is gone, no terraform run can take the state lock; an apply that locks through "
     "this very table loses its own lock half-way and fails to release it, and concurrent runs can "
     "corrupt state.",

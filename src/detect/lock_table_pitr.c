@@ -1,6 +1,6 @@
 /* lock_table_pitr.c — lock-table-pitr (SPEC §3): a lock table created,
- * updated, replaced or kept (no-op) without point_in_time_recovery
- * { enabled = true }.
+ * updated, replaced, kept (no-op) or created by a create-and-forget without
+ * point-in-time recovery enabled (the table reader's path for its type).
  *
  * A PITR block that is not configured shows as known-after-apply in a plan
  * (the provider computes it) and comes out disabled: unknown counts as
@@ -16,8 +16,10 @@ const pg_detector pg_detector_lock_table_pitr = {
     "lock-table-pitr",
     "Terraform state-lock table without point-in-time recovery",
     PG_SEV_MEDIUM,
-    "A state-lock table that is created, updated or kept (no-op) without "
-    "point_in_time_recovery { enabled = true }.",
+    "A state-lock table that is created, updated, kept (no-op) or created by a create-and-forget "
+    "without point-in-time recovery enabled (point_in_time_recovery { enabled = true }, or "
+    "point_in_time_recovery_specification for awscc_dynamodb_table); known only after apply: it may "
+    "stay off.",
     "The lock table also holds the S3 backend's state digests; without point-in-time recovery an "
     "accidental delete or overwrite of its items cannot be undone.",
     "Add point_in_time_recovery { enabled = true } to the table.",
