@@ -2,6 +2,7 @@
  * in both providers' shapes, what makes a name or tag say "Terraform state
  * locking" (lock_table.c), and dynamodb-replica-removed (issue 13). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,4 +272,59 @@ Test(detect_tables, an_oversized_key_schema_string_is_unreadable)
     keys_of(json, PG_AFTER, &k);
     cr_assert(k.unreadable && !k.has_hash);
     free(json);
+}
+
+/* The backend's lock table in the Cloud Control shape: named by table_name. */
+Test(detect_tables, the_backends_lock_table_in_the_cloud_control_shape)
+{
+    pg_backend b;
+    det_opts o;
+    det_change ch[] = {
+        PLANNED(CC("['create']", "null",
+                   "{'table_name':'tf-locks','key_schema':[{'attribute_name':'Id','key_type':'HASH'}],"
+                   "'attribute_definitions':[{'attribute_name':'Id','attribute_type':'S'}],"
+                   "'deletion_protection_enabled':true,"
+                   "'point_in_time_recovery_specification':{'point_in_time_recovery_enabled':true}}",
+                   "{}")),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    memset(&b, 0, sizeof b);
+    b.type = (char *)(uintptr_t) "s3";
+    b.dynamodb_table = (char *)(uintptr_t) "tf-locks";
+    b.source = (char *)(uintptr_t) ".terraform/terraform.tfstate";
+    memset(&o, 0, sizeof o);
+    o.backend = &b;
+    det_run(&f, &o, ch);
+    x = det_find(&f, "lock-table-key-schema", "awscc_dynamodb_table.t");
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "the backend in .terraform/terraform.tfstate locks with it"), "%s", x->message);
+    cr_assert(det_has(x->message, "its partition key (key_schema HASH) is \"Id\", not \"LockID\""), "%s", x->message);
+    cr_assert_not_null(det_find(&f, "lock-table-backend-mismatch", "awscc_dynamodb_table.t"));
+    cr_assert_eq(det_count(&f, "lock-table-pitr", NULL), 0);
+    cr_assert_eq(det_count(&f, "lock-table-deletion-protection", NULL), 0);
+    pg_findings_dispose(&f);
+}
+
+/* An in-place update that changes a Cloud Control key attribute's type. */
+Test(detect_tables, a_cloud_control_key_type_change_in_place)
+{
+    det_change ch[] = {
+        PLANNED(CC("['update']",
+                   "{'table_name':'t','key_schema':'[{\\'AttributeName\\':\\'pk\\',\\'KeyType\\':\\'HASH\\'}]',"
+                   "'attribute_definitions':[{'attribute_name':'pk','attribute_type':'S'}]}",
+                   "{'table_name':'t','key_schema':'[{\\'AttributeName\\':\\'pk\\',\\'KeyType\\':\\'HASH\\'}]',"
+                   "'attribute_definitions':[{'attribute_name':'pk','attribute_type':'N'}]}",
+                   "{}")),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    det_run(&f, NULL, ch);
+    x = det_find(&f, "dynamodb-key-type-change", "awscc_dynamodb_table.t");
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "the type of key attribute \"pk\" changes S → N"), "%s", x->message);
+    cr_assert_not_null(det_evidence(x, "attribute_definitions[0].attribute_type"));
+    pg_findings_dispose(&f);
 }
