@@ -65,6 +65,7 @@ typedef struct table {
  * "table/NAME/index/INDEX"), per dimension (DIM_*). */
 typedef struct target {
     char *resource_id;
+    int secret;                  /* a resource_id marked sensitive: its index name is never printed */
     unsigned tgt, pol;           /* a target / a policy exists after the plan */
     unsigned tgt_gone, pol_gone; /* the plan deletes a target / a policy */
 } target;
@@ -194,6 +195,11 @@ static int add_scaling(prov_state *st, const pg_change *c, int is_policy, pg_err
         return PG_OK;
     if (!(t = find_or_add(st, rid, err, &rc)))
         return rc;
+    {
+        pg_path_step rs = {"resource_id", 0};
+
+        t->secret |= pg_det__sensitive(c, &rs, 1);
+    }
     if (gone) {
         *(is_policy ? &t->pol_gone : &t->tgt_gone) |= d;
         if (kind == 2)
@@ -326,7 +332,7 @@ static int lost_scaling(const prov_state *st, const table *t, const target *hit,
                          lost == (DIM_READ | DIM_WRITE) ? "read and write"
                          : lost & DIM_READ              ? "read"
                                                         : "write");
-    for (i = 0; rc == PG_OK && st->index_gone && !t->sensitive && i < st->n_targets; i++) {
+    for (i = 0; rc == PG_OK && st->index_gone && i < st->n_targets; i++) {
         const target *x = &st->targets[i];
         unsigned xl = (x->tgt_gone | x->pol_gone) & ~scaled(x);
 
@@ -334,8 +340,8 @@ static int lost_scaling(const prov_state *st, const table *t, const target *hit,
 
         if (!xl || strncmp(x->resource_id + 6, t->name, n) != 0 || strncmp(x->resource_id + 6 + n, "/index/", 7) != 0)
             continue;
-        /* the index name is plan input: quoted */
-        pg_det__name_text(x->resource_id + 6 + n + 7, 0, idx, sizeof idx);
+        /* the index name is plan input: quoted; a secret when either name is */
+        pg_det__name_text(x->resource_id + 6 + n + 7, t->sensitive || x->secret, idx, sizeof idx);
         rc = pg_buf_addf(out, err, "%sthe autoscaling of index %s's %s capacity", out->len ? ", " : "", idx,
                              xl == (DIM_READ | DIM_WRITE) ? "read and write"
                              : xl & DIM_READ              ? "read"

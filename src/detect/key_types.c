@@ -18,8 +18,10 @@ typedef struct key_at {
 /* Is the key's name a secret on either side? */
 static int name_sensitive(const pg_change *c, const key_at *b, const key_at *a)
 {
+    /* Cloud Control: the name sits inside key_schema, whose parts may be marked one by one. */
     return pg_det__sensitive(c, b->key, 1) || pg_change_is_sensitive(c, PG_BEFORE, b->attr.name_steps, 3) ||
-           pg_change_is_sensitive(c, PG_AFTER, a->attr.name_steps, 3);
+           pg_change_is_sensitive(c, PG_AFTER, a->attr.name_steps, 3) ||
+           (pg_det__is_awscc_table(c) && pg_det__block_sensitive(c, "key_schema"));
 }
 
 /* One key whose type changes: its description and evidence. */

@@ -100,7 +100,9 @@ static void read_awscc(const pg_change *c, pg_side side, pg_det_keys *k)
     const json_t *v = pg_change_get(c, side, &s, 1);
 
     k->path = "key_schema";
-    k->sensitive = pg_det__sensitive(c, &s, 1) || (side == PG_AFTER && pg_det__block_sensitive(c, "key_schema"));
+    /* Any marked part of the schema, on either side, makes both sides' key
+     * names secret (the old name next to "it changed" tells the new one). */
+    k->sensitive = pg_det__block_sensitive(c, "key_schema");
     if (side == PG_AFTER && (pg_change_is_unknown(c, &s, 1) || pg_det__mask_any(json_object_get(c->after_unknown,
                                                                                                  "key_schema")))) {
         k->hash_unknown = k->range_unknown = 1;
