@@ -17,10 +17,47 @@ typedef struct check_state {
     pg_detect_env env;
 } check_state;
 
-/* A change in one of the report's lists (PG_ENOMEM is the only failure). */
-static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
+/* A change in one of the report's lists (PG_ENOMEM is the only failure),
+ * with the physical name of a catalogued data store (issue 14), redacted. */
+static int list_add(pg_report_list *l, const pg_change *c, int is_protected, const pg_policy *policy,
+                    pg_error *err)
 {
-    return pg_report_list_add(l, c, is_protected, err);
+    pg_report_item *it;
+    int rc;
+
+    /* the item may take the place of a delete in a full list (issue 15), so
+     * it is the one pg_report_list_put says, not the last one */
+    if ((rc = pg_report_list_put(l, c, is_protected, &it, err)) != PG_OK)
+        return rc;
+    if (!it)
+        return PG_OK; /* counted, not listed */
+    return pg_detect_physical_name(policy, c, &it->physical_name, err);
+}
+
+/* The cause of a destroy on the findings this change produced (from `first`
+ * on), so that every format names it next to the finding. */
+static int findings_cause(pg_findings *l, size_t first, const pg_change *c, pg_error *err)
+{
+    char *cause = NULL;
+    json_t *forced_by = NULL;
+    size_t i;
+    int rc = PG_OK;
+
+    if (!c->destructive || first >= l->count)
+        return PG_OK;
+    if ((rc = pg_report_cause(c, &cause, &forced_by, err)) != PG_OK)
+        return rc;
+    for (i = first; i < l->count && rc == PG_OK; i++) {
+        pg_finding *f = l->items[i];
+        if (f->cause || f->forced_by || !f->address || !c->address || strcmp(f->address, c->address) != 0)
+            continue;
+        if (cause && !(f->cause = pg_strdup(cause)))
+            rc = pg_error_oom(err);
+        f->forced_by = forced_by ? json_incref(forced_by) : NULL;
+    }
+    pg_free(cause);
+    json_decref(forced_by);
+    return rc;
 }
 
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
@@ -28,10 +65,11 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     check_state *st = ctx;
     pg_report *rep = st->report;
     pg_detect_protection prot = {0, NULL};
+    size_t first = rep->findings.count;
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
-        if ((rc = list_add(&rep->drift, c, 0, err)) != 0)
+        if ((rc = list_add(&rep->drift, c, 0, st->opts->policy, err)) != 0)
             return rc;
     } else {
         if (c->destructive) {
@@ -39,15 +77,17 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
              * destroy list and protected-destroy read the same answer. */
             if ((rc = pg_policy_protects(st->opts->policy, c, &prot.is_protected, &prot.why, err)) != 0)
                 return rc;
-            if ((rc = list_add(&rep->destroys, c, prot.is_protected, err)) != 0)
+            if ((rc = list_add(&rep->destroys, c, prot.is_protected, st->opts->policy, err)) != 0)
                 return rc;
         }
+        if (c->action == PG_ACTION_FORGET && (rc = list_add(&rep->forgotten, c, 0, st->opts->policy, err)) != 0)
+            return rc;
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
-            (rc = list_add(&rep->moves, c, 0, err)) != 0)
+            (rc = list_add(&rep->moves, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, err)) != 0)
+        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, err)) != 0)
+        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, st->opts->policy, err)) != 0)
             return rc;
     }
     if ((rc = pg_detect_run_change(st->detect, c, &prot, &rep->findings, err)) != 0)
@@ -55,7 +95,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     if (c->origin == PG_ORIGIN_PLANNED &&
         (rc = pg_policy_eval_change(st->opts->policy, c, &rep->findings, err)) != 0)
         return rc;
-    return PG_OK;
+    return findings_cause(&rep->findings, first, c, err);
 }
 
 /* Does anyone need this change decoded? (plan.h: pg_plan_filter_fn) */
@@ -63,7 +103,9 @@ static int wants_change(void *ctx, const char *type, pg_action action)
 {
     check_state *st = ctx;
 
-    return pg_detect_run_wants(st->detect, type, action) || pg_policy_wants(st->opts->policy, type, action);
+    /* the report lists what is forgotten (issue 15), whoever else wants it */
+    return action == PG_ACTION_FORGET || pg_detect_run_wants(st->detect, type, action) ||
+           pg_policy_wants(st->opts->policy, type, action);
 }
 
 /* The rule catalogue (for SARIF and explain): enabled detectors, then policy rules. */
@@ -214,6 +256,7 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
         }
     }
     pg_findings_sort(&report->findings);
+    pg_report_order(report); /* by consequence, once the findings and their waivers are final */
 out:
     if (rc != 0) {
         report->verdict = PG_VERDICT_ERROR;

@@ -21,8 +21,8 @@
  *
  * Severity: high by default, critical when the table is production (the
  * policy's environments, --env) or protected (protect:). Either fails the
- * default gate (fail_on: high). A policy that sets another severity for the
- * detector sets it for every finding (engine.c). */
+ * default gate (fail_on: high). A policy's severity for the detector sets
+ * the ordinary findings; a lower one never quiets the raised one (engine.c). */
 #include <stdio.h>
 #include <string.h>
 

@@ -23,7 +23,8 @@
     X(lock_table_deprecated)                    \
     X(lock_table_deletion_protection)           \
     X(dynamodb_replica_removed)                 \
-    X(plan_incomplete)
+    X(plan_incomplete)                          \
+    X(data_loss)
 
 #define DECLARE(name) extern const pg_detector pg_detector_##name;
 PG_DETECTORS(DECLARE)

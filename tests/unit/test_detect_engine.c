@@ -15,6 +15,7 @@ static const char *const spec_ids[] = {
     "dynamodb-rename-without-moved", "lock-table-key-schema", "lock-table-destroy", "lock-table-pitr",
     "lock-table-backend-mismatch", "dynamodb-key-type-change", "dynamodb-provisioned-without-autoscaling",
     "lock-table-deprecated", "lock-table-deletion-protection", "dynamodb-replica-removed", "plan-incomplete",
+    "data-loss",
 };
 
 /* MARK: catalogue */
@@ -337,7 +338,7 @@ extern const pg_detector pg_detector_dynamodb_key_replacement, pg_detector_prote
     pg_detector_lock_table_backend_mismatch, pg_detector_dynamodb_key_type_change,
     pg_detector_dynamodb_provisioned_without_autoscaling, pg_detector_lock_table_deprecated,
     pg_detector_lock_table_deletion_protection, pg_detector_dynamodb_replica_removed,
-    pg_detector_plan_incomplete;
+    pg_detector_plan_incomplete, pg_detector_data_loss;
 
 Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
 {
@@ -349,6 +350,7 @@ Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
         &pg_detector_dynamodb_key_type_change,     &pg_detector_dynamodb_provisioned_without_autoscaling,
         &pg_detector_lock_table_deprecated,        &pg_detector_lock_table_deletion_protection,
         &pg_detector_dynamodb_replica_removed,     &pg_detector_plan_incomplete,
+        &pg_detector_data_loss,
     };
     size_t i;
 

@@ -202,18 +202,22 @@ Test(detect_tables, replica_removed_is_critical_on_production)
     pg_findings_dispose(&f);
 }
 
-Test(detect_tables, replica_severity_set_by_a_policy_applies_to_every_finding)
+Test(detect_tables, a_lower_policy_severity_never_quiets_the_production_finding)
 {
     det_opts o = {.defaults = 1, .policy_yaml = "version: 1\ndetectors:\n  dynamodb-replica-removed: { severity: medium }\n"};
     det_change ch[] = {
         PLANNED(AWS_TBL("aws_dynamodb_table.p", "['update']",
                         "{'name':'p','hash_key':'id','replica':[{'region_name':'eu-west-1'}],'tags':{'env':'prod'}}",
                         "{'name':'p','hash_key':'id','replica':[],'tags':{'env':'prod'}}", "{}")),
+        PLANNED(AWS_TBL("aws_dynamodb_table.d", "['update']",
+                        "{'name':'d','hash_key':'id','replica':[{'region_name':'eu-west-1'}],'tags':{'env':'dev'}}",
+                        "{'name':'d','hash_key':'id','replica':[],'tags':{'env':'dev'}}", "{}")),
         DET_END};
     pg_findings f;
 
     det_run(&f, &o, ch);
-    cr_assert_eq(det_find(&f, "dynamodb-replica-removed", "aws_dynamodb_table.p")->severity, PG_SEV_MEDIUM);
+    cr_assert_eq(det_find(&f, "dynamodb-replica-removed", "aws_dynamodb_table.p")->severity, PG_SEV_CRITICAL);
+    cr_assert_eq(det_find(&f, "dynamodb-replica-removed", "aws_dynamodb_table.d")->severity, PG_SEV_MEDIUM);
     pg_findings_dispose(&f);
 }
 
