@@ -105,6 +105,9 @@ size_t pg_detector_count(void);
 const pg_detector *pg_detector_at(size_t i);
 /** By id; NULL when unknown (for `explain` and the policy checker: no detector calls it). */
 const pg_detector *pg_detector_find(const char *id);
+/** The data-loss detector (src/detect/data_loss.c), named by the check for
+ *  the data stores a policy takes out of its catalogue (weakened gate). */
+extern const pg_detector pg_detector_data_loss;
 
 /**
  * A run of every enabled detector. The engine applies the policy's

@@ -68,6 +68,8 @@ typedef struct pg_report_weakened {
     pg_severity severity;         /**< the severity in force (meaningful when not disabled) */
     pg_severity default_severity;
     const char *source;           /**< "file:line" of the setting in force */
+    const char *data_store;       /**< a catalogue type a policy takes out of data-loss
+                                       (`data_stores: { T: { enabled: false } }`), else NULL */
 } pg_report_weakened;
 
 typedef enum pg_verdict {

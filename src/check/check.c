@@ -176,11 +176,30 @@ static int build_weakened(pg_report *rep, const pg_policy *policy, pg_severity f
         if ((rc = PG_GROW(rep->weakened, cap, rep->n_weakened + 1, err)) != PG_OK)
             return rc;
         w = &rep->weakened[rep->n_weakened++];
+        memset(w, 0, sizeof *w);
         w->detector = d->id;
         w->disabled = off;
         w->default_severity = d->default_severity;
         w->severity = s->severity >= 0 ? (pg_severity)s->severity : d->default_severity;
         w->source = off ? s->enabled_source : s->severity_source;
+    }
+    /* A data store taken out of the catalogue is a destroy data-loss no
+     * longer sees: as visible as a disabled detector (issues 11, 14). */
+    n = pg_policy_data_store_count(policy);
+    for (i = 0; i < n; i++) {
+        const pg_data_store *ds = pg_policy_data_store_at(policy, i);
+        pg_report_weakened *w;
+        if (!ds || ds->enabled)
+            continue;
+        if ((rc = PG_GROW(rep->weakened, cap, rep->n_weakened + 1, err)) != PG_OK)
+            return rc;
+        w = &rep->weakened[rep->n_weakened++];
+        memset(w, 0, sizeof *w);
+        w->detector = pg_detector_data_loss.id;
+        w->disabled = 1;
+        w->severity = w->default_severity = pg_detector_data_loss.default_severity;
+        w->source = ds->source;
+        w->data_store = ds->type;
     }
     return PG_OK;
 }

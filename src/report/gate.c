@@ -25,7 +25,10 @@ int pg_report__gate_weakened(const pg_report *r)
 
 void pg_report__weakened_words(pg_report__out *o, const pg_report *r, const pg_report_weakened *w)
 {
-    if (w->disabled)
+    /* A catalogue type is [a-z0-9_*] (catalogue.c checks it): fixed-word safe. */
+    if (w->data_store)
+        pg_report__printf(o, "disabled for %s (no longer a data store)", w->data_store);
+    else if (w->disabled)
         pg_report__puts(o, "disabled");
     else
         pg_report__printf(o, "lowered to %s, below --fail-on %s (default %s)", pg_severity_name(w->severity),

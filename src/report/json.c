@@ -100,6 +100,8 @@ static void weakened_object(pg_report__jw *w, const pg_report_weakened *wk)
     pg_report__jw_mstr(w, "severity", wk->disabled ? NULL : pg_severity_name(wk->severity));
     pg_report__jw_mstr(w, "default_severity", pg_severity_name(wk->default_severity));
     pg_report__jw_mstr(w, "source", wk->source);
+    if (wk->data_store)
+        pg_report__jw_mstr(w, "data_store", wk->data_store);
     pg_report__jw_close(w, '}');
 }
 

@@ -121,8 +121,8 @@ Test(report_commands, every_class_in_the_weakened_gate_lines)
         snprintf(src_s, sizeof src_s, "%s.yaml:3", classes[c]);
         r.weakened = pg_calloc(2, sizeof *r.weakened);
         cr_assert_not_null(r.weakened);
-        r.weakened[0] = (pg_report_weakened){det_s, 1, PG_SEV_INFO, PG_SEV_CRITICAL, src_s};
-        r.weakened[1] = (pg_report_weakened){det_s, 0, PG_SEV_LOW, PG_SEV_HIGH, src_s};
+        r.weakened[0] = (pg_report_weakened){det_s, 1, PG_SEV_INFO, PG_SEV_CRITICAL, src_s, NULL};
+        r.weakened[1] = (pg_report_weakened){det_s, 0, PG_SEV_LOW, PG_SEV_HIGH, src_s, NULL};
         r.n_weakened = 2;
         check_report(&r, classes[c]);
         for (i = 0; i < sizeof shows / sizeof shows[0]; i++) {

@@ -159,8 +159,8 @@ static void md_fixture_mixed(pg_report *r)
     (void)f;
     pg_findings_sort(&r->findings);
     mixed_weakened[0] = (pg_report_weakened){"dynamodb-deletion-protection", 1, PG_SEV_INFO, PG_SEV_HIGH,
-                                             "policies/relax.yaml:4"};
-    mixed_weakened[1] = (pg_report_weakened){"lock-table-pitr", 0, PG_SEV_LOW, PG_SEV_HIGH, "policies/relax.yaml:9"};
+                                             "policies/relax.yaml:4", NULL};
+    mixed_weakened[1] = (pg_report_weakened){"lock-table-pitr", 0, PG_SEV_LOW, PG_SEV_HIGH, "policies/relax.yaml:9", NULL};
     r->weakened = pg_calloc(2, sizeof *r->weakened);
     cr_assert_not_null(r->weakened);
     memcpy(r->weakened, mixed_weakened, sizeof mixed_weakened);
