@@ -225,6 +225,8 @@ void pg_policy__path_dispose(pg_ppath *p);
 typedef struct pp_hit {
     const json_t *value;     /* NULL when unknown */
     int unknown;             /* after_unknown covers it */
+    int partial;             /* a map or list some member of which is unknown (issue 13) */
+    const json_t *mask;      /* after_unknown at the same place, or NULL */
     pg_path_step *steps;     /* concrete steps from the root (owned by the list) */
     size_t n;
 } pp_hit;

@@ -647,3 +647,90 @@ Test(policy_eval, matches_on_a_value_past_the_cap_is_unknown)
         free(json);
     }
 }
+
+/* ---- unknown members of maps and lists (issue 13) ----------------------------------- */
+
+/* Terraform leaves an unknown map member out of `after` and marks it in
+ * after_unknown; an unknown list element is null at its index. */
+Test(policy_eval, unknown_map_members)
+{
+    const char *c = chg("[\"update\"]", "{\"tags\":{\"a\":\"1\"}}", "{\"tags\":{\"a\":\"1\"}}",
+                        "{\"tags\":{\"b\":true}}", NULL, NULL);
+    const char *known = upd("{\"tags\":{\"a\":\"1\"}}");
+
+    /* [*] yields an unknown for b: every is not vacuously true */
+    FAILS("{ path: \"after.tags[*]\", equals: \"1\", every: true }", c);
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\", every: true }", known);
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\", every: true, if_unknown: pass }", c);
+    /* any: a known member that holds still decides */
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\" }", c);
+    FAILS("{ path: \"after.tags[*]\", equals: \"2\" }", c);
+    HOLDS("{ not: { path: \"after.tags[*]\", equals: \"2\", if_unknown: fail } }", c);
+    /* whole-value operators are unknown on a partly unknown map */
+    FAILS("{ path: after.tags, length_equals: 1 }", c);
+    FAILS("{ path: after.tags, length_less_than: 2 }", c);
+    FAILS("{ path: after.tags, length_greater_than: 0 }", c);
+    HOLDS("{ path: after.tags, length_equals: 1 }", known);
+    FAILS("{ path: after.tags, equals: { a: \"1\" } }", c);
+    FAILS("{ path: after.tags, not_equals: { a: \"1\" } }", c);
+    HOLDS("{ path: after.tags, equals: { a: \"1\" } }", known);
+    HOLDS("{ path: after.tags, length_equals: 1, if_unknown: pass }", c);
+    FAILS("{ not: { path: after.tags, length_equals: 1 } }", c);
+    /* it exists, whatever b will be */
+    HOLDS("{ path: after.tags, exists: true }", c);
+    /* contains: the key after_unknown names is there; a known one too */
+    HOLDS("{ path: after.tags, contains: b }", c);
+    HOLDS("{ path: after.tags, contains: a }", c);
+    FAILS("{ path: after.tags, contains: b }", known);
+    /* a map's keys are known (only b's value is not): z is absent */
+    FAILS("{ path: after.tags, contains: z }", c);
+    HOLDS("{ not: { path: after.tags, contains: z } }", c);
+    HOLDS("{ path: after.tags, contains: B, ignore_case: true }", c);
+    /* the member itself is unknown */
+    FAILS("{ path: after.tags.b, equals: \"1\" }", c);
+    FAILS("{ path: after.tags.b, exists: false }", c);
+    /* changed: a map with an unknown member may change */
+    FAILS("{ path: tags, changed: false }", c);
+    HOLDS("{ path: tags, changed: false }", known);
+}
+
+Test(policy_eval, unknown_map_members_nested_and_absent)
+{
+    /* a member whose value is partly unknown (an object inside a map) */
+    const char *nested = chg("[\"update\"]", "{}", "{\"m\":{\"x\":{\"k\":\"v\"}}}", "{\"m\":{\"x\":{\"j\":true}}}",
+                             NULL, NULL);
+    /* the whole map left out of after, with members marked */
+    const char *absent = chg("[\"create\"]", NULL, "{}", "{\"tags\":{\"b\":true}}", NULL, NULL);
+
+    FAILS("{ path: after.m, length_equals: 1 }", nested);
+    FAILS("{ path: \"after.m[*]\", equals: { k: v }, every: true }", nested);
+    HOLDS("{ path: \"after.m.x.k\", equals: v }", nested);
+    FAILS("{ path: after.tags, exists: false }", absent);
+    FAILS("{ path: after.tags, length_equals: 0 }", absent);
+    HOLDS("{ path: after.tags, contains: b }", absent);
+    HOLDS("{ not: { path: after.tags, contains: c } }", absent);
+    FAILS("{ path: \"after.tags[*]\", equals: x, every: true }", absent);
+    HOLDS("{ path: after.tags.B, exists: true, if_unknown: pass }", absent); /* a tag key: any case */
+}
+
+Test(policy_eval, unknown_list_elements)
+{
+    /* x: ["a", (known after apply)] */
+    const char *c = chg("[\"update\"]", "{\"x\":[\"a\",\"b\"]}", "{\"x\":[\"a\",null]}", "{\"x\":[false,true]}",
+                        NULL, NULL);
+    /* after_unknown longer than after */
+    const char *shorter = chg("[\"update\"]", "{}", "{\"x\":[\"a\"]}", "{\"x\":[false,true]}", NULL, NULL);
+
+    FAILS("{ path: \"after.x[*]\", equals: a, every: true }", c);
+    FAILS("{ path: \"after.x[*]\", equals: a, every: true }", shorter);
+    HOLDS("{ path: \"after.x[*]\", equals: a }", c);
+    FAILS("{ path: after.x, length_equals: 2 }", c);
+    FAILS("{ path: after.x, equals: [a, b] }", c);
+    HOLDS("{ path: after.x, contains: a }", c);
+    FAILS("{ path: after.x, contains: b }", c);              /* unknown: may be b */
+    FAILS("{ not: { path: after.x, contains: b } }", c);
+    HOLDS("{ path: after.x, contains: b, if_unknown: pass }", c);
+    FAILS("{ path: after.x, contains: b, if_unknown: fail }", c);
+    FAILS("{ path: x, changed: false }", c);
+    FAILS("{ path: \"after.x[1]\", exists: true }", c);
+}
