@@ -34,14 +34,16 @@
  * showing values. 0 for arrays and objects. */
 static int scalar_text(const json_t *v, char *buf, size_t size, const char **out)
 {
+    if (pg_policy__is_exact_number(v)) {
+        *out = pg_policy__exact_number_text(v);
+        return 1;
+    }
     if (json_is_string(v)) {
         *out = json_string_value(v);
         return 1;
     }
-    if (json_is_integer(v))
-        snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_real(v))
-        snprintf(buf, size, "%.17g", json_real_value(v));
+    if (pg_value_number_text(v, buf, size))
+        ; /* shortest round-trip text: 0.1, not 0.10000000000000001 */
     else if (json_is_boolean(v))
         snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
     else
@@ -96,6 +98,12 @@ static int tag_map_path(const pg_ppath *p)
            p->steps[0].kind == PS_KEY && pg_policy__is_tag_attr(p->steps[0].key);
 }
 
+/* Is the operand a string (a key `contains` may look for)? */
+static int key_operand(const pg_cond *cond)
+{
+    return json_is_string(cond->value) && !pg_policy__is_exact_number(cond->value);
+}
+
 /* Does the mapping `obj` have the key `key` (ASCII case folded when `icase`)? */
 static int has_key(const json_t *obj, const char *key, int icase)
 {
@@ -118,7 +126,7 @@ static int contains(const pg_cond *cond, const json_t *v)
     const char *want;
     size_t i;
 
-    if (tag_map_path(&cond->path) && (json_is_object(v) || json_is_array(v)) && json_is_string(cond->value) &&
+    if (tag_map_path(&cond->path) && (json_is_object(v) || json_is_array(v)) && key_operand(cond) &&
         pg_policy__tag_map_has(v, json_string_value(cond->value)))
         return 1;
     if (json_is_array(v)) {
@@ -128,7 +136,7 @@ static int contains(const pg_cond *cond, const json_t *v)
         return 0;
     }
     if (json_is_object(v))
-        return json_is_string(cond->value) && has_key(v, json_string_value(cond->value), cond->icase);
+        return key_operand(cond) && has_key(v, json_string_value(cond->value), cond->icase);
     if (json_is_string(v))
         return scalar_text(cond->value, wbuf, sizeof wbuf, &want) &&
                contains_text(json_string_value(v), want, cond->icase);
@@ -144,7 +152,7 @@ static int mask_names_key(const pg_cond *cond, const json_t *mask)
     size_t k_len;
     json_t *val;
 
-    if (!json_is_object(mask) || !json_is_string(cond->value))
+    if (!json_is_object(mask) || !key_operand(cond))
         return 0;
     want = json_string_value(cond->value);
     json_object_keylen_foreach((json_t *)(uintptr_t)mask, k, k_len, val) {

@@ -56,6 +56,34 @@ static void op_list(char *buf, size_t size)
 
 /* ---- descriptions --------------------------------------------------------------- */
 
+/* The operand as descriptions show it: pg_value_text, but an exact number
+ * (compare.c) as its text, also as an item of a list. */
+static void operand_text(const json_t *v, char *buf, size_t size)
+{
+    size_t o, i;
+
+    if (pg_policy__is_exact_number(v)) {
+        snprintf(buf, size, "%s", pg_policy__exact_number_text(v));
+        return;
+    }
+    for (i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        if (pg_policy__is_exact_number(json_array_get(v, i)))
+            break;
+    if (!json_is_array(v) || i == json_array_size(v)) {
+        pg_value_text(v, buf, size);
+        return;
+    }
+    o = (size_t)snprintf(buf, size, "[");
+    for (i = 0; i < json_array_size(v) && o < size; i++) {
+        o += (size_t)snprintf(buf + o, size - o, "%s", i ? "," : "");
+        if (o < size)
+            operand_text(json_array_get(v, i), buf + o, size - o);
+        o += strlen(buf + o);
+    }
+    if (o < size)
+        snprintf(buf + o, size - o, "]");
+}
+
 static int leaf_text(const pn_ctx *x, pg_cond *c)
 {
     char val[160], buf[COND_TEXT_MAX];
@@ -65,7 +93,7 @@ static int leaf_text(const pn_ctx *x, pg_cond *c)
     else if (c->op == OP_CHANGED)
         snprintf(buf, sizeof buf, "%s %s", c->path.text, c->flag ? "changed" : "is unchanged");
     else {
-        pg_value_text(c->value, val, sizeof val);
+        operand_text(c->value, val, sizeof val);
         snprintf(buf, sizeof buf, "%s%s %s %s", c->every ? "every " : "", c->path.text,
                  pg_policy__op_names[c->op], val);
     }
@@ -220,10 +248,26 @@ static int is_null(const pn_node *v)
     return v->kind == PN_SCALAR && v->stype == PS_NULL;
 }
 
+/* A number operand that a double cannot hold exactly becomes its exact
+ * text (compare.c); *value is replaced (the old reference released). */
+static int exact_operand(const pn_ctx *x, const pn_node *v, json_t **value)
+{
+    json_t *exact;
+
+    if (v->kind != PN_SCALAR || !(v->stype == PS_FLOAT || (v->stype == PS_INT && !v->int_fits)))
+        return PG_OK;
+    if (pg_policy__exact_number(v->text, v->real, &exact) != PG_OK)
+        return pg_error_oom(x->err);
+    json_decref(*value);
+    *value = exact;
+    return PG_OK;
+}
+
 static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
 {
     const char *op = pg_policy__op_names[c->op];
     size_t i;
+    int rc;
 
     switch (c->op) {
     case OP_EQUALS:
@@ -264,7 +308,23 @@ static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
     case OP_COUNT_:
         break;
     }
-    return pg_policy__node_json(x, v, &c->value);
+    if ((rc = pg_policy__node_json(x, v, &c->value)) != PG_OK)
+        return rc;
+    /* Numbers a double cannot hold keep their text (issue 13), in the
+     * operand and in the items of a list operand. */
+    if (v->kind == PN_SCALAR)
+        return exact_operand(x, v, &c->value);
+    for (i = 0; v->kind == PN_SEQ && i < v->n; i++) {
+        json_t *item = json_array_get(c->value, i), *was = item;
+        json_incref(item);
+        if ((rc = exact_operand(x, v->kids[i], &item)) == PG_OK && item != was &&
+            json_array_set(c->value, i, item) != 0)
+            rc = pg_error_oom(x->err);
+        json_decref(item);
+        if (rc != PG_OK)
+            return rc;
+    }
+    return PG_OK;
 }
 
 /* The operator key of a leaf (exactly one), and that no other key is unknown. */

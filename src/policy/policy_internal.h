@@ -335,6 +335,14 @@ const char *pg_policy__skip_exponent(const char *p);
  * conversion)? Recursion follows the policy value, whose depth the YAML
  * loader bounds. */
 int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase);
+/* A policy number operand read from its YAML text (`approx`: its double):
+ * a json real when the double is that number exactly, else its exact text
+ * in a form only the functions below read (issue 13: 12345678901234567891
+ * is not 12345678901234567890). *out: a new reference. 0 or PG_ENOMEM. */
+int pg_policy__exact_number(const char *text, double approx, json_t **out);
+/* Is `v` such an exact number? Its text, or NULL. */
+int pg_policy__is_exact_number(const json_t *v);
+const char *pg_policy__exact_number_text(const json_t *v);
 /* Is the plan value `plan` ordered against the number `want`? */
 int pg_policy__values_order(const json_t *plan, const json_t *want, int greater);
 /* Are two plan values equal (json_equal without recursion)? PT_TRUE,

@@ -734,3 +734,65 @@ Test(policy_eval, unknown_list_elements)
     FAILS("{ path: x, changed: false }", c);
     FAILS("{ path: \"after.x[1]\", exists: true }", c);
 }
+
+/* ---- numbers compare exactly (issue 13) ------------------------------------------------ */
+
+/* The reader keeps a number beyond int64 as its text (json/decode.c), as
+ * the strings here; the policy keeps the text of a number a double cannot
+ * hold. */
+Test(policy_eval, big_numbers_compare_exactly)
+{
+    const char *c = upd("{\"n\":\"12345678901234567890\",\"neg\":\"-12345678901234567890\",\"i\":9007199254740993,"
+                        "\"r\":0.1,\"one\":1.0,\"e\":\"1.2345678901234567890e25\",\"z\":\"-0.0\"}");
+
+    HOLDS("{ path: after.n, equals: 12345678901234567890 }", c);
+    FAILS("{ path: after.n, equals: 12345678901234567891 }", c); /* one double, two numbers */
+    HOLDS("{ path: after.n, not_equals: 12345678901234567891 }", c);
+    HOLDS("{ path: after.n, greater_than: 12345678901234567889 }", c);
+    FAILS("{ path: after.n, greater_than: 12345678901234567890 }", c);
+    HOLDS("{ path: after.n, less_than: 12345678901234567891 }", c);
+    FAILS("{ path: after.n, less_than: 12345678901234567889 }", c);
+    HOLDS("{ path: after.neg, less_than: -12345678901234567889 }", c);
+    FAILS("{ path: after.neg, greater_than: -12345678901234567889 }", c);
+    HOLDS("{ path: after.n, in: [1, 12345678901234567890] }", c);
+    FAILS("{ path: after.n, in: [1, 12345678901234567891] }", c);
+    HOLDS("{ path: after.n, not_in: [12345678901234567891, 12345678901234567889] }", c);
+    HOLDS("{ path: after.n, equals: 1.2345678901234567890e19 }", c);  /* same number, other spelling */
+    HOLDS("{ path: after.n, equals: 12345678901234567890.000 }", c);
+    FAILS("{ path: after.n, equals: 12345678901234567890.001 }", c);
+    HOLDS("{ path: after.e, equals: 12345678901234567890000000 }", c);
+    FAILS("{ path: after.e, equals: 12345678901234567890000001 }", c);
+    HOLDS("{ path: after.e, greater_than: 12345678901234567889999999.5 }", c);
+    /* an integer that fits int64 but not a double's 53 bits */
+    HOLDS("{ path: after.i, equals: 9007199254740993 }", c);
+    FAILS("{ path: after.i, equals: 9007199254740992 }", c);
+    HOLDS("{ path: after.i, greater_than: 9007199254740992 }", c);
+    /* small numbers as before */
+    HOLDS("{ path: after.r, equals: 0.1 }", c);
+    HOLDS("{ path: after.r, equals: 0.10 }", c);
+    HOLDS("{ path: after.one, equals: 1 }", c);
+    HOLDS("{ path: after.z, equals: 0 }", c);
+    FAILS("{ path: after.r, greater_than: 0.1 }", c);
+    HOLDS("{ path: after.r, less_than: 0.10000000000000001 }", c); /* exact: 0.1 < 0.1...01 as text */
+}
+
+Test(policy_eval, numbers_as_text)
+{
+    const char *c = upd("{\"r\":0.1,\"one\":1.0,\"third\":0.3333333333333333,\"i\":42,\"s\":\"abc\"}");
+
+    /* matches/glob see the shortest round-trip text */
+    HOLDS("{ path: after.r, matches: \"^0\\\\.1$\" }", c);
+    HOLDS("{ path: after.one, matches: \"^1$\" }", c);
+    HOLDS("{ path: after.third, glob: \"0.3333333333333333\" }", c);
+    HOLDS("{ path: after.i, glob: \"4?\" }", c);
+    /* a number has no length */
+    FAILS("{ path: after.i, length_equals: 2 }", c);
+    FAILS("{ path: after.r, length_greater_than: 0 }", c);
+    FAILS("{ path: after.one, length_less_than: 100 }", c);
+    HOLDS("{ not: { path: after.i, length_equals: 2 } }", c);
+    /* a string contains a number's text */
+    HOLDS("{ path: after.s, contains: abc }", upd("{\"s\":\"abc\"}"));
+    HOLDS("{ path: after.s, contains: 0.1 }", upd("{\"s\":\"x0.1y\"}"));
+    FAILS("{ path: after.s, contains: 0.10000000000000001 }", upd("{\"s\":\"x0.1y\"}")); /* as written */
+    HOLDS("{ path: after.s, contains: 12345678901234567891 }", upd("{\"s\":\"id-12345678901234567891\"}"));
+}
