@@ -269,3 +269,21 @@ Test(policy_cli, hostile_text_in_test_output_is_escaped)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* A run that tests nothing is a misconfiguration: exit 4, saying so. */
+Test(policy_cli, test_without_examples_fails)
+{
+    const char *argv[] = {"test", POL "/pol/no-examples/policy.yaml", NULL};
+    const char *two[] = {"test", POL "/pol/no-examples/policy.yaml", POL "/pol/numbers.yaml", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_str_eq(r.err, "plangate test: " POL "/pol/no-examples/policy.yaml: no examples to run "
+                            "(a rule's examples: list, with plan: and expect:)\n");
+    pg_test_run_free(&r);
+    r = run(two);
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert(strstr(r.err, "/pol/numbers.yaml: no examples to run"), "%s", r.err);
+    pg_test_run_free(&r);
+}
