@@ -35,7 +35,11 @@ extern "C" {
 /** Named limits of the loader. */
 #define PG_POLICY_MAX_FILE_BYTES ((size_t)4 << 20) /**< one YAML file */
 #define PG_POLICY_MAX_ALIASES 1000u                /**< alias uses per file */
-#define PG_POLICY_MAX_DEPTH 64u                    /**< YAML nesting, and condition nesting */
+#define PG_POLICY_MAX_DEPTH 64u                    /**< condition nesting (all:/any:/not:) */
+/** YAML nesting: room for PG_POLICY_MAX_DEPTH levels of conditions inside a
+ * rule's `require` or `match.where` (each level of all:/any: opens two
+ * collections: its mapping and its list) and the sections around them. */
+#define PG_POLICY_MAX_YAML_DEPTH (2u * PG_POLICY_MAX_DEPTH + 8u)
 #define PG_POLICY_MAX_PATH_STEPS 64u               /**< steps in one path */
 /**
  * The longest value `matches:` is tried on. glibc's regexec is quadratic on

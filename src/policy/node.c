@@ -107,7 +107,7 @@ int pg_policy__node_json(const pn_ctx *x, const pn_node *n, json_t **out)
         return pg_error_oom(x->err);
     for (i = n->kind == PN_SEQ ? 0 : 1; i < n->n; i += n->kind == PN_SEQ ? 1 : 2) {
         /* Recursion follows the YAML nesting, which the parser caps at
-         * PG_POLICY_MAX_DEPTH open collections. */
+         * PG_POLICY_MAX_YAML_DEPTH open collections. */
         if ((rc = pg_policy__node_json(x, n->kids[i], &kid)) != PG_OK) {
             json_decref(v);
             return rc;

@@ -187,22 +187,22 @@ Test(policy_load, deep_nesting_rejected)
     for (i = 0; i < depth; i++)
         text[3 + i] = '[';
     cr_assert_eq(load_text(text, depth + 3, line, sizeof line), PG_EPOLICY);
-    /* The 65th collection (the mapping is the first) opens at column 67. */
-    cr_assert_str_eq(line, "limits.yaml:1:67: nesting deeper than 64 levels (limit PG_POLICY_MAX_DEPTH)");
+    /* The 137th collection (the mapping is the first) opens at column 139. */
+    cr_assert_str_eq(line, "limits.yaml:1:139: nesting deeper than 136 levels (limit PG_POLICY_MAX_YAML_DEPTH)");
     free(text);
 }
 
 Test(policy_load, nesting_at_the_limit_is_parsed)
 {
-    /* 64 levels (the mapping plus 63 lists) are fine for the YAML layer;
+    /* 136 levels (the mapping plus 135 lists) are fine for the YAML layer;
      * the schema then rejects the unknown key. */
-    char text[256], line[1024];
+    char text[512], line[1024];
     size_t o = 0, i;
 
     o += (size_t)snprintf(text + o, sizeof text - o, "version: 1\nx: ");
-    for (i = 0; i < 63; i++)
+    for (i = 0; i + 1 < PG_POLICY_MAX_YAML_DEPTH; i++)
         text[o++] = '[';
-    for (i = 0; i < 63; i++)
+    for (i = 0; i + 1 < PG_POLICY_MAX_YAML_DEPTH; i++)
         text[o++] = ']';
     text[o] = '\0';
     cr_assert_eq(load_text(text, o, line, sizeof line), PG_EPOLICY);
