@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/suggest.h"
 
 const char *const pg_policy__op_names[OP_COUNT_] = {
     "equals",   "not_equals",   "in",      "not_in",        "matches",
@@ -345,9 +346,21 @@ static int find_operator(const pn_ctx *x, const pn_node *n, pg_cond *c, const pn
             *opkey = k;
             c->op = (pc_op)op;
         } else if (!is_extra_key(k->text)) {
+            char hint[PG_POLICY_QUOTE + 24];
+            pg_suggest s;
+            size_t j;
+            pg_suggest_init(&s, k->text);
+            for (j = 0; j < OP_COUNT_; j++)
+                pg_suggest_add(&s, pg_policy__op_names[j]);
+            for (j = 0; leaf_extra_keys[j]; j++)
+                pg_suggest_add(&s, leaf_extra_keys[j]);
+            pg_suggest_add(&s, "all");
+            pg_suggest_add(&s, "any");
+            pg_suggest_add(&s, "not");
+            pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_best(&s));
             op_list(list, sizeof list);
-            return pg_policy__fail(x, k, "unknown operator %s (expected one of: %s; or all, any, not)",
-                                   pg_policy__quote(q, sizeof q, k->text), list);
+            return pg_policy__fail(x, k, "unknown operator %s%s (expected one of: %s; or all, any, not)",
+                                   pg_policy__quote(q, sizeof q, k->text), hint, list);
         }
     }
     return PG_OK;

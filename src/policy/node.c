@@ -16,6 +16,7 @@
 #include "plangate/alloc.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 
 /* ---- errors ------------------------------------------------------------------- */
 
@@ -62,6 +63,16 @@ int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out)
 }
 
 /* ---- lookups and conversion --------------------------------------------------- */
+
+void pg_policy__did_you_mean(char *buf, size_t size, const char *suggestion)
+{
+    /* Suggestions are known words (keys, ids, operators: no quoting needed
+     * for keys and operators, and rule ids are [A-Za-z0-9._-]). */
+    if (suggestion)
+        snprintf(buf, size, "; did you mean `%s`?", suggestion);
+    else if (size)
+        buf[0] = '\0';
+}
 
 const pn_node *pg_policy__map_get(const pn_node *map, const char *key)
 {
@@ -158,8 +169,12 @@ int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what,
         list[0] = '\0';
         for (j = 0, o = 0; allowed[j] && o < sizeof list; j++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", allowed[j]);
-        return pg_policy__fail(x, map->kids[i], "unknown key %s in %s (expected one of: %s)",
-                               pg_policy__quote(q, sizeof q, k), what, list);
+        {
+            char hint[PG_POLICY_QUOTE + 24];
+            pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_from(k, allowed));
+            return pg_policy__fail(x, map->kids[i], "unknown key %s in %s%s (expected one of: %s)",
+                                   pg_policy__quote(q, sizeof q, k), what, hint, list);
+        }
     }
     return PG_OK;
 }

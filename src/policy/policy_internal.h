@@ -107,6 +107,8 @@ int pg_policy__fail(const pn_ctx *x, const pn_node *at, const char *fmt, ...)
  * fit `size`). Returns buf. */
 const char *pg_policy__quote(char *buf, size_t size, const char *s);
 
+/* "; did you mean `WORD`?" for a suggestion (util/suggest.h), "" for NULL. */
+void pg_policy__did_you_mean(char *buf, size_t size, const char *suggestion);
 /* The value of key `key` in mapping `map`, or NULL. */
 const pn_node *pg_policy__map_get(const pn_node *map, const char *key);
 /* The node as a jansson value (*out: a new reference). A number that is not

@@ -287,3 +287,21 @@ Test(policy_cli, test_without_examples_fails)
     cr_assert(strstr(r.err, "/pol/numbers.yaml: no examples to run"), "%s", r.err);
     pg_test_run_free(&r);
 }
+
+/* explain names the nearest rule id (util/suggest). */
+Test(policy_cli, explain_suggests_the_nearest_id)
+{
+    const char *argv[] = {"explain", "dynamodb-key-replacment", NULL};
+    const char *far[] = {"explain", "no-such-thing-at-all", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "plangate explain: unknown rule id \"dynamodb-key-replacment\"; did you mean "
+                            "`dynamodb-key-replacement`? known ids:\n"),
+              "%s", r.err);
+    pg_test_run_free(&r);
+    r = run(far);
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "unknown rule id \"no-such-thing-at-all\"; known ids:\n"), "%s", r.err);
+    pg_test_run_free(&r);
+}
