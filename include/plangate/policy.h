@@ -233,6 +233,12 @@ const pg_rule_meta *pg_policy_rule(const pg_policy *p, size_t i);
 /** Where rule i's id is written. Borrowed; NULL when out of range. */
 const pg_policy_position *pg_policy_rule_position(const pg_policy *p, size_t i);
 
+/** The waivers loaded (trusted files and --waivers files). */
+size_t pg_policy_waiver_count(const pg_policy *p);
+/** Waiver i's rule id, and in *at (when not NULL) where its `rule:` value is
+ * written (`plangate lint` checks the id). Borrowed; NULL when out of range. */
+const char *pg_policy_waiver_rule(const pg_policy *p, size_t i, pg_policy_position *at);
+
 /** A waiver's state after a run. */
 typedef enum pg_waiver_state { PG_WAIVER_UNUSED = 0, PG_WAIVER_USED, PG_WAIVER_EXPIRED } pg_waiver_state;
 

@@ -14,7 +14,9 @@
  * chose) and may quote what the file holds: each goes through
  * pg_escape_line, so no control character or workflow command gets out.
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -25,6 +27,7 @@
 #include "plangate/plangate.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 
 enum { OPT_HELP = 1 };
 
@@ -85,13 +88,123 @@ static pg_policy *new_policy(void)
     return p;
 }
 
-static int lint_path(const char *path)
+/* Is `id` a built-in detector, a rule of the default pack (`check` loads
+ * it unless told not to) or a rule of `p`? Feeds `sg` the ids as it goes. */
+static int known_rule(const pg_policy *p, const pg_policy *pack, const char *id, pg_suggest *sg)
+{
+    const pg_policy *sets[2] = {p, pack};
+    size_t i, k;
+    int found = 0;
+
+    for (i = 0; i < pg_detector_count(); i++) {
+        found |= strcmp(pg_detector_at(i)->id, id) == 0;
+        pg_suggest_add(sg, pg_detector_at(i)->id);
+    }
+    for (k = 0; k < 2; k++)
+        for (i = 0; sets[k] && i < pg_policy_rule_count(sets[k]); i++) {
+            const pg_rule_meta *m = pg_policy_rule(sets[k], i);
+            if (!m)
+                continue;
+            found |= strcmp(m->id, id) == 0;
+            pg_suggest_add(sg, m->id);
+        }
+    return found;
+}
+
+/*
+ * Every waiver names a rule that exists (issue 15): in `check` a waiver for
+ * "dynamodb-key-replacment" is merely unused (the change may be about a
+ * rule another file adds), but a lint of the files that hold it says it
+ * waives nothing. Checked once the whole PATH has loaded (a folder's files
+ * may waive each other's rules). Every such waiver is reported.
+ */
+static int check_waiver_rules(const pg_policy *p, const pg_policy *pack)
+{
+    char q[PG_ERROR_MESSAGE_MAX], hint[200];
+    int exit_code = PG_EXIT_PASS;
+    pg_policy_position at;
+    pg_suggest sg;
+    const char *id;
+    size_t i;
+
+    for (i = 0; (id = pg_policy_waiver_rule(p, i, &at)) != NULL; i++) {
+        pg_suggest_init(&sg, id);
+        if (known_rule(p, pack, id, &sg))
+            continue;
+        /* the suggestion is a known id: [A-Za-z0-9._-], nothing to escape */
+        if (pg_suggest_best(&sg))
+            snprintf(hint, sizeof hint, "; did you mean `%s`?", pg_suggest_best(&sg));
+        else
+            snprintf(hint, sizeof hint, " (`plangate explain` lists the known ids)");
+        pg_cli_errorf("%s:%d:%d: waiver for unknown rule %s: no built-in detector or loaded rule has this id%s",
+                      at.file, at.line, at.column, pg_quote_str(q, sizeof q, id), hint);
+        exit_code = PG_EXIT_POLICY;
+    }
+    return exit_code;
+}
+
+/* The default pack's rules, for check_waiver_rules (NULL when out of memory:
+ * then only detectors and the linted rules count, and lint says so). */
+static pg_policy *pack_rules(void)
+{
+    pg_policy *pack = new_policy();
+    pg_error err;
+
+    pg_error_clear(&err);
+    if (pack && pg_policy_load_defaults(pack, &err) != PG_OK) {
+        pg_policy_free(pack);
+        pack = NULL;
+    }
+    return pack;
+}
+
+/* Load the files of one PATH into one policy, then check the waivers of
+ * all of them; a file is `ok` when it loaded and none of its waivers is
+ * for an unknown rule. */
+static int lint_files(pg_policy *policy, const pg_policy *pack, char *const *files, size_t n)
+{
+    unsigned char *bad = n ? calloc(n, 1) : NULL;
+    pg_policy_position at;
+    pg_error err;
+    size_t i, j;
+    int exit_code = PG_EXIT_PASS, rc;
+
+    if (n && !bad) {
+        pg_cli_error_oom("plangate lint");
+        return PG_EXIT_PLAN;
+    }
+    for (i = 0; i < n; i++) {
+        pg_error_clear(&err);
+        rc = pg_policy_load_path(policy, files[i], &err);
+        if (rc != PG_OK) {
+            bad[i] = 1;
+            exit_code = worse(exit_code, report(files[i], rc, &err));
+        }
+    }
+    exit_code = worse(exit_code, check_waiver_rules(policy, pack));
+    for (i = 0; pg_policy_waiver_rule(policy, i, &at); i++) {
+        pg_suggest sg;
+        pg_suggest_init(&sg, NULL);
+        if (known_rule(policy, pack, pg_policy_waiver_rule(policy, i, NULL), &sg))
+            continue;
+        for (j = 0; j < n; j++)
+            if (at.file && strcmp(at.file, files[j]) == 0)
+                bad[j] = 1;
+    }
+    for (i = 0; i < n; i++)
+        if (!bad[i])
+            report(files[i], PG_OK, NULL);
+    free(bad);
+    return exit_code;
+}
+
+static int lint_path(const char *path, const pg_policy *pack)
 {
     pg_policy *policy = new_policy();
     pg_error err;
     struct stat st;
     char **files = NULL;
-    size_t n = 0, i;
+    size_t n = 0;
     int exit_code = PG_EXIT_PASS, rc;
 
     if (!policy) {
@@ -108,15 +221,11 @@ static int lint_path(const char *path)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         if ((rc = pg_policy_list_folder(path, &files, &n, &err)) != PG_OK)
             exit_code = report(path, rc, &err);
-        for (i = 0; i < n; i++) {
-            pg_error_clear(&err);
-            rc = pg_policy_load_path(policy, files[i], &err);
-            exit_code = worse(exit_code, report(files[i], rc, &err));
-        }
+        exit_code = worse(exit_code, lint_files(policy, pack, files, n));
         pg_policy_list_free(files, n);
     } else {
-        rc = pg_policy_load_path(policy, path, &err);
-        exit_code = report(path, rc, &err);
+        char *one = (char *)(uintptr_t)path; /* read only: lint_files takes a list */
+        exit_code = lint_files(policy, pack, &one, 1);
     }
     pg_policy_free(policy);
     return exit_code;
@@ -139,6 +248,7 @@ static int lint_defaults(void)
         pg_error_clear(&err);
         exit_code = worse(exit_code, report(name, pg_policy_load_default(policy, i, &err), &err));
     }
+    exit_code = worse(exit_code, check_waiver_rules(policy, NULL));
     pg_policy_free(policy);
     return exit_code;
 }
@@ -149,6 +259,7 @@ int pg_cmd_lint(int argc, char **argv)
     size_t n = 0, i;
     int opt, exit_code = PG_EXIT_PASS;
     pg_opt_parser p;
+    pg_policy *pack = NULL;
 
     pg_opt_init(&p, lint_opts, argc, argv);
     while ((opt = pg_opt_next(&p, &value)) != PG_OPT_END) {
@@ -171,8 +282,13 @@ int pg_cmd_lint(int argc, char **argv)
     }
     if (n == 0)
         exit_code = lint_defaults();
+    if (n > 0 && !(pack = pack_rules())) {
+        pg_cli_error_oom("plangate lint");
+        return PG_EXIT_PLAN;
+    }
     for (i = 0; i < n; i++)
-        exit_code = worse(exit_code, lint_path(paths[i]));
+        exit_code = worse(exit_code, lint_path(paths[i], pack));
+    pg_policy_free(pack);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         pg_cli_errorf("plangate lint: cannot write to standard output");
         return worse(exit_code, PG_EXIT_PLAN);

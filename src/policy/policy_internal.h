@@ -434,6 +434,8 @@ typedef struct pg_environment {
 
 typedef struct pg_waiver {
     char *rule, *address, *reason, *owner, *expires, *source;
+    char *file;              /* the policy file, and where `rule:`'s value is (lint) */
+    int rule_line, rule_col;
     pg_addr_pat *pattern;    /* `address`, compiled */
     int from_change;         /* loaded from a --waivers file */
 } pg_waiver;

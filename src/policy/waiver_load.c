@@ -100,6 +100,12 @@ static int load_waiver(const pl_ctx *x, const pn_node *n, pg_waiver **out)
         (rc = pg_policy__get_address(&x->n, pg_policy__map_get(n, "address"), "address", &w->pattern)) != PG_OK ||
         (rc = pg_policy__get_text(&x->n, pg_policy__map_get(n, "reason"), "reason", &w->reason)) != PG_OK)
         goto fail;
+    if (!(w->file = pg_strdup(x->n.source))) {
+        rc = pg_error_oom(x->n.err);
+        goto fail;
+    }
+    w->rule_line = pg_policy__map_get(n, "rule")->line;
+    w->rule_col = pg_policy__map_get(n, "rule")->col;
     if ((v = pg_policy__map_get(n, "owner")) && (rc = pg_policy__get_text(&x->n, v, "owner", &w->owner)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "expires")) && (rc = load_expires(x, v, w)) != PG_OK)

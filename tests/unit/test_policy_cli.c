@@ -305,3 +305,31 @@ Test(policy_cli, explain_suggests_the_nearest_id)
     cr_assert(strstr(r.err, "unknown rule id \"no-such-thing-at-all\"; known ids:\n"), "%s", r.err);
     pg_test_run_free(&r);
 }
+
+/* lint: a waiver for a rule id that no detector, default-pack rule or
+ * linted rule has is an error with file:line:col and the nearest id
+ * (issue 15); every such waiver is reported; `check` keeps it unused. */
+Test(policy_cli, lint_checks_waiver_rule_ids)
+{
+    const char *argv[] = {"lint", POL "/pol/waiver-typo/policy.yaml", POL "/pol/waiver-folder", NULL};
+    const char *check[] = {"check", "--policy", POL "/pol/waiver-typo/policy.yaml", "--format", "json",
+                           PG_TESTDATA "/plans/pol-kms/plan.json", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    /* a folder whose files waive each other's rules is fine */
+    cr_assert_str_eq(r.out, POL "/pol/waiver-folder/a-waivers.yaml: ok\n" POL "/pol/waiver-folder/b-rules.yaml: ok\n");
+    cr_assert_str_eq(r.err,
+                     POL "/pol/waiver-typo/policy.yaml:11:11: waiver for unknown rule \"dynamodb-key-replacment\": no "
+                         "built-in detector or loaded rule has this id; did you mean `dynamodb-key-replacement`?\n" POL
+                         "/pol/waiver-typo/policy.yaml:14:11: waiver for unknown rule \"orders-pay-per-requst\": no "
+                         "built-in detector or loaded rule has this id; did you mean `orders-pay-per-request`?\n" POL
+                         "/pol/waiver-typo/policy.yaml:23:11: waiver for unknown rule \"something-else-entirely\": no "
+                         "built-in detector or loaded rule has this id (`plangate explain` lists the known ids)\n");
+    pg_test_run_free(&r);
+    r = run(check);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"rule\": \"dynamodb-key-replacment\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"status\": \"unused\""), "%s", r.out);
+    pg_test_run_free(&r);
+}

@@ -423,8 +423,8 @@ Test(policy_load, detector_ids_are_checked_by_the_detect_module)
     cr_assert_eq(pg_policy_detector_setting_at(p, 0)->at.column, 3);
     cr_assert_eq(pg_detect_check_policy(p, &err), PG_EPOLICY);
     pg_error_format(&err, line, sizeof line);
-    cr_assert_str_eq(line, "u.yaml:3:3: unknown detector \"dynamodb-key-replacment\" (`plangate explain` lists the "
-                           "built-in detectors)");
+    cr_assert_str_eq(line, "u.yaml:3:3: unknown detector \"dynamodb-key-replacment\"; did you mean "
+                           "`dynamodb-key-replacement`?");
     /* pg_check_run checks a policy loaded without the hook, before reading the plan */
     memset(&opts, 0, sizeof opts);
     opts.plan_path = PG_TESTDATA "/plans/demo/plan.json";
