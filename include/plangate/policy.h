@@ -239,6 +239,24 @@ size_t pg_policy_waiver_count(const pg_policy *p);
  * written (`plangate lint` checks the id). Borrowed; NULL when out of range. */
 const char *pg_policy_waiver_rule(const pg_policy *p, size_t i, pg_policy_position *at);
 
+/** The errors `plangate lint` shows for one file, at most
+ * PG_POLICY_MAX_ERRORS; `more` counts those past the cap. */
+#define PG_POLICY_MAX_ERRORS 50u
+typedef struct pg_policy_errors {
+    pg_error items[PG_POLICY_MAX_ERRORS];
+    size_t count, more;
+} pg_policy_errors;
+
+/**
+ * pg_policy_load_path, going on after an error where the structure allows
+ * (the next top-level section, rule, protect selector, waiver), so that
+ * every error of a file is found; each is appended to *errs (not cleared
+ * first). A YAML syntax error still stops its file, and a file with an
+ * error changes nothing in `p`. Returns PG_EPOLICY (err: the first error)
+ * when any was found.
+ */
+int pg_policy_load_path_all(pg_policy *p, const char *path, pg_policy_errors *errs, pg_error *err);
+
 /** A waiver's state after a run. */
 typedef enum pg_waiver_state { PG_WAIVER_UNUSED = 0, PG_WAIVER_USED, PG_WAIVER_EXPIRED } pg_waiver_state;
 

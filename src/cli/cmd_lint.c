@@ -158,28 +158,64 @@ static pg_policy *pack_rules(void)
     return pack;
 }
 
+static int by_position(const void *pa, const void *pb)
+{
+    const pg_error *a = pa, *b = pb;
+
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->column < b->column ? -1 : a->column > b->column;
+}
+
+static int same_error(const pg_error *a, const pg_error *b)
+{
+    return a->code == b->code && a->line == b->line && a->column == b->column &&
+           strcmp(a->message, b->message) == 0 && strcmp(a->source, b->source) == 0;
+}
+
 /* Load the files of one PATH into one policy, then check the waivers of
  * all of them; a file is `ok` when it loaded and none of its waivers is
  * for an unknown rule. */
 static int lint_files(pg_policy *policy, const pg_policy *pack, char *const *files, size_t n)
 {
     unsigned char *bad = n ? calloc(n, 1) : NULL;
+    pg_policy_errors *errs = calloc(1, sizeof *errs);
     pg_policy_position at;
-    pg_error err;
+    pg_error err, first;
     size_t i, j;
     int exit_code = PG_EXIT_PASS, rc;
 
-    if (n && !bad) {
+    pg_error_clear(&first);
+    if ((n && !bad) || !errs) {
+        free(bad);
+        free(errs);
         pg_cli_error_oom("plangate lint");
         return PG_EXIT_PLAN;
     }
     for (i = 0; i < n; i++) {
         pg_error_clear(&err);
-        rc = pg_policy_load_path(policy, files[i], &err);
-        if (rc != PG_OK) {
-            bad[i] = 1;
-            exit_code = worse(exit_code, report(files[i], rc, &err));
+        errs->count = errs->more = 0;
+        rc = pg_policy_load_path_all(policy, files[i], errs, &err);
+        if (rc == PG_OK)
+            continue;
+        bad[i] = 1;
+        /* every error of the file (issue 15), else the one that stopped it */
+        if (errs->count > 0)
+            first = errs->items[0];
+        if (rc == PG_EPOLICY && errs->count > 0) {
+            /* in the file's order (sections are read in a fixed order) */
+            qsort(errs->items, errs->count, sizeof errs->items[0], by_position);
+            for (j = 0; j < errs->count; j++)
+                report(files[i], PG_EPOLICY, &errs->items[j]);
+            if (errs->more)
+                pg_cli_errorf("%s: and %zu more errors (lint shows the first %u)", files[i], errs->more,
+                              PG_POLICY_MAX_ERRORS);
         }
+        /* an error that stopped the load (YAML syntax, I/O, memory, the
+         * detector ids of a file that otherwise loaded) is not in the list */
+        if (errs->count == 0 || rc != PG_EPOLICY || !same_error(&err, &first))
+            report(files[i], rc, &err);
+        exit_code = worse(exit_code, pg_exit_for_error(rc));
     }
     exit_code = worse(exit_code, check_waiver_rules(policy, pack));
     for (i = 0; pg_policy_waiver_rule(policy, i, &at); i++) {
@@ -195,6 +231,7 @@ static int lint_files(pg_policy *policy, const pg_policy *pack, char *const *fil
         if (!bad[i])
             report(files[i], PG_OK, NULL);
     free(bad);
+    free(errs);
     return exit_code;
 }
 

@@ -64,6 +64,20 @@ int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out)
 
 /* ---- lookups and conversion --------------------------------------------------- */
 
+int pg_policy__go_on(const pn_ctx *x, int rc)
+{
+    pg_policy_errors *c = x->collect;
+
+    if (rc != PG_EPOLICY || !c)
+        return rc;
+    if (c->count < PG_POLICY_MAX_ERRORS)
+        c->items[c->count++] = *x->err;
+    else
+        c->more++;
+    pg_error_clear(x->err);
+    return PG_OK;
+}
+
 void pg_policy__did_you_mean(char *buf, size_t size, const char *suggestion)
 {
     /* Suggestions are known words (keys, ids, operators: no quoting needed

@@ -91,7 +91,14 @@ void pg_policy__yaml_free(pn_doc *d);
 typedef struct pn_ctx {
     const char *source;
     pg_error *err;
+    pg_policy_errors *collect; /* lint: every error is kept here and loading goes on; else NULL */
 } pn_ctx;
+
+/* After a part of a file (a section, a rule, a selector, a waiver) failed
+ * with rc: in a collecting load, keep err's error in x->collect, clear it,
+ * and return PG_OK so that loading goes on with the next part; otherwise
+ * (and for PG_ENOMEM) return rc. */
+int pg_policy__go_on(const pn_ctx *x, int rc);
 
 /* The one place a position is added: `err` already holds the message (a
  * sub-parser set it); the source and the node's line:col are added here.

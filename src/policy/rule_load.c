@@ -321,9 +321,14 @@ int pg_policy__load_rules(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_seq(&x->n, n, "rules")) != PG_OK)
         return rc;
     for (i = 0; i < n->n; i++) {
-        if ((rc = PG_GROW(into->rules, into->cap_rules, into->n_rules + 1, x->n.err)) != PG_OK ||
-            (rc = load_rule(x, n->kids[i], &into->rules[into->n_rules])) != PG_OK)
+        if ((rc = PG_GROW(into->rules, into->cap_rules, into->n_rules + 1, x->n.err)) != PG_OK)
             return rc;
+        /* lint goes on with the next rule (pg_policy__go_on) */
+        if ((rc = load_rule(x, n->kids[i], &into->rules[into->n_rules])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_rules++;
     }
     return PG_OK;

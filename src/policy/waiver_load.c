@@ -128,9 +128,13 @@ int pg_policy__load_waivers(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_seq(&x->n, n, "waivers")) != PG_OK)
         return rc;
     for (i = 0; i < n->n; i++) {
-        if ((rc = PG_GROW(into->waivers, into->cap_waivers, into->n_waivers + 1, x->n.err)) != PG_OK ||
-            (rc = load_waiver(x, n->kids[i], &into->waivers[into->n_waivers])) != PG_OK)
+        if ((rc = PG_GROW(into->waivers, into->cap_waivers, into->n_waivers + 1, x->n.err)) != PG_OK)
             return rc;
+        if ((rc = load_waiver(x, n->kids[i], &into->waivers[into->n_waivers])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_waivers++;
     }
     return PG_OK;

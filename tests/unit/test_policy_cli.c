@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -332,4 +333,57 @@ Test(policy_cli, lint_checks_waiver_rule_ids)
     cr_assert(strstr(r.out, "\"rule\": \"dynamodb-key-replacment\""), "%s", r.out);
     cr_assert(strstr(r.out, "\"status\": \"unused\""), "%s", r.out);
     pg_test_run_free(&r);
+}
+
+/* lint reports every error of a file, in the file's order (issue 15), and
+ * caps them at PG_POLICY_MAX_ERRORS with "and N more". */
+Test(policy_cli, lint_reports_every_error_of_a_file)
+{
+    const char *argv[] = {"lint", POL "/pol/many-errors/policy.yaml", POL "/err-yaml-syntax/policy.yaml", NULL};
+    char path[] = "/tmp/pg_lint_many_XXXXXX", yaml[16384];
+    const char *capped[] = {"lint", path, NULL};
+    pg_test_run_result r = run(argv);
+    size_t o = 0, lines = 0, i;
+    const char *s;
+    FILE *f;
+    int fd;
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+#define M POL "/pol/many-errors/policy.yaml:"
+    cr_assert(strstr(r.err,
+                     M "3:31: unknown key \"severty\" in the settings of detector \"dynamodb-key-replacement\"; did you "
+                       "mean `severity`? (expected one of: enabled, severity)\n" M
+                       "5:5: unknown key \"tag\" in a protect selector; did you mean `tags`?"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "8:5: unknown key \"titel\" in a rule; did you mean `title`?"), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "13:15: unknown severity \"hgh\""), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "18:33: unknown operator \"equal\"; did you mean `equals`?"), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "24:5: a waiver needs reason:"), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "29:1: unknown key \"bogus\" in the policy file"), "%s", r.err);
+#undef M
+    for (s = r.err; (s = strchr(s, '\n')) != NULL; s++)
+        lines++;
+    /* 7 errors in the first file; a YAML syntax error stops the second at one */
+    cr_assert_eq(lines, 8, "%s", r.err);
+    pg_test_run_free(&r);
+
+    /* 60 bad rules: 50 shown, then "and 10 more" */
+    o += (size_t)snprintf(yaml + o, sizeof yaml - o, "version: 1\nrules:\n");
+    for (i = 0; i < 60; i++)
+        o += (size_t)snprintf(yaml + o, sizeof yaml - o, "  - { id: r%zu, title: T, severity: hgh }\n", i);
+    cr_assert((fd = mkstemp(path)) >= 0);
+    cr_assert((f = fdopen(fd, "w")) != NULL);
+    cr_assert_eq(fwrite(yaml, 1, o, f), o);
+    cr_assert_eq(fclose(f), 0);
+    r = run(capped);
+    cr_assert_eq(r.exit_code, 4);
+    for (lines = 0, s = r.err; (s = strchr(s, '\n')) != NULL; s++)
+        lines++;
+    cr_assert_eq(lines, 51, "%s", r.err);
+    cr_assert(strstr(r.err, ":52:"), "%s", r.err);  /* the 50th: line 52 */
+    cr_assert_null(strstr(r.err, ":53:"), "%s", r.err);
+    cr_assert(strstr(r.err, ": and 10 more errors (lint shows the first 50)\n"), "%s", r.err);
+    pg_test_run_free(&r);
+    unlink(path);
 }
