@@ -256,9 +256,13 @@ int pg_policy__get_severity(const pn_ctx *x, const pn_node *n, pg_severity *out)
 
     if ((rc = pg_policy__want_text(x, n, "severity")) != PG_OK)
         return rc;
-    if ((s = pg_severity_from_name(n->text)) < 0)
-        return pg_policy__fail(x, n, "unknown severity %s (expected critical, high, medium, low or info)",
-                               pg_policy__quote(q, sizeof q, n->text));
+    if ((s = pg_severity_from_name(n->text)) < 0) {
+        static const char *const names[] = {"critical", "high", "medium", "low", "info", NULL};
+        char hint[48];
+        pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_from(n->text, names));
+        return pg_policy__fail(x, n, "unknown severity %s%s (expected critical, high, medium, low or info)",
+                               pg_policy__quote(q, sizeof q, n->text), hint);
+    }
     *out = (pg_severity)s;
     return PG_OK;
 }

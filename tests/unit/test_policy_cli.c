@@ -108,7 +108,7 @@ Test(policy_cli, test_invalid_policy)
     pg_test_run_result r = run(argv);
 
     cr_assert_eq(r.exit_code, 4);
-    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\" "
+    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\"; did you mean `high`? "
                                 "(expected critical, high, medium, low or info)\n");
     pg_test_run_free(&r);
 }
