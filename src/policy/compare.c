@@ -15,6 +15,7 @@
  */
 #include "policy/policy_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -195,6 +196,12 @@ int pg_policy__exact_number(const char *text, double approx, json_t **out)
     size_t n = strlen(text);
 
     *out = NULL;
+    if (!isfinite(approx)) {
+        /* beyond a double (1e400): only its text can say what it is */
+        if (!dec_read(text, n, &a))
+            return PG_EPOLICY; /* .inf, .nan: no number */
+        goto exact;
+    }
     if (!(real = json_real(approx)))
         return PG_ENOMEM;
     pg_value_number_text(real, shortest, sizeof shortest);
@@ -203,6 +210,7 @@ int pg_policy__exact_number(const char *text, double approx, json_t **out)
         return PG_OK;
     }
     json_decref(real);
+exact:
     if (!(buf = pg_malloc(n + 2)))
         return PG_ENOMEM;
     buf[0] = '\0';

@@ -249,18 +249,45 @@ static int is_null(const pn_node *v)
     return v->kind == PN_SCALAR && v->stype == PS_NULL;
 }
 
-/* A number operand that a double cannot hold exactly becomes its exact
- * text (compare.c); *value is replaced (the old reference released). */
-static int exact_operand(const pn_ctx *x, const pn_node *v, json_t **value)
+/* A number operand (a scalar, or an item of a list operand) that a double
+ * cannot hold exactly, 1e400 included, is its exact text (compare.c, issue
+ * 13); anything else is pg_policy__node_json's (.inf and .nan: an error). */
+static int is_number(const pn_node *v)
 {
-    json_t *exact;
+    return v->kind == PN_SCALAR && (v->stype == PS_FLOAT || (v->stype == PS_INT && !v->int_fits));
+}
 
-    if (v->kind != PN_SCALAR || !(v->stype == PS_FLOAT || (v->stype == PS_INT && !v->int_fits)))
-        return PG_OK;
-    if (pg_policy__exact_number(v->text, v->real, &exact) != PG_OK)
+static int operand_json(const pn_ctx *x, const pn_node *v, int items, json_t **out)
+{
+    json_t *kid;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (is_number(v)) {
+        if ((rc = pg_policy__exact_number(v->text, v->real, out)) == PG_ENOMEM)
+            return pg_error_oom(x->err);
+        if (rc == PG_OK)
+            return PG_OK;
+        /* not a decimal (.inf, .nan): the loader's own error */
+        return pg_policy__node_json(x, v, out);
+    }
+    if (!items || v->kind != PN_SEQ)
+        return pg_policy__node_json(x, v, out);
+    if (!(*out = json_array()))
         return pg_error_oom(x->err);
-    json_decref(*value);
-    *value = exact;
+    for (i = 0; i < v->n; i++) {
+        if ((rc = operand_json(x, v->kids[i], 0, &kid)) != PG_OK) {
+            json_decref(*out);
+            *out = NULL;
+            return rc;
+        }
+        if (json_array_append_new(*out, kid) != 0) {
+            json_decref(*out);
+            *out = NULL;
+            return pg_error_oom(x->err);
+        }
+    }
     return PG_OK;
 }
 
@@ -268,7 +295,6 @@ static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
 {
     const char *op = pg_policy__op_names[c->op];
     size_t i;
-    int rc;
 
     switch (c->op) {
     case OP_EQUALS:
@@ -309,23 +335,9 @@ static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
     case OP_COUNT_:
         break;
     }
-    if ((rc = pg_policy__node_json(x, v, &c->value)) != PG_OK)
-        return rc;
-    /* Numbers a double cannot hold keep their text (issue 13), in the
-     * operand and in the items of a list operand. */
-    if (v->kind == PN_SCALAR)
-        return exact_operand(x, v, &c->value);
-    for (i = 0; v->kind == PN_SEQ && i < v->n; i++) {
-        json_t *item = json_array_get(c->value, i), *was = item;
-        json_incref(item);
-        if ((rc = exact_operand(x, v->kids[i], &item)) == PG_OK && item != was &&
-            json_array_set(c->value, i, item) != 0)
-            rc = pg_error_oom(x->err);
-        json_decref(item);
-        if (rc != PG_OK)
-            return rc;
-    }
-    return PG_OK;
+    /* Numbers a double cannot hold keep their text (issue 13), as the
+     * operand and as the items of a list operand. */
+    return operand_json(x, v, 1, &c->value);
 }
 
 /* The operator key of a leaf (exactly one), and that no other key is unknown. */

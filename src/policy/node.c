@@ -106,8 +106,9 @@ static int scalar_json(const pn_ctx *x, const pn_node *n, json_t **out)
     double real = n->stype == PS_INT && n->int_fits ? 0.0 : n->real;
 
     if ((n->stype == PS_FLOAT || (n->stype == PS_INT && !n->int_fits)) && !isfinite(real))
-        return pg_policy__fail(x, n, "%s is not a finite number (.inf, .nan and numbers beyond a double "
-                                     "cannot be compared with a plan value)",
+        return pg_policy__fail(x, n, "%s is not a finite number (.inf and .nan are no numbers; a number "
+                                     "beyond a double is kept exactly only as an operand or an item of a list "
+                                     "operand)",
                                pg_policy__quote(q, sizeof q, n->text));
     switch (n->stype) {
     case PS_NULL: *out = json_null(); break;

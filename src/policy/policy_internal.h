@@ -347,7 +347,9 @@ int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase);
 /* A policy number operand read from its YAML text (`approx`: its double):
  * a json real when the double is that number exactly, else its exact text
  * in a form only the functions below read (issue 13: 12345678901234567891
- * is not 12345678901234567890). *out: a new reference. 0 or PG_ENOMEM. */
+ * is not 12345678901234567890; 1e400 is a number too). *out: a new
+ * reference. 0, PG_ENOMEM, or PG_EPOLICY (no message) for a text that is
+ * no decimal and no finite double (.inf, .nan). */
 int pg_policy__exact_number(const char *text, double approx, json_t **out);
 /* Is `v` such an exact number? Its text, or NULL. */
 int pg_policy__is_exact_number(const json_t *v);

@@ -774,6 +774,15 @@ Test(policy_eval, big_numbers_compare_exactly)
     HOLDS("{ path: after.z, equals: 0 }", c);
     FAILS("{ path: after.r, greater_than: 0.1 }", c);
     HOLDS("{ path: after.r, less_than: 0.10000000000000001 }", c); /* exact: 0.1 < 0.1...01 as text */
+    /* beyond a double: the reader keeps "1e400" as text, the policy too
+     * (upd's buffers are a ring of 4: `c` is not used past here) */
+    HOLDS("{ path: after.huge, equals: 1e400 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.huge, equals: 10e399 }", upd("{\"huge\":\"1e400\"}"));
+    FAILS("{ path: after.huge, equals: 1e401 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.huge, greater_than: 9.99e399 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.n, less_than: 1e400 }", upd("{\"n\":\"12345678901234567890\"}"));
+    HOLDS("{ path: after.n, greater_than: -1e400 }", upd("{\"n\":\"12345678901234567890\"}"));
+    HOLDS("{ path: after.huge, in: [1, 1e400] }", upd("{\"huge\":\"1e400\"}"));
 }
 
 Test(policy_eval, numbers_as_text)
