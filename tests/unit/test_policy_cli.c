@@ -333,6 +333,20 @@ Test(policy_cli, lint_checks_waiver_rule_ids)
     cr_assert(strstr(r.out, "\"rule\": \"dynamodb-key-replacment\""), "%s", r.out);
     cr_assert(strstr(r.out, "\"status\": \"unused\""), "%s", r.out);
     pg_test_run_free(&r);
+    {
+        /* a waiver file linted beside the rules it waives (another PATH): fine; alone: not */
+        const char *beside[] = {"lint", POL "/pol/waiver-folder/a-waivers.yaml", POL "/pol/waiver-folder/b-rules.yaml",
+                                NULL};
+        const char *alone[] = {"lint", POL "/pol/waiver-folder/a-waivers.yaml", NULL};
+        r = run(beside);
+        cr_assert_eq(r.exit_code, 0, "%s", r.err);
+        pg_test_run_free(&r);
+        r = run(alone);
+        cr_assert_eq(r.exit_code, 4, "%s", r.err);
+        cr_assert_str_eq(r.out, "");
+        cr_assert(strstr(r.err, "a-waivers.yaml:4:11: waiver for unknown rule \"team-billing\""), "%s", r.err);
+        pg_test_run_free(&r);
+    }
 }
 
 /* lint reports every error of a file, in the file's order (issue 15), and
