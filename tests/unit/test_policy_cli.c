@@ -401,3 +401,26 @@ Test(policy_cli, lint_reports_every_error_of_a_file)
     pg_test_run_free(&r);
     unlink(path);
 }
+
+/* The real plan of issue 13 (../shared/corpus, when present): its
+ * data.null_data_source.baz has `inputs: {}` with both members unknown.
+ * every: over them and length_* are unknown (the rules report), contains of
+ * a member after_unknown names holds. */
+Test(policy_cli, corpus_plan_with_unknown_map_members)
+{
+    const char *plan = PG_SHARED "/corpus/plans/terraform-json/basic.json";
+    const char *argv[] = {"check", "--no-default-policies", "--policy", POL "/pol/unknown-inputs.yaml",
+                          "--format", "json", plan, NULL};
+    pg_test_run_result r;
+    FILE *f = fopen(plan, "rb");
+
+    if (!f)
+        cr_skip_test("%s is absent: the real-plan corpus tests are skipped", plan);
+    fclose(f);
+    r = run(argv);
+    cr_assert_eq(r.exit_code, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "\"rule\": \"inputs-all-known-values\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"rule\": \"inputs-two-members\""), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\"rule\": \"inputs-has-bar\""), "%s", r.out);
+    pg_test_run_free(&r);
+}
