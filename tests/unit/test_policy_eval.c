@@ -805,3 +805,16 @@ Test(policy_eval, numbers_as_text)
     FAILS("{ path: after.s, contains: 0.10000000000000001 }", upd("{\"s\":\"x0.1y\"}")); /* as written */
     HOLDS("{ path: after.s, contains: 12345678901234567891 }", upd("{\"s\":\"id-12345678901234567891\"}"));
 }
+
+/* contains on a mapping's keys honours ignore_case (issue 13), on any map. */
+Test(policy_eval, contains_key_ignore_case)
+{
+    const char *c = upd("{\"settings\":{\"Retention\":\"7\",\"mode\":\"x\"}}");
+
+    HOLDS("{ path: after.settings, contains: Retention }", c);
+    FAILS("{ path: after.settings, contains: retention }", c);
+    HOLDS("{ path: after.settings, contains: retention, ignore_case: true }", c);
+    HOLDS("{ path: after.settings, contains: MODE, ignore_case: true }", c);
+    FAILS("{ path: after.settings, contains: MODE }", c);
+    FAILS("{ path: after.settings, contains: other, ignore_case: true }", c);
+}
