@@ -290,16 +290,18 @@ typedef struct walker {
     pg_path_step cur[PG_POLICY_MAX_PATH_STEPS + 1];
 } walker;
 
-/* Does the after_unknown value `mask` mark anything inside as unknown? The
- * walk uses an explicit stack (the mask is plan data: its depth is not the
- * C stack's to follow); one nested deeper than PG_JSON_MAX_DEPTH_CEILING is
- * taken as partly unknown, which fails closed. 0 or PG_ENOMEM. */
+/* One container of a mask being searched: the next child is at `i`
+ * (arrays) or `it` (objects). */
 typedef struct mk_frame {
     const json_t *c;
     size_t i;
     void *it;
 } mk_frame;
 
+/* Does the after_unknown value `mask` mark anything inside as unknown? The
+ * walk uses an explicit stack (the mask is plan data: its depth is not the
+ * C stack's to follow); one nested deeper than PG_JSON_MAX_DEPTH_CEILING is
+ * taken as partly unknown, which fails closed. 0 or PG_ENOMEM. */
 static int mask_has_unknown(const json_t *mask, int *out, pg_error *err)
 {
     mk_frame *st = NULL;
@@ -436,8 +438,7 @@ static int walk_tag(walker *w, const json_t *v, const json_t *mask, size_t i, si
         if (json_is_true(m) || json_is_true(json_object_get(m, "key"))) {
             w->mask_here = m;
             rc = hit_add(w, NULL, 1, d + 1);
-        }
-        else if (json_is_string(key) && pg_policy__key_equal(json_string_value(key), json_string_length(key), want)) {
+        } else if (json_is_string(key) && pg_policy__key_equal(json_string_value(key), json_string_length(key), want)) {
             w->cur[d + 1] = (pg_path_step){"value", 0};
             rc = walk(w, json_object_get(e, "value"), json_object_get(m, "value"), i + 1, d + 2);
         } else
