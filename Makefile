@@ -10,6 +10,7 @@
 #   make valgrind   memcheck of the CLI and of the end-to-end tests (scripts/valgrind.sh)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=…)
 #   make bench      performance against a bare scan and jq (bench/)
+#   make bench-fixed  the fixed cost of a run against a bare process start
 #   make install    the binary, man page, headers, libraries, plangate.pc, completions and the
 #                   default pack (DESTDIR, PREFIX, BINDIR, LIBDIR, INCLUDEDIR, MANDIR); make uninstall
 #   make release    a static plangate for Linux into build/release/ with SHA256SUMS
@@ -146,12 +147,29 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	  -DPG_TESTDATA=\"$(CURDIR)/testdata\" -DPG_SHARED=\"$(SHARED)\" \
 	  -DPG_BINARY=\"$(abspath $(BUILD)/plangate)\" -DPG_SRCDIR=\"$(CURDIR)\" -c -o $@ $<
 
-# The default policy pack is compiled into the binary (never hand-edited).
-$(BUILD)/tools/embed: tools/embed.c
+# The default policy pack is compiled into the binary (never hand-edited):
+# its text and its YAML node tree, pre-compiled (issue 17). tools/embed
+# builds the tree with the library's own yaml_adapter.c, so it links against
+# the library's objects (all but the pack it generates: an archive, from
+# which the linker takes only what pg_policy__yaml_parse needs).
+EMBED_LIB = $(BUILD)/tools/libplangate-core.a
+$(EMBED_LIB): $(filter-out $(BUILD)/obj/gen/default_policies.o,$(LIB_OBJ))
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tools/embed.c
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tools/embed: tools/embed.c $(EMBED_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tools/embed.c $(EMBED_LIB) $(LIBS)
 
-$(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/tools/embed
+# The generated files also depend on the list of their inputs (a stamp, like
+# the flags'): a file removed from policies/ leaves the binary too.
+$(BUILD)/gen/%.list: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIST_$*)' | cmp -s - $@ || echo '$(LIST_$*)' > $@
+LIST_default_policies = $(POLICIES)
+LIST_tree_fixtures = $(TREE_FIXTURES)
+
+$(BUILD)/gen/default_policies.c: $(POLICIES) $(BUILD)/gen/default_policies.list $(BUILD)/tools/embed
 	@mkdir -p $(@D)
 	$(BUILD)/tools/embed $(POLICIES) > $@.tmp && mv $@.tmp $@
 
@@ -159,8 +177,20 @@ $(BUILD)/obj/gen/default_policies.o: $(BUILD)/gen/default_policies.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/libplangate.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libplangate.a $(LIBS) $(CRIT_LIBS)
+# The tests' own pre-compiled pack: YAML fixtures with what the default pack
+# may one day hold (aliases, every scalar type, an empty file, a file the
+# adapter rejects), written by the same tool under another name
+# (tests/unit/test_policy_pack_tree.c reads it back node for node).
+TREE_FIXTURES := $(sort $(wildcard testdata/policies/pack-tree/*.yaml))
+$(BUILD)/gen/tree_fixtures.c: $(TREE_FIXTURES) $(BUILD)/gen/tree_fixtures.list $(BUILD)/tools/embed
+	@mkdir -p $(@D)
+	$(BUILD)/tools/embed -q -s pg_test_tree_fixtures $(TREE_FIXTURES) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/gen/tree_fixtures.o: $(BUILD)/gen/tree_fixtures.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/tests: $(TEST_OBJ) $(BUILD)/obj/gen/tree_fixtures.o $(BUILD)/libplangate.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/obj/gen/tree_fixtures.o $(BUILD)/libplangate.a $(LIBS) $(CRIT_LIBS)
 
 demo: $(BUILD)/plangate
 	@echo "\$$ $(BUILD)/plangate check testdata/plans/demo/plan.json"
@@ -213,6 +243,10 @@ lint:
 
 bench: $(BUILD)/plangate
 	sh bench/bench.sh
+
+# The fixed cost of a run (issue 17): ratios to /bin/true (bench/fixed_cost.sh).
+bench-fixed: $(BUILD)/plangate
+	PLANGATE=$(BUILD)/plangate sh bench/fixed_cost.sh
 
 fuzz:
 	$(MAKE) -f fuzz/Makefile FUZZ_SECONDS=$(FUZZ_SECONDS)
@@ -275,7 +309,7 @@ deb:
 clean:
 	rm -rf build
 
-.PHONY: all deps build-deps-ok test-deps-ok demo test test-packaging asan valgrind checksrc lint bench \
+.PHONY: all deps build-deps-ok test-deps-ok demo test test-packaging asan valgrind checksrc lint bench bench-fixed \
   fuzz install uninstall release deb clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -74,8 +74,7 @@ static const pg_policy *plan_get_policy(void)
 
     if (plan_policy)
         return plan_policy;
-    plan_policy = pg_policy_new();
-    if (!plan_policy || pg_policy_load_defaults(plan_policy, &err) != 0 ||
+    if (pg_policy_new(&plan_policy, &err) != 0 || pg_policy_load_defaults(plan_policy, &err) != 0 ||
         pg_policy_load_string(plan_policy, "fuzz-policy.yaml", plan_policy_text, sizeof plan_policy_text - 1,
                               &err) != 0)
         abort();

@@ -140,11 +140,11 @@ static void policy_exercise(const pg_policy *p)
 
 int pg_fuzz_policy(const uint8_t *data, size_t size)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = NULL;
     pg_error err;
     int rc;
 
-    if (!p)
+    if (pg_policy_new(&p, &err) != 0)
         return 0;
     /* PG_FUZZ_SKIP_PLUS=1 skips inputs with more than 8 '+': it let a run go
      * on past bug F4 of docs/robustness.md (stacked `+` in a regex blew up

@@ -11,7 +11,7 @@
 #                                              (`make deps` = install test)
 #
 #   build  a C11 compiler ($CC, default cc), make, pkg-config, jansson, libyaml
-#   test   build + Criterion and shellcheck (only the test targets need them)
+#   test   build + Criterion, shellcheck and cmark-gfm (only the test targets need them)
 #   ci     test + valgrind, clang, and for make test-packaging: zsh,
 #          dpkg-dev, debhelper and lintian (.ci/run)
 #
@@ -48,6 +48,7 @@ have_pkg yaml-0.1 || need libyaml-dev "the libyaml development files (pkg-config
 if [ "$set_" != build ]; then
     have_pkg criterion || need libcriterion-dev "the Criterion test framework, 2.4 (pkg-config name criterion)"
     command -v shellcheck >/dev/null 2>&1 || need shellcheck "shellcheck (the CI recipes' scripts are checked)"
+    command -v cmark-gfm >/dev/null 2>&1 || need cmark-gfm "cmark-gfm (the Markdown report is rendered as GitHub renders it)"
 fi
 if [ "$set_" = ci ]; then
     command -v valgrind >/dev/null 2>&1 || need valgrind "valgrind"

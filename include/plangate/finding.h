@@ -80,10 +80,12 @@ typedef struct pg_finding {
 } pg_finding;
 
 /**
- * A new finding for `change` (may be NULL for plan-level findings): copies
- * address, type, actions and action_reason. NULL when out of memory.
+ * A new finding for `change` (may be NULL for plan-level findings) in *out:
+ * copies address, type, actions and action_reason. PG_OK, or PG_ENOMEM
+ * (set in `err`) with *out NULL.
  */
-pg_finding *pg_finding_new(const char *rule, pg_severity severity, const pg_change *change);
+int pg_finding_new(pg_finding **out, const char *rule, pg_severity severity, const pg_change *change,
+                   pg_error *err);
 void pg_finding_free(pg_finding *f);
 
 /** Replace the message / remediation (printf-style), cut at

@@ -58,7 +58,8 @@ extern "C" {
 
 typedef struct pg_policy pg_policy;
 
-pg_policy *pg_policy_new(void);
+/** An empty policy in *out: PG_OK, or PG_ENOMEM (set in `err`) with *out NULL. */
+int pg_policy_new(pg_policy **out, pg_error *err);
 void pg_policy_free(pg_policy *p);
 
 /**

@@ -88,10 +88,11 @@ typedef struct pg_report {
 
 void pg_report_init(pg_report *r);
 void pg_report_dispose(pg_report *r);
-/** Append an error line (copied). */
-int pg_report_add_error(pg_report *r, const char *message);
-/** Append an item built from a change to a list (keeps the first PG_REPORT_MAX_ITEMS). */
-int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected);
+/** Append an error line (copied). PG_OK or PG_ENOMEM (set in `err`). */
+int pg_report_add_error(pg_report *r, const char *message, pg_error *err);
+/** Append an item built from a change to a list (keeps the first
+ * PG_REPORT_MAX_ITEMS, counts the rest). PG_OK or PG_ENOMEM (set in `err`). */
+int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err);
 /** Number of unwaived findings at or above the fail-on threshold. */
 size_t pg_report_failing(const pg_report *r);
 

@@ -20,7 +20,7 @@ typedef struct check_state {
 /* A change in one of the report's lists (PG_ENOMEM is the only failure). */
 static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
 {
-    return pg_report_list_add(l, c, is_protected) == 0 ? PG_OK : pg_error_oom(err);
+    return pg_report_list_add(l, c, is_protected, err);
 }
 
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
@@ -67,13 +67,13 @@ static int wants_change(void *ctx, const char *type, pg_action action)
 }
 
 /* The rule catalogue (for SARIF and explain): enabled detectors, then policy rules. */
-static int build_catalogue(pg_report *rep, const pg_policy *policy)
+static int build_catalogue(pg_report *rep, const pg_policy *policy, pg_error *err)
 {
     size_t nd = pg_detector_count(), nr = pg_policy_rule_count(policy), i, n = 0;
 
     rep->rules = pg_calloc(nd + nr + 1, sizeof *rep->rules);
     if (!rep->rules)
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     for (i = 0; i < nd; i++) {
         const pg_detector *d = pg_detector_at(i);
         pg_rule_meta *m;
@@ -159,10 +159,12 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
     report->fail_on = opts->fail_on;
     report->source = pg_strdup(!opts->plan_path || strcmp(opts->plan_path, "-") == 0 ? "<stdin>"
                                                                                        : opts->plan_path);
-    if (!report->source || build_catalogue(report, opts->policy) != 0) {
+    if (!report->source) {
         rc = pg_error_oom(err);
         goto out;
     }
+    if ((rc = build_catalogue(report, opts->policy, err)) != PG_OK)
+        goto out;
     /* A policy loaded without the check hook is checked here, once. */
     if ((rc = pg_detect_check_policy(opts->policy, err)) != 0 ||
         (rc = build_weakened(report, opts->policy, opts->fail_on, err)) != 0)
@@ -216,9 +218,12 @@ out:
     if (rc != 0) {
         report->verdict = PG_VERDICT_ERROR;
         if (err) {
+            /* The line may not fit in memory: the verdict stays ERROR and
+             * `err` keeps the cause, which the caller prints. */
+            pg_error add_err;
+            pg_error_clear(&add_err);
             pg_error_format(err, line, sizeof line);
-            if (pg_report_add_error(report, line) != 0 && rc == 0)
-                rc = PG_ENOMEM;
+            (void)pg_report_add_error(report, line, &add_err);
         }
     } else {
         report->verdict = pg_report_failing(report) > 0 ? PG_VERDICT_FAIL : PG_VERDICT_PASS;

@@ -268,15 +268,14 @@ static int want_color(const char *when, FILE *out)
  * loads. Errors name file:line:col and reach stderr escaped. */
 static int load_policy(pg_policy **out, const check_args *a, const char *today)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = NULL;
     pg_error err;
     char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
     size_t i;
     int rc = 0;
 
     pg_error_clear(&err);
-    if (!p) {
-        pg_error_oom(&err);
+    if (pg_policy_new(&p, &err) != PG_OK) {
         pg_cli_errorf("plangate: %s", err.message);
         return PG_EXIT_PLAN;
     }

@@ -236,7 +236,7 @@ int pg_cmd_explain(int argc, char **argv)
         }
     }
 
-    if (!(policy = pg_policy_new())) {
+    if (pg_policy_new(&policy, &err) != PG_OK) {
         pg_cli_error_oom("plangate explain");
         return PG_EXIT_PLAN;
     }

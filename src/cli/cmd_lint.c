@@ -85,9 +85,11 @@ static int report(const char *name, int rc, const pg_error *err)
 
 static pg_policy *new_policy(void)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = NULL;
+    pg_error err;
 
-    if (p)
+    pg_error_clear(&err);
+    if (pg_policy_new(&p, &err) == PG_OK)
         pg_policy_set_check(p, pg_detect_check_policy);
     return p;
 }

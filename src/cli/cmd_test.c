@@ -290,7 +290,7 @@ int pg_cmd_test(int argc, char **argv)
         pg_cli_errorf("plangate test: %s", line);
         return pg_exit_for_error(err.code);
     }
-    if (!(policy = pg_policy_new())) {
+    if (pg_policy_new(&policy, &err) != PG_OK) {
         pg_cli_error_oom("plangate test");
         return PG_EXIT_PLAN;
     }

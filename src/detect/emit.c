@@ -10,8 +10,7 @@
 
 int pg_det__finding_new(pg_finding **out, const pg_detector *d, const pg_change *c, pg_error *err)
 {
-    *out = pg_finding_new(d->id, d->default_severity, c);
-    return *out ? PG_OK : pg_error_oom(err);
+    return pg_finding_new(out, d->id, d->default_severity, c, err);
 }
 
 int pg_det__text(pg_finding *f, pg_det_field field, pg_error *err, const char *fmt, ...)

@@ -41,12 +41,14 @@ static int dup_opt(char **out, const char *s)
     return s && !*out ? PG_ENOMEM : PG_OK;
 }
 
-pg_finding *pg_finding_new(const char *rule, pg_severity severity, const pg_change *change)
+int pg_finding_new(pg_finding **out, const char *rule, pg_severity severity, const pg_change *change,
+                   pg_error *err)
 {
     pg_finding *f = pg_calloc(1, sizeof *f);
 
+    *out = NULL;
     if (!f)
-        return NULL;
+        return pg_error_oom(err);
     f->severity = severity;
     f->waivable = 1;
     f->action = PG_ACTION_NOOP;
@@ -61,10 +63,11 @@ pg_finding *pg_finding_new(const char *rule, pg_severity severity, const pg_chan
         if (change->actions && !(f->actions = pg_value__copy_capped(change->actions)))
             goto fail;
     }
-    return f;
+    *out = f;
+    return PG_OK;
 fail:
     pg_finding_free(f);
-    return NULL;
+    return pg_error_oom(err);
 }
 
 void pg_finding_free(pg_finding *f)

@@ -36,22 +36,29 @@
 int pg_policy__load_text(pg_policy *p, const pl_ctx *how, const char *text, size_t len, pg_error *err)
 {
     pn_doc doc;
+    int rc;
+
+    if ((rc = pg_policy__yaml_parse(&doc, how->n.source, text, len, err)) != PG_OK)
+        return rc;
+    return pg_policy__load_tree(p, how, &doc, err);
+}
+
+int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error *err)
+{
     pg_policy *staging;
     pl_ctx x = *how;
     size_t before = how->n.collect ? how->n.collect->count + how->n.collect->more : 0;
     int rc;
 
-    if ((rc = pg_policy__yaml_parse(&doc, how->n.source, text, len, err)) != PG_OK)
+    if ((rc = pg_policy_new(&staging, err)) != PG_OK) {
+        pg_policy__yaml_free(doc);
         return rc;
-    if (!(staging = pg_policy_new())) {
-        pg_policy__yaml_free(&doc);
-        return pg_error_oom(err);
     }
     x.n.err = err;
     x.into = staging;
     x.existing = p;
-    rc = pg_policy__load_document(&x, doc.root);
-    pg_policy__yaml_free(&doc);
+    rc = pg_policy__load_document(&x, doc->root);
+    pg_policy__yaml_free(doc);
     /* A collecting load went on after its errors: the file still failed. */
     if (rc == PG_OK && x.n.collect && x.n.collect->count + x.n.collect->more > before) {
         if (before < x.n.collect->count)

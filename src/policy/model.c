@@ -8,13 +8,15 @@
 
 #include "plangate/alloc.h"
 
-pg_policy *pg_policy_new(void)
+int pg_policy_new(pg_policy **out, pg_error *err)
 {
     pg_policy *p = pg_calloc(1, sizeof(pg_policy));
 
-    if (p)
-        p->waiver_max_days = -1;
-    return p;
+    *out = p;
+    if (!p)
+        return pg_error_oom(err);
+    p->waiver_max_days = -1;
+    return PG_OK;
 }
 
 void pg_policy_set_check(pg_policy *p, pg_policy_check_fn check)

@@ -77,6 +77,11 @@ typedef struct pn_node {
 typedef struct pn_doc {
     pn_node *root;           /* NULL for an empty stream */
     pn_node *all;            /* every node, for freeing */
+    /* A tree made from the pre-compiled default pack (pack.c) is three
+     * blocks instead: its nodes, their kid pointers and their text. */
+    pn_node *block_nodes;
+    pn_node **block_kids;
+    char *block_text;
 } pn_doc;
 
 /* Parse one YAML document. Errors are PG_EPOLICY with source `name` and the
@@ -525,5 +530,19 @@ int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err);
 
 /* Parse, load into a staging policy, run p's check, merge. */
 int pg_policy__load_text(pg_policy *p, const pl_ctx *how, const char *text, size_t len, pg_error *err);
+/* The same from a parsed tree (the pre-compiled default pack): load, check,
+ * merge. `doc` is the caller's; it is freed here (pg_policy__yaml_free). */
+int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error *err);
+
+/* The pre-compiled tree of default pack file i (pack.c): what
+ * pg_policy__yaml_parse builds from its text, node for node. PG_EINTERNAL
+ * when the file has no pre-compiled tree. */
+int pg_policy__pack_tree(size_t i, pn_doc *out, pg_error *err);
+/* The same for any table tools/embed.c wrote (default_pack.h). */
+struct pg_default_policy;
+int pg_policy__tree_of(const struct pg_default_policy *d, pn_doc *out, pg_error *err);
+/* Load default pack file i from its text with libyaml, as before the tree
+ * was pre-compiled (for the test that compares the two ways). */
+int pg_policy__load_default_text(pg_policy *p, size_t i, pg_error *err);
 
 #endif

@@ -58,12 +58,12 @@ static int selects(const pg_policy *p, const pg_rule *r, const pg_change *c, int
 /* The finding of a rule whose require failed (failing[i]: condition i did not hold). */
 static int report(const pg_rule *r, const pg_change *c, const unsigned char *failing, pg_findings *out, pg_error *err)
 {
-    pg_finding *f = pg_finding_new(r->id, r->severity, c);
+    pg_finding *f;
     size_t i;
     int rc;
 
-    if (!f)
-        return pg_error_oom(err);
+    if ((rc = pg_finding_new(&f, r->id, r->severity, c, err)) != PG_OK)
+        return rc;
     f->waivable = r->waivable;
     rc = pg_policy__template_render(&r->message, c, r->id, &f->message, err);
     if (rc == PG_OK && r->has_remediation)

@@ -529,6 +529,9 @@ void pg_policy__yaml_free(pn_doc *d)
         pg_free(n->kids);
         pg_free(n);
     }
-    d->all = NULL;
-    d->root = NULL;
+    /* a tree from the pre-compiled pack (pack.c): three blocks */
+    pg_free(d->block_nodes);
+    pg_free(d->block_kids);
+    pg_free(d->block_text);
+    memset(d, 0, sizeof *d);
 }

@@ -1,22 +1,36 @@
 /*
- * github.c — GitHub Actions workflow commands (SPEC §5).
+ * github.c — GitHub Actions workflow commands (SPEC §5, issue 15).
  *
- * One annotation per finding: ::error for a finding that blocks the plan
- * (unwaived, at or above fail_on), ::notice for a waived one, ::warning for
- * the rest; the destroyed resources in a collapsed log group; one ::error per
- * evaluation error; a last plain line with the verdict. Every model string is
- * escaped as the runner expects (data: % CR LF; properties also : and ,), so
- * nothing in a plan can end a command early or start a new one: every line
- * this writer prints starts with "::" + a command it chose, or with a fixed
- * word, and the "##[" marker the runner reads anywhere in a line is
- * escaped too (esc.c). The GITHUB_STEP_SUMMARY file is the CLI's job
- * (markdown writer).
+ * The run page is for what blocks the merge: one ::error annotation per
+ * blocking finding (unwaived, at or above fail_on), at most
+ * GH_MAX_ANNOTATIONS of them in the model's order (by consequence), then one
+ * ::notice "… and N more, see the job summary" naming what was left out;
+ * findings below the threshold and waived ones are not annotated (the job
+ * summary, the Markdown report the CLI appends to GITHUB_STEP_SUMMARY, has
+ * them all). The destroyed resources go in a collapsed log group (at most
+ * GH_MAX_GROUP_LINES lines); one ::error per evaluation error; the gate's
+ * weakening as warnings and notices (issue 11); a last plain line with the
+ * verdict. A big plan writes a bounded log, whatever its size.
+ *
+ * Every model string is escaped as the runner expects (data: % CR LF;
+ * properties also : and ,), so nothing in a plan can end a command early
+ * or start a new one: every line this writer prints starts with "::" + a
+ * command it chose, or with a fixed word, and the "##[" marker the runner
+ * reads anywhere in a line is escaped too (esc.c).
  */
 #include "report/report_internal.h"
 
 #include <string.h>
 
-static void body(pg_report__out *b, const pg_report *r, const pg_finding *f)
+/* Annotations GitHub shows per step are limited (10 errors, 10 warnings),
+ * and a reviewer reads the first few: the rest is in the job summary. */
+#define GH_MAX_ANNOTATIONS 10u
+/* Lines of the destroyed group, and errors and waivers from the change
+ * annotated: the log stays short whatever the plan holds. */
+#define GH_MAX_GROUP_LINES 100u
+#define GH_MAX_OWN 10u
+
+static void body(pg_report__out *b, const pg_finding *f)
 {
     size_t i;
 
@@ -28,24 +42,15 @@ static void body(pg_report__out *b, const pg_report *r, const pg_finding *f)
     }
     if (f->remediation && *f->remediation)
         pg_report__printf(b, "\nFix: %s", f->remediation);
-    if (f->waived) {
-        pg_report__printf(b, "\nWaived: %s", f->waiver_reason ? f->waiver_reason : "(no reason)");
-        if (f->waiver_owner)
-            pg_report__printf(b, " (owner: %s)", f->waiver_owner);
-    } else if (!pg_report__blocks(r, f)) {
-        pg_report__printf(b, "\nBelow the fail-on threshold (%s): reported, not blocking.",
-                          pg_severity_name(r->fail_on));
-    }
+    /* only blocking findings are annotated: no waiver applies */
     if (f->waiver_expired)
         pg_report__printf(b, "\nA waiver for this finding expired on %s: it no longer applies.",
                           f->waiver_expired);
 }
 
-static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r, const pg_finding *f)
+static void annotation(pg_report__out *o, pg_report__out *b, const pg_finding *f)
 {
-    const char *cmd = f->waived ? "notice" : pg_report__blocks(r, f) ? "error" : "warning";
-
-    pg_report__printf(o, "::%s title=", cmd);
+    pg_report__puts(o, "::error title=");
     pg_report__esc_github(o, f->rule, 1);
     if (f->address && *f->address) {
         pg_report__esc_github(o, ": ", 1);
@@ -53,7 +58,7 @@ static void annotation(pg_report__out *o, pg_report__out *b, const pg_report *r,
     }
     pg_report__puts(o, "::");
     pg_report__out_reset(b);
-    body(b, r, f);
+    body(b, f);
     pg_report__esc_github(o, pg_report__out_text(b), 0);
     pg_report__putc(o, '\n');
 }
@@ -67,7 +72,7 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
         return;
     pg_report__printf(o, "::group::plangate: %zu resource%s destroyed by this plan\n", l->total,
                       l->total == 1 ? "" : "s");
-    for (i = 0; i < l->count; i++) {
+    for (i = 0; i < l->count && i < GH_MAX_GROUP_LINES; i++) {
         const pg_report_item *it = &l->items[i];
         const char *reason = pg_report__reason_text(it->action_reason);
         /* A fixed word first: a log line must never start with "::". */
@@ -90,9 +95,37 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
         }
         pg_report__putc(o, '\n');
     }
-    if (l->total > l->count)
-        pg_report__printf(o, "and %zu more\n", l->total - l->count);
+    if (l->total > i)
+        pg_report__printf(o, "and %zu more, see the job summary\n", l->total - i);
     pg_report__puts(o, "::endgroup::\n");
+}
+
+/* The first GH_MAX_ANNOTATIONS blocking findings, in the model's order, and
+ * one notice for the rest: "… and 194 more, see the job summary (184
+ * blocking, 10 below the threshold)". */
+static void findings_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r,
+                                 const pg_report__tally *c)
+{
+    size_t i, shown = 0, rest;
+
+    for (i = 0; i < r->findings.count && shown < GH_MAX_ANNOTATIONS; i++) {
+        if (!pg_report__blocks(r, r->findings.items[i]))
+            continue;
+        annotation(o, b, r->findings.items[i]);
+        shown++;
+    }
+    rest = c->blocking + c->below + c->waived - shown;
+    if (rest == 0)
+        return;
+    pg_report__printf(o, "::notice title=plangate%%3A %zu more finding%s::… and %zu more, see the job summary (",
+                      rest, rest == 1 ? "" : "s", rest);
+    if (c->blocking > shown)
+        pg_report__printf(o, "%zu blocking%s", c->blocking - shown, c->below || c->waived ? ", " : "");
+    if (c->below)
+        pg_report__printf(o, "%zu below the threshold%s", c->below, c->waived ? ", " : "");
+    if (c->waived)
+        pg_report__printf(o, "%zu waived", c->waived);
+    pg_report__puts(o, ")\n");
 }
 
 /* "::cmd title=TITLE::TEXT": an annotation of plangate's own (fixed title). */
@@ -110,7 +143,7 @@ static void own_annotation(pg_report__out *o, const char *cmd, const char *title
 
 static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r)
 {
-    size_t i;
+    size_t i, shown;
 
     for (i = 0; i < r->n_weakened; i++) {
         pg_report__out_reset(b);
@@ -119,10 +152,19 @@ static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_repo
         pg_report__printf(b, " by %s", r->weakened[i].source ? r->weakened[i].source : "a policy file");
         own_annotation(o, "warning", "plangate: gate weakened by the loaded policies", pg_report__out_text(b));
     }
-    for (i = 0; i < r->n_waivers; i++) {
+    for (i = 0, shown = 0; i < r->n_waivers; i++) {
         const pg_waiver_status *w = &r->waivers[i];
         if (!w->from_change)
             continue;
+        /* a change can bring any number of waivers: a few, then a count */
+        if (shown++ == GH_MAX_OWN) {
+            pg_report__out_reset(b);
+            pg_report__printf(b, "… and %zu more waivers from the change under review, see the job summary",
+                              pg_report__change_waiver_count(r) - GH_MAX_OWN);
+            own_annotation(o, "notice", "plangate: a waiver from the change under review",
+                           pg_report__out_text(b));
+            break;
+        }
         pg_report__out_reset(b);
         pg_report__printf(b, "%s on %s, %s: %s (expires %s; %s)", w->rule, w->address,
                           pg_report__waiver_state_word(w->state), w->reason ? w->reason : "",
@@ -140,13 +182,17 @@ static int write_github(const pg_report *r, const pg_report_style *style, FILE *
     (void)style;
     pg_report__out_stream(&o, out, "github");
     pg_report__out_memory(&b, &o);
-    destroyed_group(&o, r);
-    for (i = 0; i < r->findings.count; i++)
-        annotation(&o, &b, r, r->findings.items[i]);
-    gate_annotations(&o, &b, r);
-    for (i = 0; i < r->n_errors; i++)
-        own_annotation(&o, "error", "plangate: the plan could not be evaluated", r->errors[i]);
     pg_report__count(r, &c);
+    destroyed_group(&o, r);
+    findings_annotations(&o, &b, r, &c);
+    gate_annotations(&o, &b, r);
+    for (i = 0; i < r->n_errors && i < GH_MAX_OWN; i++)
+        own_annotation(&o, "error", "plangate: the plan could not be evaluated", r->errors[i]);
+    if (r->n_errors > GH_MAX_OWN) {
+        pg_report__out_reset(&b);
+        pg_report__printf(&b, "… and %zu more errors, see the job summary", r->n_errors - GH_MAX_OWN);
+        own_annotation(&o, "error", "plangate: the plan could not be evaluated", pg_report__out_text(&b));
+    }
     switch (r->verdict) {
     case PG_VERDICT_PASS:
         pg_report__printf(&o, "plangate: PASS: no unwaived finding at or above %s", pg_severity_name(r->fail_on));

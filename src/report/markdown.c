@@ -1,34 +1,55 @@
 /*
  * markdown.c — a pull-request comment (SPEC §5), also what the CLI appends
- * to GITHUB_STEP_SUMMARY.
+ * to GITHUB_STEP_SUMMARY (issue 15).
  *
- * A verdict heading, a table of findings, the destroyed and replaced
- * resources, and a collapsed <details> with the full summary (counts, moves,
- * drift, deposed objects, imports, waivers, evidence and fixes).
+ * Read on GitHub, top to bottom: a verdict heading with an icon
+ * (md_verdict_heading), the plan in one line with a symbol per action, the
+ * weakened gate, a table of findings (severity, a short title with the
+ * address, the decisive evidence, a status: blocking / below threshold /
+ * waived), then the full text of each finding in its own <details>, the
+ * destroyed and replaced resources, and a collapsed summary (counts,
+ * moves, drift, deposed objects, imports, waivers). A plan that could not
+ * be read (exit 3) gives only what could not be read: no counts, no "no
+ * findings" that a reader could take for a clean plan.
+ *
+ * Findings and items are printed in the order the model gives (by
+ * consequence). Sentences are never cut inside a word, and the full message
+ * is always in the finding's <details>; only cells are capped.
  *
  * GitHub refuses a comment longer than 65 536 characters, and a refused
  * comment is a gate that says nothing. So the comment is built in memory
- * and every table row is rendered first and kept only if it fits its
- * section's byte budget (bytes >= characters, so a byte budget is safe);
- * what does not fit is counted ("… and N more findings (see the full
- * report)"). Cells are capped too, so one huge message cannot crowd out
- * the rest. Budgets are in bytes of output, after escaping.
+ * and every row is rendered first and kept only if it fits its section's
+ * byte budget (bytes >= characters, so a byte budget is safe). Blocking
+ * findings are chosen first and may use a larger budget than the others;
+ * what does not fit is counted and named ("… 12 more findings not shown
+ * (3 blocking, 9 below the threshold)"). The verdict is never cut.
  */
 #include "report/report_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MD_MAX_FINDING_ROWS 100u
 #define MD_MAX_LIST_ROWS 50u
-#define MD_CELL_MESSAGE 300u /* code points of a message in a cell */
+#define MD_MAX_MISSES 64u /* rows tried in a row that did not fit, before giving up */
+#define MD_MAX_EVIDENCE_CELL 3u /* evidence lines in a table cell; all of them in <details> */
+#define MD_CELL_TITLE 100u      /* code points */
 #define MD_CELL_ADDRESS 160u
 #define MD_CELL_RULE 80u
+#define MD_CELL_VALUE 80u       /* an evidence value in a cell */
 #define MD_CELL_REASON 240u
-/* Where each part must end: findings first, then destroyed, then the details. */
-#define MD_BUDGET_FINDINGS 36000u
-#define MD_BUDGET_DESTROYED 46000u
+#define MD_CELL_NOTE 160u       /* the message in the evidence cell when there is no evidence */
+/* Where each part must end (bytes from the start of the comment). The
+ * blocking findings may run on to the _HARD budget, past what the other
+ * findings may use, so a long list of lesser findings cannot push them out. */
+#define MD_BUDGET_TABLE 26000u
+#define MD_BUDGET_TABLE_HARD 40000u
+#define MD_BUDGET_TABLE_BLOCKING_LIST 44000u /* the blocking findings without a row, by name */
+#define MD_BUDGET_DETAILS 42000u
+#define MD_BUDGET_DETAILS_HARD 48000u
+#define MD_BUDGET_DESTROYED 54000u
 #define MD_BUDGET_TOTAL 60000u /* the whole comment, well under 65 536 */
-#define MD_TAIL_RESERVE 200u   /* "… and N more" and closing tags */
+#define MD_TAIL_RESERVE 400u   /* "… N more" and closing tags */
 
 typedef struct md_ctx {
     pg_report__out doc;
@@ -47,15 +68,17 @@ static int keep_row(md_ctx *m, size_t budget, size_t *shown)
     return 1;
 }
 
-/* "… and N more[ things][ (see the full report)]" when rows were left out. */
-static void more_rows(md_ctx *m, size_t left, const char *noun, int see_full)
+/* "… and N more[ things], not shown: …" when rows were left out. */
+static void more_rows(md_ctx *m, size_t left, const char *noun, int by_limit)
 {
     if (left == 0)
         return;
     pg_report__printf(&m->doc, "\n… and %zu more", left);
     if (noun)
         pg_report__printf(&m->doc, " %s%s", noun, left == 1 ? "" : "s");
-    pg_report__puts(&m->doc, see_full ? " (see the full report)\n" : "\n");
+    pg_report__puts(&m->doc, by_limit ? ", not shown here to stay within GitHub's comment size limit "
+                                        "(`plangate check` prints them all).\n"
+                                      : ".\n");
 }
 
 static void cell_code(pg_report__out *o, const char *s, size_t max)
@@ -93,6 +116,28 @@ static const pg_action summary_order[] = {
     PG_ACTION_FORGET, PG_ACTION_READ,    PG_ACTION_UNKNOWN, PG_ACTION_NOOP,
 };
 
+/* U+FE0F asks for the emoji form of 🗑 ✏ ↪ ⚠ 🛡. It is a default-ignorable
+ * character, which no output carries raw (util/esc.h): an entity, which
+ * GitHub renders the same. */
+#define MD_VS16 "&#xFE0F;"
+
+/* The symbol and words of an action in the plan line and the lists. */
+static const char *action_symbol(pg_action a)
+{
+    switch (a) {
+    case PG_ACTION_DELETE: return "\xf0\x9f\x97\x91" MD_VS16; /* 🗑️ */
+    case PG_ACTION_REPLACE: return "\xf0\x9f\x94\x84";           /* 🔄 */
+    case PG_ACTION_CREATE: return "\xe2\x9e\x95";                /* ➕ */
+    case PG_ACTION_UPDATE: return "\xe2\x9c\x8f" MD_VS16;       /* ✏️ */
+    case PG_ACTION_FORGET: return "\xf0\x9f\x91\x8b";            /* 👋 */
+    case PG_ACTION_READ: return "\xf0\x9f\x93\x96";              /* 📖 */
+    case PG_ACTION_NOOP: return "\xe2\x9a\xaa";                  /* ⚪ */
+    default: break;
+    }
+    return "\xe2\x9d\x93"; /* ❓ */
+}
+#define MD_MOVE_SYMBOL "\xe2\x86\xaa" MD_VS16 /* ↪️ */
+
 static const char *summary_words(pg_action a)
 {
     switch (a) {
@@ -108,41 +153,87 @@ static const char *summary_words(pg_action a)
     return "with unknown actions";
 }
 
-static void heading(md_ctx *m)
+static const char *severity_symbol(pg_severity s)
+{
+    switch (s) {
+    case PG_SEV_CRITICAL: return "\xf0\x9f\x94\xb4"; /* 🔴 */
+    case PG_SEV_HIGH: return "\xf0\x9f\x9f\xa0";     /* 🟠 */
+    case PG_SEV_MEDIUM: return "\xf0\x9f\x9f\xa1";   /* 🟡 */
+    case PG_SEV_LOW: return "\xf0\x9f\x94\xb5";      /* 🔵 */
+    case PG_SEV_INFO: break;
+    }
+    return "\xe2\x9a\xaa"; /* ⚪ */
+}
+
+/*
+ * The verdict heading and the sentence under it: the first thing a reviewer
+ * reads, never cut. One function, so that the shared verdict sentence
+ * (pg_report__verdict_sentence, src/report/verdict.c) can take the place of
+ * the sentence here when it lands.
+ */
+static void md_verdict_heading(md_ctx *m)
 {
     const pg_report *r = m->r;
     pg_report__out *o = &m->doc;
     const char *fail_on = pg_severity_name(r->fail_on);
     pg_report__tally c;
-    size_t i, shown = 0;
 
     pg_report__count(r, &c);
     switch (r->verdict) {
     case PG_VERDICT_PASS:
-        pg_report__puts(o, "### plangate: PASS\n\n");
+        pg_report__puts(o, "### \xe2\x9c\x85 plangate: PASS\n\n"); /* ✅ */
         pg_report__printf(o, "No unwaived finding at or above **%s**", fail_on);
+        pg_report__tally_note(o, &c);
+        pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_FAIL:
-        pg_report__puts(o, "### plangate: FAIL\n\n");
-        pg_report__printf(o, "**%zu finding%s at or above %s** block%s this plan", c.blocking,
-                          c.blocking == 1 ? "" : "s", fail_on, c.blocking == 1 ? "s" : "");
+        pg_report__puts(o, "### \xe2\x9d\x8c plangate: FAIL \xe2\x80\x94 do not apply\n\n"); /* ❌ — */
+        pg_report__printf(o, "**%zu blocking finding%s** at or above **%s**", c.blocking,
+                          c.blocking == 1 ? "" : "s", fail_on);
+        pg_report__tally_note(o, &c);
+        pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_ERROR:
-        pg_report__puts(o, "### plangate: ERROR\n\n");
-        pg_report__puts(o, "**The plan could not be evaluated**");
+        pg_report__puts(o, "### \xe2\x9a\xa0" MD_VS16 " plangate: plan could not be read\n\n"); /* ⚠️ */
+        pg_report__puts(o, "plangate could not evaluate ");
+        pg_report__esc_md_code(o, r->source ? r->source : "<stdin>", MD_CELL_ADDRESS, 0);
+        pg_report__puts(o, ", so this is no review of its changes: fix what is below and run plangate again.\n");
         break;
     }
-    pg_report__tally_note(o, &c);
-    pg_report__puts(o, ".\n\n");
-    for (i = 0; i < r->n_errors && i < 10; i++) {
-        pg_report__puts(o, "- ");
-        pg_report__esc_md(o, r->errors[i], MD_CELL_MESSAGE, 0);
-        pg_report__putc(o, '\n');
-    }
-    if (r->n_errors)
-        pg_report__putc(o, '\n');
+}
 
-    pg_report__puts(o, "Plan ");
+/* What could not be read (exit 3), one item per error, in full. */
+static void errors_list(md_ctx *m)
+{
+    const pg_report *r = m->r;
+    size_t i, shown = 0;
+
+    if (r->n_errors == 0) {
+        if (r->verdict == PG_VERDICT_ERROR)
+            pg_report__puts(&m->doc, "\n- No reason was recorded: run `plangate check` for the details.\n");
+        return;
+    }
+    pg_report__putc(&m->doc, '\n');
+    for (i = 0; i < r->n_errors && shown < MD_MAX_LIST_ROWS; i++) {
+        pg_report__out *o = &m->row;
+        pg_report__out_reset(o);
+        pg_report__puts(o, "- ");
+        pg_report__esc_md_rich(o, r->errors[i], 0, 1, 0);
+        pg_report__putc(o, '\n');
+        if (!keep_row(m, MD_BUDGET_TABLE_HARD, &shown))
+            break;
+    }
+    more_rows(m, r->n_errors - shown, "error", 1);
+}
+
+/* "Plan `x`: 🗑️ **3 to delete** · 🔄 **2 to replace** · ➕ 1 to create …" */
+static void plan_line(md_ctx *m)
+{
+    const pg_report *r = m->r;
+    pg_report__out *o = &m->doc;
+    size_t i, shown = 0;
+
+    pg_report__puts(o, "\nPlan ");
     pg_report__esc_md_code(o, r->source ? r->source : "<stdin>", MD_CELL_ADDRESS, 0);
     pg_report__puts(o, ": ");
     for (i = 0; i < sizeof summary_order / sizeof summary_order[0]; i++) {
@@ -151,12 +242,20 @@ static void heading(md_ctx *m)
         int loud = (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE);
         if (n == 0)
             continue;
-        pg_report__printf(o, "%s%s%ld %s%s", shown ? ", " : "", loud ? "**" : "", n, summary_words(a),
-                          loud ? "**" : "");
+        if (a == PG_ACTION_NOOP && r->moves.total > 0) {
+            pg_report__printf(o, "%s" MD_MOVE_SYMBOL " %zu to move", shown ? " \xc2\xb7 " : "", r->moves.total);
+            shown++;
+        }
+        pg_report__printf(o, "%s%s %s%ld %s%s", shown ? " \xc2\xb7 " : "", action_symbol(a), loud ? "**" : "", n,
+                          summary_words(a), loud ? "**" : "");
+        shown++;
+    }
+    if (r->plan.counts[PG_ACTION_NOOP] == 0 && r->moves.total > 0) {
+        pg_report__printf(o, "%s" MD_MOVE_SYMBOL " %zu to move", shown ? " \xc2\xb7 " : "", r->moves.total);
         shown++;
     }
     if (!shown)
-        pg_report__puts(o, "no changes");
+        pg_report__puts(o, pg_report__plan_is_whole(r) ? "no changes" : "no changes in what was planned so far");
     pg_report__puts(o, ".\n");
 }
 
@@ -195,7 +294,7 @@ static void gate_weakened(md_ctx *m)
         pg_report__puts(o, " by ");
         pg_report__esc_md_code(o, w->source ? w->source : "a policy file", MD_CELL_ADDRESS, 0);
         pg_report__putc(o, '\n');
-        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
+        if (!keep_row(m, MD_BUDGET_TABLE, &shown))
             break;
     }
     more_rows(m, r->n_weakened - shown, NULL, 0);
@@ -221,7 +320,7 @@ static void gate_change_waivers(md_ctx *m)
         pg_report__putc(o, ' ');
         cell_code(o, w->source, MD_CELL_ADDRESS);
         pg_report__puts(o, " |\n");
-        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
+        if (!keep_row(m, MD_BUDGET_TABLE, &shown))
             break;
     }
     more_rows(m, n - shown, NULL, 0);
@@ -229,44 +328,299 @@ static void gate_change_waivers(md_ctx *m)
 
 /* MARK: findings table */
 
+/* The catalogue title of a rule ("DynamoDB table replaced because its key
+ * schema changes"), or NULL. */
+static const char *rule_title(const pg_report *r, const char *rule)
+{
+    size_t i;
+
+    for (i = 0; rule && i < r->n_rules; i++)
+        if (r->rules[i].id && strcmp(r->rules[i].id, rule) == 0)
+            return r->rules[i].title && *r->rules[i].title ? r->rules[i].title : NULL;
+    return NULL;
+}
+
+static const char *status_word(const pg_report *r, const pg_finding *f)
+{
+    if (f->waived)
+        return "waived";
+    return pg_report__blocks(r, f) ? "**blocking**" : "below threshold";
+}
+
+/* "`path`: `before → after`": one evidence line, the words of every
+ * text-like format (pg_report__evidence_values) in one code span. */
+static void evidence_line(md_ctx *m, pg_report__out *o, const pg_evidence *e, size_t max, int in_table)
+{
+    pg_report__out v;
+
+    pg_report__esc_md_code(o, e->path && *e->path ? e->path : "(value)", MD_CELL_RULE, in_table);
+    pg_report__puts(o, ": ");
+    pg_report__out_memory(&v, &m->doc);
+    pg_report__evidence_values(&v, e);
+    pg_report__esc_md_code(o, pg_report__out_text(&v), max, in_table);
+    pg_report__out_dispose(&v);
+}
+
 static void finding_row(md_ctx *m, const pg_finding *f)
 {
     pg_report__out *o = &m->row;
+    const char *title = rule_title(m->r, f->rule);
     int blocks = pg_report__blocks(m->r, f);
+    size_t j;
 
     pg_report__out_reset(o);
-    pg_report__printf(o, blocks ? "| **%s** | " : "| %s | ", pg_severity_name(f->severity));
-    rule_address_cells(o, f->rule, f->address);
-    pg_report__esc_md(o, f->message && *f->message ? f->message : f->rule, MD_CELL_MESSAGE, 1);
-    if (f->waived) {
-        pg_report__puts(o, "<br>*Waived:* ");
-        reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
+    pg_report__printf(o, blocks ? "| %s **%s** | " : "| %s %s | ", severity_symbol(f->severity),
+                      pg_severity_name(f->severity));
+    /* Finding: the short title, then where and which rule */
+    if (title) {
+        pg_report__puts(o, "**");
+        pg_report__esc_md(o, title, MD_CELL_TITLE, 0);
+        pg_report__puts(o, "**<br>");
+    }
+    cell_code(o, f->address, MD_CELL_ADDRESS);
+    pg_report__puts(o, " \xc2\xb7 ");
+    cell_code(o, f->rule, MD_CELL_RULE);
+    pg_report__puts(o, " | ");
+    /* Evidence: the decisive values, in the table, not only in <details> */
+    for (j = 0; j < f->n_evidence && j < MD_MAX_EVIDENCE_CELL; j++) {
+        if (j)
+            pg_report__puts(o, "<br>");
+        evidence_line(m, o, &f->evidence[j], MD_CELL_VALUE, 1);
+    }
+    if (f->n_evidence > MD_MAX_EVIDENCE_CELL)
+        pg_report__printf(o, "<br>and %zu more", f->n_evidence - MD_MAX_EVIDENCE_CELL);
+    if (f->n_evidence == 0)
+        pg_report__esc_md_rich(o, f->message && *f->message ? f->message : f->rule, MD_CELL_NOTE, 0, 1);
+    pg_report__printf(o, " | %s", status_word(m->r, f));
+    if (f->waived && f->waiver_owner) {
+        pg_report__puts(o, " (owner: ");
+        pg_report__esc_md(o, f->waiver_owner, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
     }
     if (f->waiver_expired) {
-        pg_report__puts(o, "<br>*A waiver expired on ");
+        pg_report__puts(o, "<br>a waiver expired on ");
         pg_report__esc_md(o, f->waiver_expired, 20, 0);
-        pg_report__puts(o, ": it no longer applies.*");
     }
     pg_report__puts(o, " |\n");
 }
 
-static void findings_table(md_ctx *m)
+/* "**Fix:** first line", and the lines after it (a moved block, a
+ * lifecycle block) as a code block, which keeps their indentation. */
+static void fix(md_ctx *m, pg_report__out *o, const char *text)
+{
+    const char *nl;
+    pg_report__out first;
+
+    if (!text || !*text)
+        return;
+    pg_report__puts(o, "\n**Fix:** ");
+    nl = strchr(text, '\n');
+    if (!nl || !nl[1]) {
+        pg_report__esc_md_rich(o, text, 0, 1, 0);
+        pg_report__putc(o, '\n');
+        return;
+    }
+    pg_report__out_memory(&first, &m->doc);
+    pg_report__write(&first, text, (size_t)(nl - text));
+    pg_report__esc_md_rich(o, pg_report__out_text(&first), 0, 1, 0);
+    pg_report__out_dispose(&first);
+    pg_report__puts(o, "\n\n");
+    if (!pg_report__esc_md_block(o, nl + 1)) {
+        /* "##[" in it: prose, each line a <br> */
+        pg_report__esc_md_rich(o, nl + 1, 0, 1, 0);
+        pg_report__putc(o, '\n');
+    }
+}
+
+/* A finding's full text: its message uncut, every evidence line, the
+ * waiver, the rule, the fix. */
+static void finding_details(md_ctx *m, const pg_finding *f)
+{
+    pg_report__out *o = &m->row;
+    const char *title = rule_title(m->r, f->rule);
+    size_t j;
+
+    pg_report__out_reset(o);
+    /* A <summary> is raw HTML: GitHub reads no Markdown in it. */
+    pg_report__printf(o, "\n<details><summary>%s %s: ", severity_symbol(f->severity), pg_severity_name(f->severity));
+    pg_report__esc_html(o, title ? title : f->rule, MD_CELL_TITLE);
+    if (f->address && *f->address) {
+        pg_report__puts(o, " \xc2\xb7 <code>");
+        pg_report__esc_html(o, f->address, MD_CELL_ADDRESS);
+        pg_report__puts(o, "</code>");
+    }
+    pg_report__puts(o, "</summary>\n\n");
+    pg_report__esc_md_rich(o, f->message && *f->message ? f->message : f->rule, 0, 1, 0);
+    pg_report__puts(o, "\n\n");
+    for (j = 0; j < f->n_evidence; j++) {
+        pg_report__puts(o, "- ");
+        evidence_line(m, o, &f->evidence[j], 0, 0);
+        pg_report__putc(o, '\n');
+    }
+    if (f->waived) {
+        pg_report__puts(o, "- **Waived:** ");
+        reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
+        pg_report__putc(o, '\n');
+    } else if (!pg_report__blocks(m->r, f)) {
+        pg_report__printf(o, "- Below the fail-on threshold (%s): reported, not blocking.\n",
+                          pg_severity_name(m->r->fail_on));
+    }
+    if (f->waiver_expired) {
+        pg_report__puts(o, "- A waiver for this finding expired on ");
+        pg_report__esc_md(o, f->waiver_expired, 20, 0);
+        pg_report__puts(o, ": it no longer applies.\n");
+    }
+    pg_report__puts(o, "- Rule: ");
+    pg_report__esc_md_code(o, f->rule, MD_CELL_RULE, 0);
+    pg_report__putc(o, '\n');
+    fix(m, o, f->remediation);
+    pg_report__puts(o, "\n</details>\n");
+}
+
+/*
+ * Which findings fit: `keep[i]` set for each one rendered by `render`
+ * (into m->row) that fits. Blocking findings are chosen first, in order,
+ * within `hard`; then the others within `soft`, with the room the blocking
+ * ones take counted; at most `max_rows` in all. Only findings with
+ * `eligible[i]` set (NULL: all) are considered. Returns how many were kept.
+ */
+static size_t choose(md_ctx *m, void (*render)(md_ctx *, const pg_finding *), const unsigned char *eligible,
+                     unsigned char *keep, size_t soft, size_t hard, size_t max_rows)
 {
     const pg_findings *l = &m->r->findings;
-    size_t i, shown = 0;
+    size_t used = pg_report__out_len(&m->doc) + MD_TAIL_RESERVE, kept = 0, i, misses = 0;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        size_t budget = pass == 0 ? hard : soft;
+        /* past MD_MAX_MISSES rows in a row that did not fit, the rest will
+         * not either: 100 000 findings are not all rendered for nothing */
+        for (i = 0; i < l->count && kept < max_rows && misses < MD_MAX_MISSES; i++) {
+            const pg_finding *f = l->items[i];
+            if ((eligible && !eligible[i]) || keep[i] || pg_report__blocks(m->r, f) != (pass == 0))
+                continue;
+            render(m, f);
+            if (pg_report__out_failed(&m->row))
+                return kept;
+            if (used + pg_report__out_len(&m->row) > budget) {
+                if (pass == 0)
+                    break; /* blocking findings stay in order: no later one jumps a gap */
+                misses++;
+                continue;
+            }
+            misses = 0;
+            used += pg_report__out_len(&m->row);
+            keep[i] = 1;
+            kept++;
+        }
+    }
+    return kept;
+}
+
+/* "… N more findings not shown (3 blocking, 9 below the threshold, 1 waived)". */
+static void findings_not_shown(md_ctx *m, const unsigned char *keep, const char *what)
+{
+    const pg_findings *l = &m->r->findings;
+    size_t i, left = 0, blocking = 0, waived = 0;
+
+    for (i = 0; i < l->count; i++) {
+        if (keep[i])
+            continue;
+        left++;
+        if (l->items[i]->waived)
+            waived++;
+        else if (pg_report__blocks(m->r, l->items[i]))
+            blocking++;
+    }
+    if (left == 0)
+        return;
+    pg_report__printf(&m->doc, "\n… %zu more %s%s not shown here (", left, what, left == 1 ? "" : "s");
+    if (blocking)
+        pg_report__printf(&m->doc, "**%zu blocking**%s", blocking, left > blocking ? ", " : "");
+    if (left - blocking - waived)
+        pg_report__printf(&m->doc, "%zu below the threshold%s", left - blocking - waived, waived ? ", " : "");
+    if (waived)
+        pg_report__printf(&m->doc, "%zu waived", waived);
+    pg_report__puts(&m->doc, ") to stay within GitHub's comment size limit: `plangate check` prints them all.\n");
+}
+
+/* The blocking findings the table had no room for, by address and rule in
+ * one paragraph: a blocking finding is never only a count while there is
+ * room for its name. */
+static void blocking_not_shown(md_ctx *m, const unsigned char *in_table)
+{
+    const pg_findings *l = &m->r->findings;
+    size_t i, left = 0, shown = 0;
+
+    for (i = 0; i < l->count; i++)
+        left += !in_table[i] && pg_report__blocks(m->r, l->items[i]) ? 1u : 0u;
+    if (left == 0)
+        return;
+    pg_report__puts(&m->doc, "\nThe blocking ones not in the table: ");
+    for (i = 0; i < l->count; i++) {
+        const pg_finding *f = l->items[i];
+        pg_report__out *o = &m->row;
+        if (in_table[i] || !pg_report__blocks(m->r, f))
+            continue;
+        pg_report__out_reset(o);
+        if (shown)
+            pg_report__puts(o, ", ");
+        cell_code(o, f->address, MD_CELL_ADDRESS);
+        pg_report__puts(o, " (");
+        pg_report__esc_md_code(o, f->rule, MD_CELL_RULE, 0);
+        pg_report__putc(o, ')');
+        if (!keep_row(m, MD_BUDGET_TABLE_BLOCKING_LIST, &shown))
+            break;
+    }
+    if (left > shown)
+        pg_report__printf(&m->doc, "%sand %zu more", shown ? ", " : "", left - shown);
+    pg_report__puts(&m->doc, ".\n");
+}
+
+/* The table, then one <details> per finding the table shows. */
+static void findings_section(md_ctx *m)
+{
+    const pg_findings *l = &m->r->findings;
+    unsigned char *in_table, *in_details;
+    size_t i;
 
     if (l->count == 0) {
         pg_report__puts(&m->doc, "\nNo findings.\n");
         return;
     }
-    pg_report__printf(&m->doc, "\n#### Findings (%zu)\n\n", l->count);
-    pg_report__puts(&m->doc, "| Severity | Rule | Address | Message |\n| --- | --- | --- | --- |\n");
-    for (i = 0; i < l->count && shown < MD_MAX_FINDING_ROWS; i++) {
-        finding_row(m, l->items[i]);
-        if (!keep_row(m, MD_BUDGET_FINDINGS, &shown))
-            break;
+    in_table = calloc(l->count, 1);
+    in_details = calloc(l->count, 1);
+    if (!in_table || !in_details) {
+        free(in_table);
+        free(in_details);
+        pg_report__out_fail(&m->doc, PG_ENOMEM, "out of memory");
+        return;
     }
-    more_rows(m, l->count - shown, "finding", 1);
+    pg_report__printf(&m->doc, "\n#### Findings (%zu)\n\n", l->count);
+    pg_report__puts(&m->doc, "| Severity | Finding | Evidence | Status |\n| --- | --- | --- | --- |\n");
+    choose(m, finding_row, NULL, in_table, MD_BUDGET_TABLE, MD_BUDGET_TABLE_HARD, MD_MAX_FINDING_ROWS);
+    for (i = 0; i < l->count; i++) {
+        if (!in_table[i])
+            continue;
+        finding_row(m, l->items[i]);
+        pg_report__write(&m->doc, pg_report__out_text(&m->row), pg_report__out_len(&m->row));
+    }
+    findings_not_shown(m, in_table, "finding");
+    blocking_not_shown(m, in_table);
+    choose(m, finding_details, in_table, in_details, MD_BUDGET_DETAILS, MD_BUDGET_DETAILS_HARD,
+           MD_MAX_FINDING_ROWS);
+    for (i = 0; i < l->count; i++) {
+        if (!in_details[i])
+            continue;
+        finding_details(m, l->items[i]);
+        pg_report__write(&m->doc, pg_report__out_text(&m->row), pg_report__out_len(&m->row));
+    }
+    /* a row without its <details>: say so, or the reader looks for it */
+    for (i = 0; i < l->count; i++)
+        in_details[i] = (unsigned char)(in_details[i] || !in_table[i]);
+    findings_not_shown(m, in_details, "finding text");
+    free(in_table);
+    free(in_details);
 }
 
 /* MARK: destroyed */
@@ -288,13 +642,13 @@ static void destroyed_table(md_ctx *m)
         pg_report__out *o = &m->row;
 
         pg_report__out_reset(o);
-        pg_report__printf(o, "| **%s**", pg_action_name(it->action));
+        pg_report__printf(o, "| %s **%s**", action_symbol(it->action), pg_action_name(it->action));
         if (it->replace_order == PG_REPLACE_DELETE_BEFORE_CREATE)
             pg_report__puts(o, ", destroy first");
         else if (it->replace_order == PG_REPLACE_CREATE_BEFORE_DESTROY)
             pg_report__puts(o, ", create first");
         if (it->is_protected)
-            pg_report__puts(o, ", **protected**");
+            pg_report__puts(o, ", \xf0\x9f\x9b\xa1" MD_VS16 " **protected**"); /* 🛡️ */
         pg_report__puts(o, " | ");
         cell_code(o, it->address, MD_CELL_ADDRESS);
         if (it->deposed) {
@@ -398,71 +752,26 @@ static void waivers_section(md_ctx *m)
     more_rows(m, r->n_waivers - shown, NULL, 0);
 }
 
-/* Evidence and fixes, which the findings table has no room for. */
-static void details_findings(md_ctx *m)
-{
-    const pg_findings *l = &m->r->findings;
-    size_t i, j, shown = 0, with = 0;
-
-    for (i = 0; i < l->count; i++)
-        if (l->items[i]->n_evidence || l->items[i]->remediation)
-            with++;
-    if (with == 0)
-        return;
-    pg_report__puts(&m->doc, "\n**Evidence and fixes**\n\n");
-    for (i = 0; i < l->count && shown < MD_MAX_FINDING_ROWS; i++) {
-        const pg_finding *f = l->items[i];
-        pg_report__out *o = &m->row;
-
-        if (!f->n_evidence && !f->remediation)
-            continue;
-        pg_report__out_reset(o);
-        pg_report__puts(o, "- ");
-        pg_report__esc_md_code(o, f->rule, MD_CELL_RULE, 0);
-        pg_report__puts(o, " on ");
-        if (f->address && *f->address)
-            pg_report__esc_md_code(o, f->address, MD_CELL_ADDRESS, 0);
-        else
-            pg_report__puts(o, "the plan");
-        pg_report__putc(o, '\n');
-        for (j = 0; j < f->n_evidence; j++) {
-            const pg_evidence *e = &f->evidence[j];
-            pg_report__value before, after;
-            pg_report__puts(o, "  - ");
-            pg_report__esc_md_code(o, e->path, MD_CELL_RULE, 0);
-            pg_report__puts(o, ": ");
-            pg_report__esc_md_code(o, pg_report__value_text(&before, e->before ? e->before : e->after),
-                                   MD_CELL_REASON, 0);
-            if (e->before && e->after) {
-                pg_report__puts(o, " → ");
-                pg_report__esc_md_code(o, pg_report__value_text(&after, e->after), MD_CELL_REASON, 0);
-            }
-            pg_report__putc(o, '\n');
-        }
-        if (f->remediation && *f->remediation) {
-            pg_report__puts(o, "  - Fix: ");
-            pg_report__esc_md(o, f->remediation, MD_CELL_MESSAGE, 1);
-            pg_report__putc(o, '\n');
-        }
-        if (!keep_row(m, MD_BUDGET_TOTAL, &shown))
-            break;
-    }
-    more_rows(m, with - shown, NULL, 1);
-}
-
 static void details(md_ctx *m)
 {
     const pg_plan_info *p = &m->r->plan;
-    size_t i;
+    size_t i, shown;
 
     pg_report__puts(&m->doc, "\n<details><summary>Full plan summary</summary>\n\n");
-    pg_report__puts(&m->doc, "| Action | Count |\n| --- | ---: |\n");
-    for (i = 0; i < sizeof summary_order / sizeof summary_order[0]; i++) {
+    /* only the actions the plan has: a column of zeros says nothing */
+    for (i = 0, shown = 0; i < sizeof summary_order / sizeof summary_order[0]; i++) {
         pg_action a = summary_order[i];
-        if (a == PG_ACTION_UNKNOWN && p->counts[a] == 0)
+        if (p->counts[a] == 0)
             continue;
-        pg_report__printf(&m->doc, "| %s | %ld |\n", pg_action_name(a), p->counts[a]);
+        if (shown++ == 0)
+            pg_report__puts(&m->doc, "| Action | Count |\n| --- | ---: |\n");
+        pg_report__printf(&m->doc, "| %s %s | %ld |\n", action_symbol(a), pg_action_name(a), p->counts[a]);
     }
+    if (m->r->moves.total)
+        pg_report__printf(&m->doc, "%s| " MD_MOVE_SYMBOL " move | %zu |\n",
+                          shown++ ? "" : "| Action | Count |\n| --- | ---: |\n", m->r->moves.total);
+    if (shown == 0)
+        pg_report__puts(&m->doc, "No planned changes.\n");
     if (p->format_version[0] || p->terraform_version[0]) {
         pg_report__puts(&m->doc, "\nPlan format ");
         pg_report__esc_md(&m->doc, p->format_version[0] ? p->format_version : "?", 32, 0);
@@ -477,7 +786,6 @@ static void details(md_ctx *m)
     list_section(m, &m->r->deposed, L_DEPOSED);
     list_section(m, &m->r->imports, L_IMPORTS);
     waivers_section(m);
-    details_findings(m);
     pg_report__puts(&m->doc, "\n</details>\n");
 }
 
@@ -494,12 +802,20 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
     pg_report__out_guard(&o, "&#58;");
     pg_report__out_memory(&m.doc, &o);
     pg_report__out_memory(&m.row, &o);
-    heading(&m);
+    md_verdict_heading(&m);
+    errors_list(&m);
+    if (r->verdict != PG_VERDICT_ERROR)
+        plan_line(&m);
+    /* a weakened gate is shown in every run (issue 11): it says nothing of the plan */
     gate_weakened(&m);
     gate_change_waivers(&m);
-    findings_table(&m);
-    destroyed_table(&m);
-    details(&m);
+    if (r->verdict != PG_VERDICT_ERROR) {
+        /* exit 3 says only what could not be read: any count or "no
+         * findings" from a plan that was not evaluated would read as a review */
+        findings_section(&m);
+        destroyed_table(&m);
+        details(&m);
+    }
     pg_report__puts(&m.doc, "\n<sub>plangate ");
     pg_report__esc_md(&m.doc, style->version, 32, 0);
     pg_report__puts(&m.doc, "</sub>\n");

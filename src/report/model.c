@@ -56,14 +56,15 @@ void pg_report_dispose(pg_report *r)
     memset(r, 0, sizeof *r);
 }
 
-int pg_report_add_error(pg_report *r, const char *message)
+int pg_report_add_error(pg_report *r, const char *message, pg_error *err)
 {
     char *copy;
+    int rc;
 
-    if (PG_GROW(r->errors, r->errors_cap, r->n_errors + 1, NULL) != 0)
-        return PG_ENOMEM;
+    if ((rc = PG_GROW(r->errors, r->errors_cap, r->n_errors + 1, err)) != PG_OK)
+        return rc;
     if (!(copy = pg_strdup(message ? message : "")))
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     r->errors[r->n_errors++] = copy;
     return PG_OK;
 }
@@ -77,15 +78,16 @@ static int dup_opt(char **out, const char *s)
     return *out ? 0 : -1;
 }
 
-int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected)
+int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
 {
     pg_report_item *it;
+    int rc;
 
     l->total++;
     if (l->count >= PG_REPORT_MAX_ITEMS)
         return PG_OK; /* counted, not listed: memory must not grow with the plan */
-    if (PG_GROW(l->items, l->cap, l->count + 1, NULL) != 0)
-        return PG_ENOMEM;
+    if ((rc = PG_GROW(l->items, l->cap, l->count + 1, err)) != PG_OK)
+        return rc;
     it = &l->items[l->count];
     memset(it, 0, sizeof *it);
     l->count++;
@@ -95,9 +97,9 @@ int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected)
     if (dup_opt(&it->address, c->address ? c->address : "") || dup_opt(&it->type, c->type) ||
         dup_opt(&it->previous_address, c->previous_address) || dup_opt(&it->deposed, c->deposed) ||
         dup_opt(&it->action_reason, c->action_reason))
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     if (c->actions && !(it->actions = pg_value__copy_capped(c->actions)))
-        return PG_ENOMEM;
+        return pg_error_oom(err);
     return PG_OK;
 }
 

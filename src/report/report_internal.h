@@ -125,6 +125,25 @@ void pg_report__esc_github(pg_report__out *o, const char *s, int property);
  * U+FFFD. Stops after `max` source code points with "…" (0 = no cap).
  */
 void pg_report__esc_md(pg_report__out *o, const char *s, size_t max, int br);
+/**
+ * Markdown prose in which the author's code spans stay code spans: a run of
+ * backticks up to the next run of the same length (CommonMark's rule) is
+ * written as a code span with its own fence (longer than any run inside,
+ * so text holding backticks never turns into literal backslashes); the rest
+ * as pg_report__esc_md. Cut at a word boundary after `max` code points with
+ * "…" (0 = no cap). `in_table`: escape '|' inside the spans too.
+ */
+void pg_report__esc_md_rich(pg_report__out *o, const char *s, size_t max, int br, int in_table);
+/** `s` as a fenced code block (its lines kept, a fence longer than any
+ * backtick run inside, hidden characters as U+FFFD), ending in a newline;
+ * 0 and nothing written when it cannot be one (empty, or holding "##[",
+ * which a code block would show raw to the runner). */
+int pg_report__esc_md_block(pg_report__out *o, const char *s);
+/** Text inside raw HTML (a <summary>): & < > " as entities, mentions and
+ * issue references defused like esc_md, '#' as &#35;, newlines as spaces,
+ * hidden characters as U+FFFD; cut at a word boundary after `max` code
+ * points. No Markdown is read there, so nothing is backslash-escaped. */
+void pg_report__esc_html(pg_report__out *o, const char *s, size_t max);
 /** A Markdown code span holding `s` literally (fence longer than any
  * backtick run inside, newlines as spaces, | escaped when `in_table`: GFM
  * splits cells before it sees code spans), capped like esc_md. A code span

@@ -180,7 +180,7 @@ Test(fuzz_replay, regress_unknown_operator_lists_exactly_the_operators)
 {
     static const char text[] = "version: 1\nrules:\n  - id: a\n    severity: high\n    require:\n"
                                "      - { path: after.name, equal: x }\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     const char *tail = "length_less_than; or all, any, not)";
 

@@ -75,7 +75,7 @@ static void mut_setup(void)
     int fd;
 
     mut_threads = PG_PLAN_THREADS_NEVER;
-    mut_policy = pg_policy_new();
+    mut_policy = pg_test_policy_new();
     cr_assert_not_null(mut_policy);
     cr_assert_eq(pg_policy_load_defaults(mut_policy, &err), 0, "%s", err.message);
     snprintf(mut_path, sizeof mut_path, "%s/pg-mutant.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");

@@ -263,3 +263,21 @@ void pg_test_write_big_plan(const char *path)
     fputs("]}", f);
     cr_assert_eq(fclose(f), 0);
 }
+
+pg_policy *pg_test_policy_new(void)
+{
+    pg_policy *p = NULL;
+    pg_error err;
+
+    pg_error_clear(&err);
+    return pg_policy_new(&p, &err) == PG_OK ? p : NULL;
+}
+
+pg_finding *pg_test_finding_new(const char *rule, pg_severity severity, const pg_change *change)
+{
+    pg_finding *f = NULL;
+    pg_error err;
+
+    pg_error_clear(&err);
+    return pg_finding_new(&f, rule, severity, change, &err) == PG_OK ? f : NULL;
+}

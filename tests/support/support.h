@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "plangate/finding.h"
+#include "plangate/policy.h"
+
 /* Paths baked in by the Makefile. */
 #ifndef PG_TESTDATA
 #define PG_TESTDATA "testdata"
@@ -11,6 +14,11 @@
 #ifndef PG_SHARED
 #define PG_SHARED "../shared"
 #endif
+
+/* The constructors as tests use them: the object, or NULL when out of
+ * memory (the allocation-failure tests count on that NULL). */
+pg_policy *pg_test_policy_new(void);
+pg_finding *pg_test_finding_new(const char *rule, pg_severity severity, const pg_change *change);
 
 /* The CLI under test: $PG_TEST_BINARY (set by `make asan`/`valgrind`), else the built one. */
 const char *pg_test_binary(void);

@@ -136,7 +136,7 @@ static void af_check_once(const pg_policy *policy, long fail_at, pg_plan_threads
 
 static void af_check_every_n(const char *threads)
 {
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_error err;
     af_outcome ref, o;
     long n, enomem = 0;
@@ -201,7 +201,7 @@ static void af_policy_every_n(const char *name, const char *text, size_t len)
     size_t ref_rules;
     int rc;
 
-    cr_assert_not_null(p = pg_policy_new());
+    cr_assert_not_null(p = pg_test_policy_new());
     af_begin(-1);
     rc = pg_policy_load_string(p, name, text, len, &err);
     ref_calls = atomic_load(&af.calls);
@@ -212,7 +212,7 @@ static void af_policy_every_n(const char *name, const char *text, size_t len)
     for (n = 0; n < AF_MAX_N; n++) {
         long live, failed;
         af_begin(n);
-        p = pg_policy_new();
+        p = pg_test_policy_new();
         if (p) {
             pg_error_clear(&err);
             rc = pg_policy_load_string(p, name, text, len, &err);
@@ -254,7 +254,7 @@ Test(alloc_fail, policy_load_every_allocation, .timeout = 600)
 
 Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
 {
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;
     pg_report report;
     pg_report_style style;

@@ -60,7 +60,7 @@ Test(detect_engine, default_severities_follow_the_spec)
 
 Test(detect_engine, wants_skips_uninteresting_changes)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, NULL};
     pg_detect_run *run = NULL;
     pg_error err;
@@ -194,7 +194,7 @@ Test(detect_engine, backend_errors_say_what_is_wrong)
 Test(detect_engine, is_named_lock_table)
 {
     pg_backend b;
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, &b};
 
     memset(&b, 0, sizeof b);
@@ -256,7 +256,7 @@ Test(detect_engine, allocation_failures_are_enomem)
     pg_change cs[sizeof changes / sizeof changes[0]];
     pg_plan_info info;
     pg_backend backend;
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, &backend};
     pg_error err;
     size_t i, most = 0;
@@ -371,7 +371,7 @@ Test(detect_engine, no_detector_looks_itself_up_by_id)
 
 static size_t protected_findings(const char *policy_yaml, const pg_detect_protection *prot, int *rc_out)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, NULL};
     pg_detect_run *run = NULL;
     pg_findings f;

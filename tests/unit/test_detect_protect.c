@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "test_detect_support.h"
+#include "support.h"
 
 #define PROTECT_POLICY                                                                                          \
     "version: 1\n"                                                                                              \
@@ -146,7 +147,7 @@ Test(detect_protect, disabled_detectors_are_not_wanted)
     static const char yaml[] = "version: 1\n"
                                "detectors:\n"
                                "  protected-destroy: { enabled: false }\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, NULL};
     pg_detect_run *run = NULL;
     pg_error err;

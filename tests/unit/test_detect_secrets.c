@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "test_detect_support.h"
+#include "support.h"
 
 #define MARK "SECRET"
 
@@ -537,7 +538,7 @@ Test(detect_secrets, no_report_format_prints_a_sensitive_value)
         json_t *plan = json_pack("{s:s, s:s, s:b, s:[]}", "format_version", "1.2", "terraform_version", "1.9.5",
                                  "complete", 0, "resource_changes");
         char *plan_text, *plan_path, *backend_path;
-        pg_policy *policy = pg_policy_new();
+        pg_policy *policy = pg_test_policy_new();
         pg_check_options opts;
         pg_backend backend;
         pg_report r;
@@ -595,7 +596,7 @@ Test(detect_secrets, no_report_format_prints_a_sensitive_value)
 Test(detect_secrets, the_report_check_can_fail)
 {
     pg_report r;
-    pg_finding *f = pg_finding_new("x", PG_SEV_HIGH, NULL);
+    pg_finding *f = pg_test_finding_new("x", PG_SEV_HIGH, NULL);
     char *out;
 
     pg_report_init(&r);

@@ -1,5 +1,6 @@
 /* test_detect_support.c — helpers shared by the detect test suites. */
 #include "test_detect_support.h"
+#include "support.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ void det_run(pg_findings *out, const det_opts *opts, const det_change *changes)
     pg_plan_info complete;
     pg_detect_env env;
     pg_detect_run *run = NULL;
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_error err;
     size_t i;
     int rc;

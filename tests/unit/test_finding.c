@@ -9,6 +9,7 @@
 #include "finding/value.h"
 #include "plangate/finding.h"
 #include "test_report_support.h"
+#include "support.h"
 
 static void expect_text(json_t *v, size_t size, const char *want)
 {
@@ -106,7 +107,7 @@ Test(finding, value_text_of_a_deep_value)
 
 Test(finding, evidence_within_the_caps_is_kept)
 {
-    pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
+    pg_finding *f = pg_test_finding_new("r", PG_SEV_HIGH, NULL);
     json_t **levels;
     json_t *v = rpt_nested(PG_EVIDENCE_MAX_DEPTH - 1, &levels);
 
@@ -120,7 +121,7 @@ Test(finding, evidence_within_the_caps_is_kept)
 
 Test(finding, evidence_past_the_caps_is_a_summary)
 {
-    pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
+    pg_finding *f = pg_test_finding_new("r", PG_SEV_HIGH, NULL);
     json_t *obj = json_object(), *arr = json_array(), **levels;
     json_t *deep = rpt_nested(PG_EVIDENCE_MAX_DEPTH, &levels);
     size_t i, big = 50u * 1024u * 1024u;
@@ -153,7 +154,7 @@ Test(finding, evidence_past_the_caps_is_a_summary)
 
 Test(finding, messages_are_capped)
 {
-    pg_finding *f = pg_finding_new("r", PG_SEV_HIGH, NULL);
+    pg_finding *f = pg_test_finding_new("r", PG_SEV_HIGH, NULL);
     char *s = malloc(PG_FINDING_MAX_TEXT * 2);
 
     cr_assert_not_null(s);
@@ -275,8 +276,8 @@ Test(finding, list_grows_and_stops_at_its_limit)
     pg_findings_init(&l);
     l.max = 40;
     for (i = 0; i < 40; i++)
-        cr_assert_eq(pg_findings_add(&l, pg_finding_new("r", PG_SEV_LOW, NULL), &err), 0);
-    cr_assert_eq(pg_findings_add(&l, pg_finding_new("r", PG_SEV_LOW, NULL), &err), PG_ELIMIT);
+        cr_assert_eq(pg_findings_add(&l, pg_test_finding_new("r", PG_SEV_LOW, NULL), &err), 0);
+    cr_assert_eq(pg_findings_add(&l, pg_test_finding_new("r", PG_SEV_LOW, NULL), &err), PG_ELIMIT);
     cr_assert_eq(l.count, 40);
     cr_assert_eq(pg_findings_add(&l, NULL, &err), PG_ENOMEM);
     cr_assert_str_eq(err.message, "out of memory");

@@ -281,7 +281,7 @@ static int lim_add_findings(pg_findings *l, size_t n, pg_error *err)
     int rc = 0;
 
     for (i = 0; i < n && rc == 0; i++) {
-        pg_finding *f = pg_finding_new("limit-rule", PG_SEV_LOW, NULL);
+        pg_finding *f = pg_test_finding_new("limit-rule", PG_SEV_LOW, NULL);
         cr_assert_not_null(f);
         rc = pg_findings_add(l, f, err);
     }

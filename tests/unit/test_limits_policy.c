@@ -67,7 +67,7 @@ static const char rule_head[] = "version: 1\nrules:\n  - id: r\n    severity: hi
 /* Load `text`; returns the code, *err the error. */
 static int lp_load(const char *text, size_t len, pg_error *err)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     int rc;
 
     cr_assert_not_null(p);
@@ -504,7 +504,7 @@ static size_t markers(const pg_findings *l)
 
 static void operators_at_depth(size_t depth)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     json_t **levels, *deep = deep_new(depth, &levels), *element, *change, *before, *after, *unknown;
     pg_findings found;
     pg_change c;

@@ -19,6 +19,7 @@
 #include "plangate/check.h"
 #include "plangate/policy.h"
 #include "plangate/report.h"
+#include "support.h"
 
 /* MARK: helpers ------------------------------------------------------------ */
 
@@ -60,7 +61,7 @@ static void th_temp(char *path, size_t size)
 static int th_check(const char *path, pg_plan_threads threads, const char *extra, const pg_json_limits *lim,
                     char **json)
 {
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;
     pg_report report;
     pg_report_style style;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 /* Criterion runs each parameter in a worker of its own: the strings live
  * in the struct, not behind pointers. */
@@ -181,7 +182,7 @@ Test(policy_address, long_inputs)
 
 static pg_policy *load(const char *yaml, pg_error *err)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
 
     cr_assert(p);
     pg_error_clear(err);

@@ -89,7 +89,7 @@ static int one_run(long n, const char *extra, int defaults, int *hit)
     cr_assert_eq(pg_change_init(&c, v, PG_ORIGIN_PLANNED, &err), 0);
     pg_findings_init(&f);
     fail_at = n; /* armed */
-    p = pg_policy_new();
+    p = pg_test_policy_new();
     if (!p)
         rc = PG_ENOMEM;
     if (rc == PG_OK && defaults)

@@ -17,7 +17,7 @@
 
 static pg_policy *pack(void)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     cr_assert(p);
@@ -258,7 +258,7 @@ Test(policy_env, the_plan_declares_its_environment)
     cr_assert_str_eq(pg_policy_plan_environment(p), "production");
     pg_policy_free(p);
 
-    p = pg_policy_new();
+    p = pg_test_policy_new();
     cr_assert_eq(pg_policy_set_plan_environment(p, "prod\x1b[2J", &err), PG_EUSAGE);
     cr_assert_str_eq(err.message, "unknown environment \"prod\\u001B[2J\" (the loaded policies define: none)");
     pg_policy_free(p);
@@ -420,7 +420,7 @@ Test(policy_env, in_require_and_when)
 
 Test(policy_env, selector_tags_ignore_case_and_read_every_attribute)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_change c;
     pg_error err;
     int out;
@@ -451,7 +451,7 @@ Test(policy_env, selector_tags_ignore_case_and_read_every_attribute)
 static int require_holds(const char *cond, const char *after, const char *unknown)
 {
     char yaml[512];
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_findings f;
     pg_change c;
     pg_error err;
@@ -506,7 +506,7 @@ Test(policy_env, paths_under_a_tag_attribute_ignore_key_case)
 
 Test(policy_env, evidence_shows_the_spelling_found)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_findings f;
     pg_change c;
     pg_error err;
@@ -579,7 +579,7 @@ ParameterizedTest(const env_error *e, policy_env, load_errors)
 
 Test(policy_env, names_are_checked_against_this_file_and_those_before_it)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     char line[1024];
     pg_error err;
     static const char *const use = "version: 1\nrules:\n  - { id: r, severity: low, match: { where: { production: true } } }\n";

@@ -42,7 +42,7 @@ static const char *upd(const char *after)
 
 static pg_policy *policy_of(const char *yaml)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -513,7 +513,7 @@ Test(policy_eval, wants)
     pg_policy *p = policy_of("version: 1\nrules:\n  - id: r\n    severity: low\n"
                              "    match: { type: \"aws_dynamodb_*\", actions: [delete, replace] }\n");
     pg_policy *any = policy_of("version: 1\nrules:\n  - { id: r, severity: low }\n");
-    pg_policy *none = pg_policy_new();
+    pg_policy *none = pg_test_policy_new();
 
     cr_assert(pg_policy_wants(p, "aws_dynamodb_table", PG_ACTION_DELETE));
     cr_assert(pg_policy_wants(p, "aws_dynamodb_table", PG_ACTION_REPLACE));

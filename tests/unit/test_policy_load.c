@@ -85,7 +85,7 @@ ParameterizedTest(load_case *c, policy_load, cases)
 {
     char path[512], line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64];
     char *expect;
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     int rc = 0, present;
     size_t len;
@@ -129,7 +129,7 @@ Test(policy_load, cases_are_there)
 
 static int load_text(const char *text, size_t len, char *line, size_t size)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     int rc;
 
@@ -213,7 +213,7 @@ Test(policy_load, file_size_capped)
 {
     size_t len = PG_POLICY_MAX_FILE_BYTES + 1;
     char *text = malloc(len), line[1024], path[] = "/tmp/pg_policy_big_XXXXXX";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     int fd;
 
@@ -236,7 +236,7 @@ Test(policy_load, file_size_capped)
 
 Test(policy_load, missing_path)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     char line[1024];
 
@@ -284,7 +284,7 @@ Test(policy_load, failed_file_leaves_policy_unchanged)
 {
     static const char good[] = "version: 1\nrules:\n  - { id: a, severity: low }\nlock_tables: [t1]\n";
     static const char bad[] = "version: 1\nlock_tables: [t2]\nrules:\n  - { id: b, severity: low }\n  - { id: c, severity: hgh }\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -311,7 +311,7 @@ Test(policy_load, rule_meta)
         "    waivable: false\n"
         "  - id: r2\n"
         "    severity: info\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     const pg_rule_meta *m;
 
@@ -368,7 +368,7 @@ Test(policy_load, non_finite_numbers_are_policy_errors)
     size_t i;
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        pg_policy *p = pg_policy_new();
+        pg_policy *p = pg_test_policy_new();
         const char *l = doc;
         int k;
         snprintf(doc, sizeof doc, "version: 1\n%s", cases[i].yaml);
@@ -392,7 +392,7 @@ Test(policy_load, numbers_beyond_a_double_are_operands)
                               "  - { id: r, severity: low, require: { path: after.x, greater_than: 1e999 } }\n"
                               "  - { id: s, severity: low, require: { path: after.x, less_than: -1e400 } }\n"
                               "  - { id: u, severity: low, require: { path: after.x, in: [1, 1e400] } }\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -406,7 +406,7 @@ Test(policy_load, finite_numbers_still_load)
                               "  - { id: r, severity: low, require: { path: after.x, greater_than: 1e300 } }\n"
                               "  - { id: s, severity: low, require: { path: after.x, equals: -0.0 } }\n"
                               "  - { id: u, severity: low, require: { path: after.x, in: [.5, 99999999999999999999] } }\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -421,7 +421,7 @@ Test(policy_load, detector_ids_are_checked_by_the_detect_module)
     static const char unknown[] = "version: 1\ndetectors:\n  dynamodb-key-replacment: { severity: high }\n";
     static const char shadow[] = "version: 1\nrules:\n  - id: ok-rule\n    severity: low\n  - id: protected-destroy\n"
                                  "    severity: low\n";
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_check_options opts;
     pg_report rep;
     pg_error err;
@@ -451,7 +451,7 @@ Test(policy_load, detector_ids_are_checked_by_the_detect_module)
     pg_policy_free(p);
 
     /* With the hook, the file is refused whole and the policy keeps nothing of it. */
-    p = pg_policy_new();
+    p = pg_test_policy_new();
     pg_policy_set_check(p, pg_detect_check_policy);
     pg_error_clear(&err);
     cr_assert_eq(pg_policy_load_string(p, "s.yaml", shadow, sizeof shadow - 1, &err), PG_EPOLICY);
@@ -493,7 +493,7 @@ Test(policy_load, a_link_that_leaves_the_folder_is_refused)
 {
     char dir[] = "/tmp/pg_links_XXXXXX", path[512], line[1024], secret[512], **files = NULL;
     size_t n_files = 0;
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     FILE *f;
 
@@ -541,7 +541,7 @@ Test(policy_load, a_link_that_leaves_the_folder_is_refused)
     snprintf(path, sizeof path, "%s/direct.yaml", dir);
     cr_assert_eq(symlink("sub/real.yml", path), 0);
     pg_policy_free(p);
-    p = pg_policy_new();
+    p = pg_test_policy_new();
     cr_assert_eq(pg_policy_load_path(p, path, &err), 0, "%s", err.message);
     pg_policy_free(p);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 static int load(pg_policy *p, const char *name, const char *yaml, pg_error *err)
 {
@@ -40,7 +41,7 @@ static const char *B =
 
 Test(policy_merge, two_files)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     cr_assert_eq(load(p, "a.yaml", A, &err), 0, "%s", err.message);
@@ -67,7 +68,7 @@ Test(policy_merge, two_files)
 
 Test(policy_merge, detector_disabled_then_kept)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     cr_assert_eq(load(p, "a.yaml", A, &err), 0);
@@ -80,7 +81,7 @@ Test(policy_merge, detector_disabled_then_kept)
 
 Test(policy_merge, duplicate_rule_id_across_files)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     char line[1024];
 
@@ -96,7 +97,7 @@ Test(policy_merge, duplicate_rule_id_across_files)
 
 Test(policy_merge, protect_selectors_accumulate)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     pg_change c;
     json_error_t jerr;
@@ -137,7 +138,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 Test(policy_merge, folder_sorted_by_name)
 {
     char dir[] = "/tmp/pg_policy_dir_XXXXXX", sub[600], cmd[700];
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     const pg_policy_example *ex;
 
@@ -173,7 +174,7 @@ Test(policy_merge, folder_sorted_by_name)
 Test(policy_merge, empty_folder_is_an_error)
 {
     char dir[] = "/tmp/pg_policy_empty_XXXXXX", line[1024];
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     cr_assert(mkdtemp(dir));
@@ -187,7 +188,7 @@ Test(policy_merge, empty_folder_is_an_error)
 
 Test(policy_merge, default_pack_first_then_files)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     size_t n;
     char line[1024];

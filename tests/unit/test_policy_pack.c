@@ -8,12 +8,13 @@
 #include <sys/stat.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 /* The pack with its examples resolved against the source tree's policies/
  * (what `plangate test` does; a check run resolves nothing). */
 static pg_policy *defaults(void)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -25,7 +26,7 @@ static pg_policy *defaults(void)
 
 Test(policy_pack, a_check_run_resolves_no_example)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
     size_t i;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 #define X10 "xxxxxxxxxx"
 #define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
@@ -27,7 +28,7 @@ static const char *CHANGE =
 static void render(const char *message, const char *remediation, char *msg_out, char *rem_out, size_t size)
 {
     char yaml[2048];
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_findings f;
     pg_change c;
     pg_error err;

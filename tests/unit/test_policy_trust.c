@@ -32,7 +32,7 @@ static const char *TRUSTED =
 
 static pg_policy *trusted(const char *extra)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -166,7 +166,7 @@ Test(policy_trust, waiver_limits_is_checked)
     size_t i;
 
     for (i = 0; bad[i]; i++) {
-        pg_policy *p = pg_policy_new();
+        pg_policy *p = pg_test_policy_new();
         snprintf(doc, sizeof doc, "version: 1\nwaiver_limits: %s\n", bad[i]);
         pg_error_clear(&err);
         cr_assert_eq(pg_policy_load_string(p, "l.yaml", doc, strlen(doc), &err), PG_EPOLICY, "%s", bad[i]);
@@ -339,7 +339,7 @@ static const char *CHANGE_WAIVERS = "version: 1\n"
  * borrows the policy's strings: the caller frees the policy after it. */
 static pg_policy *check_demo(pg_report *rep, pg_severity fail_on)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_check_options opts;
     pg_error err;
 
@@ -434,7 +434,7 @@ Test(policy_trust, every_format_shows_the_weakened_gate_and_the_change_waivers)
 
 Test(policy_trust, a_strong_gate_adds_nothing_to_the_text_report)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_check_options opts;
     pg_report_style style = {0, 0, "0.1.0"};
     pg_report rep;

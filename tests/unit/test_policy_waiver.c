@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "plangate/plangate.h"
+#include "support.h"
 
 static pg_policy *policy_of(const char *yaml)
 {
-    pg_policy *p = pg_policy_new();
+    pg_policy *p = pg_test_policy_new();
     pg_error err;
 
     pg_error_clear(&err);
@@ -20,7 +21,7 @@ static pg_policy *policy_of(const char *yaml)
 
 static void add(pg_findings *l, const char *rule, const char *address, int waivable)
 {
-    pg_finding *f = pg_finding_new(rule, PG_SEV_CRITICAL, NULL);
+    pg_finding *f = pg_test_finding_new(rule, PG_SEV_CRITICAL, NULL);
     pg_error err;
 
     cr_assert(f);
@@ -209,7 +210,7 @@ Test(policy_waiver, dates_are_validated)
     char yaml[256];
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        pg_policy *p = pg_policy_new();
+        pg_policy *p = pg_test_policy_new();
         pg_error err;
         snprintf(yaml, sizeof yaml, "version: 1\nwaivers:\n  - { rule: r, address: a, reason: x, expires: %s }\n", bad[i]);
         cr_assert_eq(pg_policy_load_string(p, "w.yaml", yaml, strlen(yaml), &err), PG_EPOLICY, "%s", bad[i]);

@@ -155,8 +155,10 @@ Test(report_escape, markdown_mentions_follow_githubs_pattern)
     ESC_EQ(md_cell, "@org/team", 0, "@&#8203;org/team");
     ESC_EQ(md_cell, "ping @octocat", 0, "ping @&#8203;octocat");
     ESC_EQ(md_cell, "cc.@acme/team", 0, "cc.@&#8203;acme/team");
-    ESC_EQ(md_cell, "-@octocat", 0, "-@&#8203;octocat");
-    ESC_EQ(md_cell, "+@x", 0, "+@&#8203;x");
+    /* (a '-' or '+' that starts the text is escaped too: a list item) */
+    ESC_EQ(md_cell, "-@octocat", 0, "\\-@&#8203;octocat");
+    ESC_EQ(md_cell, "+@x", 0, "\\+@&#8203;x");
+    ESC_EQ(md_cell, "a -@octocat +@x", 0, "a -@&#8203;octocat +@&#8203;x");
     ESC_EQ(md_cell, "(@x) \"@y\" '@z' /@w", 0, "(@&#8203;x) \"@&#8203;y\" '@&#8203;z' /@&#8203;w");
     ESC_EQ(md_cell, "l1\n@x", 1, "l1<br>@&#8203;x");
     ESC_EQ(md_cell, "\xc3\xa9@x", 0, "\xc3\xa9@&#8203;x"); /* \W is ASCII: é is not a word character */

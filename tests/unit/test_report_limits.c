@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "test_report_support.h"
+#include "support.h"
 
 static const pg_report_format formats[] = {PG_FORMAT_TEXT,  PG_FORMAT_JSON,   PG_FORMAT_SARIF,
                                            PG_FORMAT_JUNIT, PG_FORMAT_GITHUB, PG_FORMAT_MARKDOWN};
@@ -38,7 +39,7 @@ static void render_bounded(const pg_report *r, const char *const *must_hold)
 static void add_finding(pg_report *r, const pg_change *c, const char *key)
 {
     pg_path_step s = {key, 0};
-    pg_finding *f = pg_finding_new("limits", PG_SEV_HIGH, c);
+    pg_finding *f = pg_test_finding_new("limits", PG_SEV_HIGH, c);
     json_t *b = pg_change_redacted(c, PG_BEFORE, &s, 1), *a = pg_change_redacted(c, PG_AFTER, &s, 1);
     char text[256];
     pg_error err;
@@ -77,7 +78,7 @@ Test(report_limits, deep_and_huge_values_in_every_format)
         cr_assert_eq(pg_change_init(&c, el, PG_ORIGIN_PLANNED, &err), 0, "%s", err.message);
         pg_report_init(&r);
         r.source = pg_strdup("limits.json");
-        cr_assert_eq(pg_report_list_add(&r.destroys, &c, 1), 0);
+        cr_assert_eq(pg_report_list_add(&r.destroys, &c, 1, NULL), 0);
         add_finding(&r, &c, "deep");
         add_finding(&r, &c, "big");
         pg_findings_sort(&r.findings);
@@ -104,6 +105,10 @@ Test(report_limits, evidence_added_directly_is_capped)
 
     rpt_fixture_pass(&r);
     f = r.findings.items[0];
+    /* blocking, so that every format shows it (github annotates only those) */
+    f->waived = 0;
+    r.fail_on = PG_SEV_INFO;
+    r.verdict = PG_VERDICT_FAIL;
     cr_assert_eq(pg_finding_add_evidence(f, "deep", json_incref(deep), json_incref(deep)), 0);
     render_bounded(&r, must_hold);
     pg_report_dispose(&r);
@@ -129,7 +134,7 @@ Test(report_limits, through_pg_check_run)
     /* the values sit 5 levels down ({ [ { { {): the whole document stays at the ceiling */
     size_t depth = PG_JSON_MAX_DEPTH_CEILING - 5, big = 5u * 1024u * 1024u, n = 2 * big + 8 * depth + 1024, o = 0, i, side;
     char *plan = malloc(n);
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;
     const char *path;
     pg_report r;

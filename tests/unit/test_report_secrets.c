@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "test_report_support.h"
+#include "support.h"
 
 #define SECRET_TAG "SECRET-TAG-hunter2"
 #define SECRET_ARN "arn:aws:kms:eu-west-1:111122223333:key/SECRET-KMS-hunter2"
@@ -185,7 +186,7 @@ static void check_no_leak(const pg_report *r)
 Test(report_secrets, no_format_prints_a_sensitive_value)
 {
     const char *path = rpt_temp_file(plan_json, sizeof plan_json - 1, ".json", 0);
-    pg_policy *policy = pg_policy_new();
+    pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;
     pg_report r;
     pg_error err;
@@ -245,7 +246,7 @@ Test(report_secrets, every_sensitive_position_in_every_format)
     for (p = 0; p < sizeof secret_plans / sizeof secret_plans[0]; p++) {
         char *json = plan_of(secret_plans[p], p == 0);
         const char *path = rpt_temp_file(json, strlen(json), ".json", 0);
-        pg_policy *policy = pg_policy_new();
+        pg_policy *policy = pg_test_policy_new();
         pg_check_options opts;
         pg_report r;
         pg_error err;

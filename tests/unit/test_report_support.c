@@ -51,7 +51,7 @@ void rpt_list_add(pg_report_list *l, const char *json, int is_protected)
     pg_change c;
 
     change_from(&c, json);
-    cr_assert_eq(pg_report_list_add(l, &c, is_protected), 0);
+    cr_assert_eq(pg_report_list_add(l, &c, is_protected, NULL), 0);
     pg_change_dispose(&c);
 }
 
@@ -64,10 +64,10 @@ pg_finding *rpt_finding(pg_report *r, const char *rule, pg_severity sev, const c
 
     if (change_json) {
         change_from(&c, change_json);
-        f = pg_finding_new(rule, sev, &c);
+        f = pg_test_finding_new(rule, sev, &c);
         pg_change_dispose(&c);
     } else {
-        f = pg_finding_new(rule, sev, NULL);
+        f = pg_test_finding_new(rule, sev, NULL);
     }
     cr_assert_not_null(f);
     cr_assert_eq(pg_finding_set_message(f, "%s", message), 0);
@@ -322,7 +322,7 @@ void rpt_fixture_error(pg_report *r)
     pg_findings_sort(&r->findings);
     cr_assert_eq(pg_report_add_error(r, "errored.json: the plan says \"errored\": true: Terraform stopped "
                                         "planning (a prevent_destroy lifecycle rule, or a provider error); "
-                                        "fix the error Terraform printed and plan again"), 0);
+                                        "fix the error Terraform printed and plan again", NULL), 0);
     r->verdict = PG_VERDICT_ERROR;
 }
 
@@ -332,7 +332,7 @@ void rpt_fixture_empty_error(pg_report *r)
     r->source = pg_strdup("<stdin>");
     r->fail_on = PG_SEV_HIGH;
     cr_assert_eq(pg_report_add_error(r, "<stdin>: byte 0: the input is empty: pipe the output of "
-                                        "`terraform show -json PLANFILE` into plangate"), 0);
+                                        "`terraform show -json PLANFILE` into plangate", NULL), 0);
     r->verdict = PG_VERDICT_ERROR;
 }
 
@@ -460,7 +460,7 @@ void rpt_fixture_text(pg_report *r, const char *text)
     }
     {
         char *e = dupf("error %s", text);
-        cr_assert_eq(pg_report_add_error(r, e), 0);
+        cr_assert_eq(pg_report_add_error(r, e, NULL), 0);
         pg_free(e);
     }
     r->verdict = PG_VERDICT_ERROR;
