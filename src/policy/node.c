@@ -185,11 +185,15 @@ int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what,
         for (j = 0, o = 0; allowed[j] && o < sizeof list; j++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", allowed[j]);
         {
-            char hint[PG_POLICY_QUOTE + 24];
+            const char *near = pg_suggest_from(k, allowed);
             int rc;
-            pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_from(k, allowed));
-            rc = pg_policy__fail(x, map->kids[i], "unknown key %s in %s%s (expected one of: %s)",
-                                 pg_policy__quote(q, sizeof q, k), what, hint, list);
+            /* "unknown key "mesage"; did you mean `message`? (in a rule: ...)" */
+            if (near)
+                rc = pg_policy__fail(x, map->kids[i], "unknown key %s; did you mean `%s`? (in %s: expected one of: %s)",
+                                     pg_policy__quote(q, sizeof q, k), near, what, list);
+            else
+                rc = pg_policy__fail(x, map->kids[i], "unknown key %s in %s (expected one of: %s)",
+                                     pg_policy__quote(q, sizeof q, k), what, list);
             /* lint: an unknown key is ignored by what reads the mapping, so
              * the other keys (and their errors) are still read */
             if ((rc = pg_policy__go_on(x, rc)) != PG_OK)
