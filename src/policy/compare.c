@@ -7,6 +7,9 @@
  * boolean equals the strings "true"/"false" and a YAML number equals a
  * string holding that number.
  *
+ * Numbers compare exactly, as decimal text (issue 13; `dec` below), never
+ * as doubles: 12345678901234567890 is not 12345678901234567891.
+ *
  * Depth: a policy operand is at most a few dozen levels deep (the YAML
  * loader caps nesting), so comparing against one may recurse along it. Two
  * plan values are compared without recursion, on an explicit stack, and a

@@ -818,3 +818,24 @@ Test(policy_eval, contains_key_ignore_case)
     FAILS("{ path: after.settings, contains: MODE }", c);
     FAILS("{ path: after.settings, contains: other, ignore_case: true }", c);
 }
+
+/* Spellings of one number, and the signs and zeros around it. */
+Test(policy_eval, decimal_spellings)
+{
+    HOLDS("{ path: after.x, equals: 5 }", upd("{\"x\":\"0.5e1\"}"));
+    HOLDS("{ path: after.x, equals: 0.5e1 }", upd("{\"x\":5}"));
+    HOLDS("{ path: after.x, equals: 500e-2 }", upd("{\"x\":\"5.00\"}"));
+    HOLDS("{ path: after.x, equals: 0 }", upd("{\"x\":\"-0\"}"));
+    HOLDS("{ path: after.x, equals: 0.001 }", upd("{\"x\":\"1e-3\"}"));
+    FAILS("{ path: after.x, equals: 0.001 }", upd("{\"x\":\"1e-4\"}"));
+    HOLDS("{ path: after.x, less_than: -0.5 }", upd("{\"x\":\"-1\"}"));
+    HOLDS("{ path: after.x, greater_than: -1.5 }", upd("{\"x\":\"-1\"}"));
+    HOLDS("{ path: after.x, greater_than: 0 }", upd("{\"x\":\"1e-400\"}"));
+    HOLDS("{ path: after.x, less_than: 0 }", upd("{\"x\":\"-1e-400\"}"));
+    HOLDS("{ path: after.x, greater_than: 99.999 }", upd("{\"x\":100}"));
+    FAILS("{ path: after.x, greater_than: 100.0 }", upd("{\"x\":100}"));
+    /* not JSON numbers: strings, whatever they look like */
+    FAILS("{ path: after.x, equals: 12 }", upd("{\"x\":\"012\"}"));
+    FAILS("{ path: after.x, equals: 16 }", upd("{\"x\":\"0x10\"}"));
+    FAILS("{ path: after.x, greater_than: 1 }", upd("{\"x\":\" 12\"}"));
+}
