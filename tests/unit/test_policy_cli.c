@@ -281,11 +281,24 @@ Test(policy_cli, test_without_examples_fails)
     cr_assert_eq(r.exit_code, 4, "%s", r.err);
     cr_assert_str_eq(r.out, "");
     cr_assert_str_eq(r.err, "plangate test: " POL "/pol/no-examples/policy.yaml: no examples to run "
-                            "(a rule's examples: list, with plan: and expect:)\n");
+                            "(its rules carry no examples: list, with plan: and expect:)\n");
     pg_test_run_free(&r);
     r = run(two);
     cr_assert_eq(r.exit_code, 4, "%s", r.err);
     cr_assert(strstr(r.err, "/pol/numbers.yaml: no examples to run"), "%s", r.err);
+    pg_test_run_free(&r);
+}
+
+/* A file with no rule at all (settings, waivers: what a pre-commit hook may
+ * be given) has nothing to test: said, and exit 0. */
+Test(policy_cli, test_without_rules_passes_and_says_so)
+{
+    const char *argv[] = {"test", POL "/pol/waiver-folder/a-waivers.yaml", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "0 passed, 0 failed\n");
+    cr_assert_str_eq(r.err, "plangate test: " POL "/pol/waiver-folder/a-waivers.yaml: no rules, nothing to test\n");
     pg_test_run_free(&r);
 }
 
