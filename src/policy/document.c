@@ -76,7 +76,9 @@ static int load_detectors(const pl_ctx *x, const pn_node *n)
         s->pub.at.file = s->file;
         s->pub.enabled_source = s->enabled_source;
         s->pub.severity_source = s->severity_source;
-        if (rc != PG_OK)
+        /* lint goes on with the next detector (the entry stays: it is freed
+         * with the staging policy, which a file with an error never merges) */
+        if (rc != PG_OK && (rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
             return rc;
     }
     return PG_OK;

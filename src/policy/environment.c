@@ -109,10 +109,14 @@ int pg_policy__load_environments(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_map(&x->n, n, "environments")) != PG_OK)
         return rc;
     for (i = 0; i + 1 < n->n; i += 2) {
-        if ((rc = PG_GROW(into->environments, into->cap_environments, into->n_environments + 1, x->n.err)) !=
-                PG_OK ||
-            (rc = load_env(&x->n, n->kids[i], n->kids[i + 1], &into->environments[into->n_environments])) != PG_OK)
+        if ((rc = PG_GROW(into->environments, into->cap_environments, into->n_environments + 1, x->n.err)) != PG_OK)
             return rc;
+        /* lint goes on with the next environment (pg_policy__go_on) */
+        if ((rc = load_env(&x->n, n->kids[i], n->kids[i + 1], &into->environments[into->n_environments])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_environments++;
     }
     return PG_OK;

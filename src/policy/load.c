@@ -59,6 +59,10 @@ int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error 
     x.existing = p;
     rc = pg_policy__load_document(&x, doc->root);
     pg_policy__yaml_free(doc);
+    /* A collecting load runs the caller's check (detector ids) too, its
+     * error one more of the file's. */
+    if (rc == PG_OK && x.n.collect && p->check)
+        rc = pg_policy__go_on(&x.n, p->check(staging, err));
     /* A collecting load went on after its errors: the file still failed. */
     if (rc == PG_OK && x.n.collect && x.n.collect->count + x.n.collect->more > before) {
         if (before < x.n.collect->count)
@@ -66,9 +70,9 @@ int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error 
         else
             pg_error_set(err, PG_EPOLICY, "more than %u errors", PG_POLICY_MAX_ERRORS);
         rc = PG_EPOLICY;
-    }
-    if (rc == PG_OK && p->check)
+    } else if (rc == PG_OK && p->check && !x.n.collect) {
         rc = p->check(staging, err);
+    }
     if (rc != PG_OK) {
         pg_policy_free(staging);
         return rc;

@@ -398,6 +398,20 @@ Test(policy_cli, lint_reports_every_error_of_a_file)
 #undef M
     pg_test_run_free(&r);
 
+    /* detectors: and environments: entries go on too, and the detector ids */
+    {
+        const char *settings[] = {"lint", POL "/pol/many-errors/settings.yaml", NULL};
+        r = run(settings);
+        cr_assert_eq(r.exit_code, 4);
+        cr_assert_str_eq(r.err,
+                         POL "/pol/many-errors/settings.yaml:3:3: unknown detector \"nope-detector\" (`plangate explain` "
+                             "lists the built-in detectors)\n" POL
+                             "/pol/many-errors/settings.yaml:4:40: enabled must be true or false, not a string\n" POL
+                             "/pol/many-errors/settings.yaml:6:3: environment name \"bad name\" may hold only letters, "
+                             "digits, '-', '_' and '.' (starting with a letter or digit)\n" POL
+                             "/pol/many-errors/settings.yaml:7:26: production must be true or false, not a string\n");
+        pg_test_run_free(&r);
+    }
     /* 60 bad rules: 50 shown, then "and 10 more" */
     o += (size_t)snprintf(yaml + o, sizeof yaml - o, "version: 1\nrules:\n");
     for (i = 0; i < 60; i++)
