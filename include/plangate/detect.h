@@ -135,6 +135,16 @@ void pg_detect_run_free(pg_detect_run *run);
  */
 int pg_detect_check_policy(const pg_policy *p, pg_error *err);
 
+/**
+ * The physical name of a resource the policy's catalogue of data stores
+ * lists (`data_stores:` name attributes, the first one set, on `before`,
+ * else on `after`), redacted as every plan value is: "(sensitive)" for a
+ * sensitive one, "(known after apply)" for an unknown new one. *out is NULL
+ * (not an error) when the type is not catalogued or no name is set; else
+ * pg_free it. 0 or PG_ENOMEM.
+ */
+int pg_detect_physical_name(const pg_policy *p, const pg_change *c, char **out, pg_error *err);
+
 /** Is this table (by its `name` attribute) a lock table under env (policy lock_tables, backend)? */
 int pg_detect_is_named_lock_table(const pg_detect_env *env, const char *table_name);
 

@@ -294,6 +294,62 @@ typedef struct pg_policy_example {
 size_t pg_policy_example_count(const pg_policy *p);
 const pg_policy_example *pg_policy_example_at(const pg_policy *p, size_t i);
 
+/**
+ * The catalogue of data stores (`data_stores:`, docs/policies.md "Data
+ * stores", issue 14): resource types that hold data, what a destroy loses,
+ * the attributes that hold the physical name and those that soften or
+ * harden the loss. The default pack's policies/catalogue.yaml fills it; a
+ * later file's entry for a type replaces the earlier one whole, and
+ * `{ enabled: false }` takes the type out. Everything is owned by the
+ * policy and borrowed by callers.
+ */
+/** The most steps an attribute path of the catalogue has (names and [N] indexes). */
+#define PG_DATA_STORE_MAX_STEPS 8
+
+typedef enum pg_store_effect {
+    PG_STORE_SOFTENS = 0, /**< something is kept or recoverable */
+    PG_STORE_HARDENS,     /**< nothing is kept */
+    PG_STORE_BLOCKS,      /**< the provider or the cloud refuses: the apply stops half-way */
+    PG_STORE_SPARES       /**< the object is not deleted, only forgotten */
+} pg_store_effect;
+
+/** "softens", "hardens", "blocks", "spares". */
+const char *pg_store_effect_name(pg_store_effect e);
+
+/** One `outcome:` entry of a data store. */
+typedef struct pg_store_outcome {
+    char *attribute;        /**< an attribute path: `force_destroy`, `settings[0].deletion_protection_enabled` */
+    int when_set;           /**< `when:` written (else: any value that is set) */
+    json_t *when;           /**< the value (json null: "not set"); NULL when !when_set */
+    pg_store_effect effect;
+    char *says;             /**< words; {path} is the redacted value of an attribute path */
+} pg_store_outcome;
+
+typedef struct pg_data_store {
+    char *type;             /**< a resource type, or a glob with `*` (aws_fsx_*) */
+    int enabled;            /**< 0: `{ enabled: false }` (the type is not catalogued) */
+    char *holds;            /**< what is lost, in words (NULL when disabled) */
+    char **names;           /**< physical-name attribute paths, first set wins */
+    size_t n_names;
+    pg_store_outcome *outcomes;
+    size_t n_outcomes;
+    char *source;           /**< "file:line" of the definition in force */
+} pg_data_store;
+
+/** The catalogue entry for a resource type (exact types first, then globs
+ *  in the order first defined), or NULL (not catalogued, or disabled). */
+const pg_data_store *pg_policy_data_store_find(const pg_policy *p, const char *type);
+/** Every entry, disabled ones too (look at `enabled`), in the order first defined. */
+size_t pg_policy_data_store_count(const pg_policy *p);
+const pg_data_store *pg_policy_data_store_at(const pg_policy *p, size_t i);
+/**
+ * Does a value (the object's current `before` value of o->attribute; NULL
+ * when absent) match the outcome? `when` omitted: any value that is set;
+ * `when: null`: not set; else equal (primitives compare as Terraform
+ * converts them: "0" equals 0).
+ */
+int pg_policy_store_outcome_matches(const pg_store_outcome *o, const json_t *value);
+
 #ifdef __cplusplus
 }
 #endif

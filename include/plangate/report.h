@@ -28,6 +28,7 @@ extern "C" {
 typedef struct pg_report_item {
     char *address;
     char *type;
+    char *physical_name; /**< the name an operator types in the console (catalogue), or NULL */
     char *previous_address; /**< for moves, else NULL */
     char *deposed;          /**< deposed key, else NULL */
     char *action_reason;    /**< or NULL */

@@ -17,10 +17,19 @@ typedef struct check_state {
     pg_detect_env env;
 } check_state;
 
-/* A change in one of the report's lists (PG_ENOMEM is the only failure). */
-static int list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
+/* A change in one of the report's lists (PG_ENOMEM is the only failure),
+ * with the physical name of a catalogued data store (issue 14), redacted. */
+static int list_add(pg_report_list *l, const pg_change *c, int is_protected, const pg_policy *policy,
+                    pg_error *err)
 {
-    return pg_report_list_add(l, c, is_protected, err);
+    size_t before = l->count;
+    int rc;
+
+    if ((rc = pg_report_list_add(l, c, is_protected, err)) != PG_OK)
+        return rc;
+    if (l->count == before)
+        return PG_OK; /* counted, not listed */
+    return pg_detect_physical_name(policy, c, &l->items[l->count - 1].physical_name, err);
 }
 
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
@@ -31,7 +40,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
-        if ((rc = list_add(&rep->drift, c, 0, err)) != 0)
+        if ((rc = list_add(&rep->drift, c, 0, st->opts->policy, err)) != 0)
             return rc;
     } else {
         if (c->destructive) {
@@ -39,15 +48,15 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
              * destroy list and protected-destroy read the same answer. */
             if ((rc = pg_policy_protects(st->opts->policy, c, &prot.is_protected, &prot.why, err)) != 0)
                 return rc;
-            if ((rc = list_add(&rep->destroys, c, prot.is_protected, err)) != 0)
+            if ((rc = list_add(&rep->destroys, c, prot.is_protected, st->opts->policy, err)) != 0)
                 return rc;
         }
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
-            (rc = list_add(&rep->moves, c, 0, err)) != 0)
+            (rc = list_add(&rep->moves, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, err)) != 0)
+        if (c->deposed && (rc = list_add(&rep->deposed, c, 0, st->opts->policy, err)) != 0)
             return rc;
-        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, err)) != 0)
+        if (c->importing && !json_is_null(c->importing) && (rc = list_add(&rep->imports, c, 0, st->opts->policy, err)) != 0)
             return rc;
     }
     if ((rc = pg_detect_run_change(st->detect, c, &prot, &rep->findings, err)) != 0)

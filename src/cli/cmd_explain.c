@@ -11,6 +11,7 @@
  * would start a line (a GitHub workflow command), wrapped lines included. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -37,7 +38,9 @@ static const pg_opt_spec explain_opts[] = {
 static void explain_usage(FILE *out)
 {
     fprintf(out, "usage: plangate explain [OPTIONS] RULE_ID\n\n"
-                 "What a built-in detector or a policy rule checks and why, how to fix it, how to waive it.\n\n"
+                 "What a built-in detector or a policy rule checks and why, how to fix it, how to waive it.\n"
+                 "Given a resource type instead (aws_db_instance), what the catalogue of data stores\n"
+                 "says a destroy of it loses and which attributes change the outcome.\n\n"
                  "options:\n");
     pg_opt_help(out, explain_opts);
 }
@@ -174,6 +177,40 @@ static void explain_rule(FILE *out, const pg_rule_meta *m)
         fprintf(out, "How to waive it: it cannot be waived (the rule says waivable: false).\n");
 }
 
+/* `plangate explain TYPE`: what the catalogue of data stores knows of a
+ * resource type (issue 14). The texts are policy text: escaped. */
+static void explain_data_store(FILE *out, const char *type, const pg_data_store *d)
+{
+    size_t i;
+
+    put_fmt_line(out, "%s: a data store (data-loss)", type);
+    if (strcmp(d->type, type) != 0)
+        put_fmt_line(out, "catalogue entry %s, from %s", d->type, d->source);
+    else
+        put_fmt_line(out, "catalogue entry from %s", d->source);
+    fprintf(out, "\nWhat a delete or replace loses:\n");
+    wrapped(out, d->holds);
+    if (d->n_names) {
+        fprintf(out, "\nPhysical name (the first one set):\n");
+        for (i = 0; i < d->n_names; i++)
+            put_fmt_line(out, "  %s", d->names[i]);
+    }
+    fprintf(out, "\nWhat changes the outcome (read from the current state, before):\n");
+    if (!d->n_outcomes)
+        fprintf(out, "  nothing the plan shows: the data goes with the resource\n");
+    for (i = 0; i < d->n_outcomes; i++) {
+        const pg_store_outcome *o = &d->outcomes[i];
+        char *w = o->when_set ? json_dumps(o->when, JSON_ENCODE_ANY) : NULL;
+        put_fmt_line(out, "- %s %s %s (%s):", o->attribute, o->when_set ? "=" : "is",
+                     o->when_set ? (w ? w : "?") : "set", pg_store_effect_name(o->effect));
+        wrapped(out, o->says);
+        free(w);
+    }
+    fprintf(out, "\nA destroy is medium, critical when the resource is production or protected.\n"
+                 "To change this entry, redefine the type under data_stores: in a --policy file\n"
+                 "(an entry replaces it whole), or take the type out with { enabled: false }.\n");
+}
+
 static void list_known(FILE *out, const pg_policy *policy)
 {
     size_t i, n;
@@ -260,6 +297,8 @@ int pg_cmd_explain(int argc, char **argv)
     }
     if ((d = pg_detector_find(id)) != NULL) {
         explain_detector(stdout, d, policy);
+    } else if (!strchr(id, '*') && pg_policy_data_store_find(policy, id)) {
+        explain_data_store(stdout, id, pg_policy_data_store_find(policy, id));
     } else {
         const pg_rule_meta *m = NULL;
 

@@ -133,3 +133,31 @@ int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, 
     }
     return 0;
 }
+
+void pg_det__attr_path(pg_det_attr *out, const char *path)
+{
+    size_t len = strlen(path), i = 0;
+    char *t;
+
+    out->n = 0;
+    if (len >= sizeof out->text)
+        return;
+    memcpy(out->text, path, len + 1);
+    t = out->text;
+    while (i < len && out->n < PG_DATA_STORE_MAX_STEPS) {
+        size_t start = i;
+        while (i < len && t[i] != '.' && t[i] != '[')
+            i++;
+        out->steps[out->n++] = (pg_path_step){t + start, 0};
+        while (i < len && t[i] == '[' && out->n < PG_DATA_STORE_MAX_STEPS) {
+            size_t index = 0;
+            t[i++] = '\0';
+            while (i < len && t[i] >= '0' && t[i] <= '9')
+                index = index * 10 + (size_t)(t[i++] - '0');
+            i++; /* the ']' */
+            out->steps[out->n++] = (pg_path_step){NULL, index};
+        }
+        if (i < len)
+            t[i++] = '\0'; /* the '.' */
+    }
+}

@@ -67,6 +67,15 @@ int pg_det__mask_any(const json_t *mask);
 int pg_det__equal(const json_t *a, const json_t *b);
 /** The position of the `attribute` entry named `name` on `side`; 0 when absent. */
 int pg_det__attribute_index(const pg_change *c, pg_side side, const char *name, size_t *index_out);
+/** One attribute path of the catalogue of data stores, as steps. */
+typedef struct pg_det_attr {
+    char text[256];                                /**< the path, cut into its names */
+    pg_path_step steps[PG_DATA_STORE_MAX_STEPS];
+    size_t n;                                      /**< 0: not a path (never from a loaded policy) */
+} pg_det_attr;
+/** Read `path` (`settings[0].deletion_protection_enabled`, the grammar
+ * catalogue.c checks) into `out`. */
+void pg_det__attr_path(pg_det_attr *out, const char *path);
 
 /* MARK: wording (wording.c) — every plan value reaches text through here */
 

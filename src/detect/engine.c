@@ -47,13 +47,18 @@ int pg_detect_run_new(pg_detect_run **out, const pg_detect_env *env, pg_error *e
 }
 
 /* Findings a detector just added carry its configured severity (SPEC §4
- * `detectors: { id: { severity } }`): detectors report at their default. */
+ * `detectors: { id: { severity } }`): detectors report at their default.
+ * A finding a detector raised above its default on purpose (data-loss on a
+ * production or protected store is critical, issue 14) keeps what it was
+ * raised to when the setting is lower: a setting tunes the ordinary case,
+ * it never quiets the production one (disable the detector or waive). */
 static void apply_severity(const slot *s, pg_findings *out, size_t from)
 {
     size_t i;
 
     for (i = from; i < out->count; i++)
-        out->items[i]->severity = s->severity;
+        if (out->items[i]->severity == s->d->default_severity || out->items[i]->severity < s->severity)
+            out->items[i]->severity = s->severity;
 }
 
 static int slot_wants(const slot *s, const char *type, pg_action action)

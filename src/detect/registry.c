@@ -21,7 +21,8 @@
     X(dynamodb_key_type_change)                 \
     X(dynamodb_provisioned_without_autoscaling) \
     X(lock_table_deprecated)                    \
-    X(plan_incomplete)
+    X(plan_incomplete)                          \
+    X(data_loss)
 
 #define DECLARE(name) extern const pg_detector pg_detector_##name;
 PG_DETECTORS(DECLARE)

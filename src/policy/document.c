@@ -1,7 +1,7 @@
 /* document.c — one policy document (SPEC §4, version 1): its top-level keys
  * and version, the settings sections (`detectors:`, `lock_tables:`,
  * `waiver_limits:`), and the dispatch to the section loaders of
- * environment.c, protect.c, rule_load.c and waiver_load.c.
+ * environment.c, catalogue.c (`data_stores:`), protect.c, rule_load.c and waiver_load.c.
  *
  * Every key is checked against the keys its place allows, every value
  * against its type, so a policy that loads cannot fail later for being
@@ -169,7 +169,7 @@ static int check_version(const pl_ctx *x, const pn_node *root)
 int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
 {
     static const char *const keys[] = {"version", "detectors",     "lock_tables",  "protect", "rules",
-                                       "waivers", "waiver_limits", "environments", NULL};
+                                       "waivers", "waiver_limits", "environments", "data_stores", NULL};
     const pn_node *v;
     int rc;
 
@@ -199,6 +199,9 @@ int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
     if ((v = section(root, "lock_tables")) && (rc = pg_policy__go_on(&x->n, load_lock_tables(x, v))) != PG_OK)
         return rc;
     if ((v = section(root, "waiver_limits")) && (rc = pg_policy__go_on(&x->n, load_waiver_limits(x, v))) != PG_OK)
+        return rc;
+    if ((v = section(root, "data_stores")) &&
+        (rc = pg_policy__go_on(&x->n, pg_policy__load_data_stores(x, v))) != PG_OK)
         return rc;
     if ((v = section(root, "protect")) && (rc = pg_policy__go_on(&x->n, pg_policy__load_protect(x, v))) != PG_OK)
         return rc;

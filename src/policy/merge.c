@@ -4,7 +4,8 @@
  * Later files override earlier `detectors:` settings key by key (the
  * setting remembers the file:line of the value in force, for the report's
  * "weakened" list), the `waiver_limits` they set and the environments they
- * define (a name defined again is replaced whole); `lock_tables` (first
+ * define (a name defined again is replaced whole) and the data stores
+ * (catalogue.c: a type defined again is replaced whole); `lock_tables` (first
  * occurrence kept), `protect`, `rules`, `waivers` and `examples`
  * accumulate. A rule id may be defined once across all files (rule_load.c
  * checks it before this point).
@@ -47,7 +48,8 @@ static int reserve(pg_policy *p, const pg_policy *from, pg_error *err)
         PG_GROW(p->waivers, p->cap_waivers, p->n_waivers + from->n_waivers, err) != PG_OK ||
         PG_GROW(p->environments, p->cap_environments, p->n_environments + from->n_environments, err) != PG_OK ||
         PG_GROW(p->examples_own, p->cap_examples, p->n_examples + from->n_examples, err) != PG_OK ||
-        PG_GROW(p->examples, p->cap_example_views, p->n_examples + from->n_examples, err) != PG_OK)
+        PG_GROW(p->examples, p->cap_example_views, p->n_examples + from->n_examples, err) != PG_OK ||
+        pg_policy__reserve_data_stores(p, from, err) != PG_OK)
         return PG_ENOMEM;
     return PG_OK;
 }
@@ -118,6 +120,7 @@ int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err)
     }
     merge_settings(p, from);
     merge_environments(p, from);
+    pg_policy__merge_data_stores(p, from);
     for (i = 0; i < from->n_lock_tables; i++) {
         if (has_lock_table(p, from->lock_tables[i]))
             pg_free(from->lock_tables[i]);

@@ -123,6 +123,7 @@ void pg_policy_free(pg_policy *p)
     for (i = 0; i < p->n_environments; i++)
         pg_policy__environment_free(p->environments[i]);
     pg_free(p->environments);
+    pg_policy__data_stores_free(p);
     pg_free(p->plan_environment);
     for (i = 0; i < p->n_examples; i++)
         pg_policy__example_free(p->examples_own[i]);

@@ -478,6 +478,8 @@ struct pg_policy {
     size_t n_waivers, cap_waivers;
     pg_environment **environments; /* in the order first defined */
     size_t n_environments, cap_environments;
+    pg_data_store **stores;      /* data_stores: (catalogue.c), in the order first defined */
+    size_t n_stores, cap_stores;
     char *plan_environment;      /* --env, or NULL */
     pg_example_own **examples_own;
     pg_policy_example *examples; /* views, rebuilt on merge */
@@ -524,6 +526,13 @@ int pg_policy__load_environments(const pl_ctx *x, const pn_node *n);
 /* After a file loaded: its environment conditions name environments that
  * it or a file loaded before it defines. */
 int pg_policy__check_environment_refs(const pl_ctx *x);
+/* data_stores: (catalogue.c): load into x->into; room in p for what `from`
+ * brings, then the merge (an entry replaces the one of its type, in its
+ * place); free them all. */
+int pg_policy__load_data_stores(const pl_ctx *x, const pn_node *n);
+int pg_policy__reserve_data_stores(pg_policy *p, const pg_policy *from, pg_error *err);
+void pg_policy__merge_data_stores(pg_policy *p, pg_policy *from);
+void pg_policy__data_stores_free(pg_policy *p);
 
 /* Move everything of `from` into `p` (all or nothing); frees `from`. */
 int pg_policy__merge(pg_policy *p, pg_policy *from, pg_error *err);

@@ -24,6 +24,7 @@ static void list_dispose(pg_report_list *l)
         pg_report_item *it = &l->items[i];
         pg_free(it->address);
         pg_free(it->type);
+        pg_free(it->physical_name);
         pg_free(it->previous_address);
         pg_free(it->deposed);
         pg_free(it->action_reason);

@@ -14,7 +14,7 @@ static const char *const spec_ids[] = {
     "dynamodb-key-replacement", "protected-destroy", "dynamodb-deletion-protection",
     "dynamodb-rename-without-moved", "lock-table-key-schema", "lock-table-destroy", "lock-table-pitr",
     "lock-table-backend-mismatch", "dynamodb-key-type-change", "dynamodb-provisioned-without-autoscaling",
-    "lock-table-deprecated", "plan-incomplete",
+    "lock-table-deprecated", "plan-incomplete", "data-loss",
 };
 
 /* MARK: catalogue */
@@ -313,7 +313,7 @@ extern const pg_detector pg_detector_dynamodb_key_replacement, pg_detector_prote
     pg_detector_lock_table_key_schema, pg_detector_lock_table_destroy, pg_detector_lock_table_pitr,
     pg_detector_lock_table_backend_mismatch, pg_detector_dynamodb_key_type_change,
     pg_detector_dynamodb_provisioned_without_autoscaling, pg_detector_lock_table_deprecated,
-    pg_detector_plan_incomplete;
+    pg_detector_plan_incomplete, pg_detector_data_loss;
 
 Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
 {
@@ -323,7 +323,7 @@ Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
         &pg_detector_lock_table_key_schema,        &pg_detector_lock_table_destroy,
         &pg_detector_lock_table_pitr,              &pg_detector_lock_table_backend_mismatch,
         &pg_detector_dynamodb_key_type_change,     &pg_detector_dynamodb_provisioned_without_autoscaling,
-        &pg_detector_lock_table_deprecated,        &pg_detector_plan_incomplete,
+        &pg_detector_lock_table_deprecated,        &pg_detector_plan_incomplete, &pg_detector_data_loss,
     };
     size_t i;
 

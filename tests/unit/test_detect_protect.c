@@ -146,7 +146,9 @@ Test(detect_protect, disabled_detectors_are_not_wanted)
 {
     static const char yaml[] = "version: 1\n"
                                "detectors:\n"
-                               "  protected-destroy: { enabled: false }\n";
+                               "  protected-destroy: { enabled: false }\n"
+                               /* data-loss too looks at any type's destroy (the catalogue is the policy's) */
+                               "  data-loss: { enabled: false }\n";
     pg_policy *p = pg_test_policy_new();
     pg_detect_env env = {p, NULL};
     pg_detect_run *run = NULL;

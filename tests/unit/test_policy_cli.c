@@ -26,7 +26,7 @@ Test(policy_cli, lint_default_pack)
     pg_test_run_result r = run(argv);
 
     cr_assert_eq(r.exit_code, 0, "%s", r.err);
-    cr_assert_str_eq(r.out, "<builtin>/detectors.yaml: ok\n<builtin>/dynamodb.yaml: ok\n<builtin>/protect.yaml: ok\n");
+    cr_assert_str_eq(r.out, "<builtin>/catalogue.yaml: ok\n<builtin>/detectors.yaml: ok\n<builtin>/dynamodb.yaml: ok\n<builtin>/protect.yaml: ok\n");
     cr_assert_str_eq(r.err, "");
     pg_test_run_free(&r);
 }
