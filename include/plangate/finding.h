@@ -77,6 +77,9 @@ typedef struct pg_finding {
     char *waiver_reason;      /**< set when waived */
     char *waiver_owner;       /**< or NULL */
     char *waiver_expired;     /**< an expired waiver would have covered it: its expiry date */
+    /* Set by the check for a finding on a destroy (issue 15, report.h pg_report_cause). */
+    char *cause;              /**< "forced by: name", "tainted", … or NULL */
+    json_t *forced_by;        /**< replace_paths as path strings, or NULL */
 } pg_finding;
 
 /**

@@ -36,7 +36,19 @@ typedef struct pg_report_item {
     pg_action action;
     pg_replace_order replace_order;
     int is_protected;       /**< matched a protect: selector */
+    /* Why it is destroyed and how much it matters (issue 15; docs/internals/report.md). */
+    char *cause;            /**< short cause: "forced by: name, hash_key", "tainted", … or NULL (nothing known) */
+    json_t *forced_by;      /**< replace_paths as redacted path strings (owned), or NULL when the plan has none */
+    int rank;               /**< consequence: PG_RANK_LOSS, PG_RANK_REPLACE, PG_RANK_DELETE, PG_RANK_OTHER */
+    pg_severity severity;   /**< the highest severity of a finding on it (PG_SEV_INFO when none) */
 } pg_report_item;
+
+/**
+ * Consequence ranks, the first key of every list's order: data loss (a
+ * blocking finding on a destroy) and protected resources, then the other
+ * replaces, then deletes, then everything else.
+ */
+enum { PG_RANK_LOSS = 0, PG_RANK_REPLACE = 1, PG_RANK_DELETE = 2, PG_RANK_OTHER = 3 };
 
 typedef struct pg_report_list {
     pg_report_item *items;
@@ -75,6 +87,7 @@ typedef struct pg_report {
     pg_report_list deposed;
     pg_report_list drift;         /**< resource_drift entries */
     pg_report_list imports;
+    pg_report_list forgotten;     /**< forget: removed from the state, the object is kept */
     pg_rule_meta *rules;          /**< catalogue of every detector and rule that ran (strings borrowed) */
     size_t n_rules;
     pg_severity fail_on;
@@ -92,8 +105,27 @@ void pg_report_dispose(pg_report *r);
 /** Append an error line (copied). PG_OK or PG_ENOMEM (set in `err`). */
 int pg_report_add_error(pg_report *r, const char *message, pg_error *err);
 /** Append an item built from a change to a list (keeps the first
- * PG_REPORT_MAX_ITEMS, counts the rest). PG_OK or PG_ENOMEM (set in `err`). */
+ * PG_REPORT_MAX_ITEMS, counts the rest; when full, a protected item or a
+ * replace takes the place of the last delete). PG_OK or PG_ENOMEM (set in
+ * `err`). */
 int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err);
+/** The same, and `*out` is the item (NULL when only counted), for the caller to complete. */
+int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, pg_report_item **out,
+                       pg_error *err);
+/**
+ * What destroys `c`, in a few words (`*cause`, NULL when nothing is known)
+ * and, when the plan has replace_paths, the attributes that force it as
+ * path strings (`*forced_by`, a json array, NULL otherwise). A path stops at
+ * a sensitive value (the keys of a sensitive map are secret) and quotes a
+ * key that is not a plain name. Both owned by the caller. PG_OK or
+ * PG_ENOMEM (set in `err`).
+ */
+int pg_report_cause(const pg_change *c, char **cause, json_t **forced_by, pg_error *err);
+/** Order the report's lists by consequence (after the findings are final):
+ * findings grouped by rule, the destroy list by rank, severity, address. */
+void pg_report_order(pg_report *r);
+/** Addresses in reading order: runs of digits compare as numbers (worker[2] < worker[10]). */
+int pg_report_address_cmp(const char *a, const char *b);
 /** Number of unwaived findings at or above the fail-on threshold. */
 size_t pg_report_failing(const pg_report *r);
 
@@ -115,6 +147,7 @@ typedef struct pg_report_style {
     int color;              /**< ANSI colour and bold (text only) */
     int quiet;              /**< text: verdict and findings only */
     const char *version;    /**< plangate version string */
+    int width;              /**< text: columns to wrap at (0 = 80; the CLI passes the terminal's) */
 } pg_report_style;
 
 /** Write `r` as `format` to `out`. PG_EIO when a write fails. */

@@ -22,14 +22,42 @@ typedef struct check_state {
 static int list_add(pg_report_list *l, const pg_change *c, int is_protected, const pg_policy *policy,
                     pg_error *err)
 {
-    size_t before = l->count;
+    pg_report_item *it;
     int rc;
 
-    if ((rc = pg_report_list_add(l, c, is_protected, err)) != PG_OK)
+    /* the item may take the place of a delete in a full list (issue 15), so
+     * it is the one pg_report_list_put says, not the last one */
+    if ((rc = pg_report_list_put(l, c, is_protected, &it, err)) != PG_OK)
         return rc;
-    if (l->count == before)
+    if (!it)
         return PG_OK; /* counted, not listed */
-    return pg_detect_physical_name(policy, c, &l->items[l->count - 1].physical_name, err);
+    return pg_detect_physical_name(policy, c, &it->physical_name, err);
+}
+
+/* The cause of a destroy on the findings this change produced (from `first`
+ * on), so that every format names it next to the finding. */
+static int findings_cause(pg_findings *l, size_t first, const pg_change *c, pg_error *err)
+{
+    char *cause = NULL;
+    json_t *forced_by = NULL;
+    size_t i;
+    int rc = PG_OK;
+
+    if (!c->destructive || first >= l->count)
+        return PG_OK;
+    if ((rc = pg_report_cause(c, &cause, &forced_by, err)) != PG_OK)
+        return rc;
+    for (i = first; i < l->count && rc == PG_OK; i++) {
+        pg_finding *f = l->items[i];
+        if (f->cause || f->forced_by || !f->address || !c->address || strcmp(f->address, c->address) != 0)
+            continue;
+        if (cause && !(f->cause = pg_strdup(cause)))
+            rc = pg_error_oom(err);
+        f->forced_by = forced_by ? json_incref(forced_by) : NULL;
+    }
+    pg_free(cause);
+    json_decref(forced_by);
+    return rc;
 }
 
 static int on_change(void *ctx, const pg_change *c, pg_error *err)
@@ -37,6 +65,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     check_state *st = ctx;
     pg_report *rep = st->report;
     pg_detect_protection prot = {0, NULL};
+    size_t first = rep->findings.count;
     int rc;
 
     if (c->origin == PG_ORIGIN_DRIFT) {
@@ -51,6 +80,8 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
             if ((rc = list_add(&rep->destroys, c, prot.is_protected, st->opts->policy, err)) != 0)
                 return rc;
         }
+        if (c->action == PG_ACTION_FORGET && (rc = list_add(&rep->forgotten, c, 0, st->opts->policy, err)) != 0)
+            return rc;
         if (c->previous_address && c->address && strcmp(c->previous_address, c->address) != 0 &&
             (rc = list_add(&rep->moves, c, 0, st->opts->policy, err)) != 0)
             return rc;
@@ -64,7 +95,7 @@ static int on_change(void *ctx, const pg_change *c, pg_error *err)
     if (c->origin == PG_ORIGIN_PLANNED &&
         (rc = pg_policy_eval_change(st->opts->policy, c, &rep->findings, err)) != 0)
         return rc;
-    return PG_OK;
+    return findings_cause(&rep->findings, first, c, err);
 }
 
 /* Does anyone need this change decoded? (plan.h: pg_plan_filter_fn) */
@@ -72,7 +103,9 @@ static int wants_change(void *ctx, const char *type, pg_action action)
 {
     check_state *st = ctx;
 
-    return pg_detect_run_wants(st->detect, type, action) || pg_policy_wants(st->opts->policy, type, action);
+    /* the report lists what is forgotten (issue 15), whoever else wants it */
+    return action == PG_ACTION_FORGET || pg_detect_run_wants(st->detect, type, action) ||
+           pg_policy_wants(st->opts->policy, type, action);
 }
 
 /* The rule catalogue (for SARIF and explain): enabled detectors, then policy rules. */
@@ -223,6 +256,7 @@ int pg_check_run(const pg_check_options *opts, pg_report *report, pg_error *err)
         }
     }
     pg_findings_sort(&report->findings);
+    pg_report_order(report); /* by consequence, once the findings and their waivers are final */
 out:
     if (rc != 0) {
         report->verdict = PG_VERDICT_ERROR;

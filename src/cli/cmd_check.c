@@ -14,6 +14,7 @@
 #include "cli/opt.h"
 #include "cli/output.h"
 #include "cli/target.h"
+#include "cli/width.h"
 #include "plangate/plangate.h"
 #include "util/buf.h"
 #include "util/quote.h"
@@ -80,7 +81,7 @@ static const pg_opt_spec check_opts[] = {
     {"backend", OPT_BACKEND, "FILE", "the .terraform/terraform.tfstate written by terraform init"},
     {"env", OPT_ENV, "NAME", "every resource of the plan is in environment NAME (an environments: entry, e.g. production)"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
-    {"quiet", OPT_QUIET, NULL, "text report: findings and verdict only"},
+    {"quiet", OPT_QUIET, NULL, "text report: the verdict and one line per finding"},
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
     {"max-element-bytes", OPT_MAX_ELEMENT, "N",
      "largest single resource change, in bytes (default 64 MiB, at most 1 GiB)"},
@@ -467,9 +468,12 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
             pg_cli_out_write(&outs[i], &report, targets[i].format, &style, targets[i].path, 0) != 0)
             code = PG_EXIT_PLAN;
     style.color = format == PG_FORMAT_TEXT && want_color(a.color, stdout);
+    /* stdout only: a report file is the same whatever terminal wrote it */
+    style.width = format == PG_FORMAT_TEXT ? pg_cli_text_width(stdout) : 0;
     if (pg_cli_write_stdout(&report, (pg_report_format)format, &style) != 0)
         code = PG_EXIT_PLAN;
     style.color = 0;
+    style.width = 0;
     for (i = 0; i < n_targets; i++)
         if (targets[i].path && pg_cli_out_commit(&outs[i]) != 0)
             code = PG_EXIT_PLAN;

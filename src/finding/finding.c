@@ -92,6 +92,8 @@ void pg_finding_free(pg_finding *f)
     pg_free(f->waiver_reason);
     pg_free(f->waiver_owner);
     pg_free(f->waiver_expired);
+    pg_free(f->cause);
+    json_decref(f->forced_by);
     pg_free(f);
 }
 

@@ -40,6 +40,8 @@ static void body(pg_report__out *b, const pg_finding *f)
         pg_report__printf(b, "\n%s: ", f->evidence[i].path);
         pg_report__evidence_values(b, &f->evidence[i]);
     }
+    if (f->cause) /* issue 15: why its resource is destroyed, in every format */
+        pg_report__printf(b, "\n%s%s", f->action == PG_ACTION_REPLACE ? "Why replaced: " : "Why destroyed: ", f->cause);
     if (f->remediation && *f->remediation)
         pg_report__printf(b, "\nFix: %s", f->remediation);
     /* only blocking findings are annotated: no waiver applies */
@@ -74,7 +76,8 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
                       l->total == 1 ? "" : "s");
     for (i = 0; i < l->count && i < GH_MAX_GROUP_LINES; i++) {
         const pg_report_item *it = &l->items[i];
-        const char *reason = pg_report__reason_text(it->action_reason);
+        /* the attributes that force it when the plan names them (issue 15), else the reason's words */
+        const char *reason = it->forced_by ? it->cause : pg_report__reason_text(it->action_reason);
         /* A fixed word first: a log line must never start with "::". */
         pg_report__printf(o, "%-8s ", pg_action_name(it->action));
         pg_report__esc_github(o, it->address, 0);

@@ -69,6 +69,9 @@ static void finding_object(pg_report__jw *w, const pg_finding *f)
     pg_report__jw_mstr(w, "waiver_reason", f->waiver_reason);
     pg_report__jw_mstr(w, "waiver_owner", f->waiver_owner);
     pg_report__jw_mstr(w, "waiver_expired", f->waiver_expired);
+    /* issue 15: why its resource is destroyed (null when it is not) */
+    pg_report__jw_mstr(w, "cause", f->cause);
+    pg_report__jw_mvalue(w, "forced_by", f->forced_by);
     pg_report__jw_close(w, '}');
 }
 
@@ -100,7 +103,7 @@ static void weakened_object(pg_report__jw *w, const pg_report_weakened *wk)
     pg_report__jw_close(w, '}');
 }
 
-typedef enum list_kind { LIST_DESTROYS, LIST_MOVES, LIST_DEPOSED, LIST_DRIFT, LIST_IMPORTS } list_kind;
+typedef enum list_kind { LIST_DESTROYS, LIST_MOVES, LIST_DEPOSED, LIST_DRIFT, LIST_IMPORTS, LIST_FORGOTTEN } list_kind;
 
 static void item_object(pg_report__jw *w, const pg_report_item *it, list_kind kind)
 {
@@ -115,6 +118,14 @@ static void item_object(pg_report__jw *w, const pg_report_item *it, list_kind ki
         pg_report__jw_mstr(w, "replace_order", pg_report__replace_order_name(it->replace_order));
         pg_report__jw_mbool(w, "protected", it->is_protected);
         pg_report__jw_mstr(w, "deposed", it->deposed);
+        /* issue 15: the name in the console, the cause, the attributes that force it */
+        pg_report__jw_mstr(w, "physical_name", it->physical_name);
+        pg_report__jw_mstr(w, "cause", it->cause);
+        pg_report__jw_mvalue(w, "forced_by", it->forced_by);
+        break;
+    case LIST_FORGOTTEN:
+        pg_report__jw_mstr(w, "address", it->address);
+        pg_report__jw_mstr(w, "type", it->type);
         break;
     case LIST_MOVES:
         pg_report__jw_mstr(w, "previous_address", it->previous_address);
@@ -160,6 +171,7 @@ static void totals_object(pg_report__jw *w, const pg_report *r)
     pg_report__jw_mint(w, "moves", (long long)r->moves.total);
     pg_report__jw_mint(w, "deposed", (long long)r->deposed.total);
     pg_report__jw_mint(w, "imports", (long long)r->imports.total);
+    pg_report__jw_mint(w, "forgotten", (long long)r->forgotten.total);
     pg_report__jw_close(w, '}');
 }
 
@@ -211,6 +223,7 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     list_array(&w, "moves", &r->moves, LIST_MOVES);
     list_array(&w, "deposed", &r->deposed, LIST_DEPOSED);
     list_array(&w, "imports", &r->imports, LIST_IMPORTS);
+    list_array(&w, "forgotten", &r->forgotten, LIST_FORGOTTEN);
     totals_object(&w, r);
 
     pg_report__jw_key(&w, "errors");

@@ -70,6 +70,11 @@ static void finding_text(pg_report__out *o, pg_report__out *scratch, const pg_re
         pg_report__esc_xml(o, pg_report__out_text(scratch), 0);
         pg_report__putc(o, '\n');
     }
+    if (f->cause) { /* issue 15: what forces the replacement, in every format */
+        pg_report__puts(o, f->action == PG_ACTION_REPLACE ? "Why replaced: " : "Why destroyed: ");
+        pg_report__esc_xml(o, f->cause, 0);
+        pg_report__putc(o, '\n');
+    }
     if (f->remediation && *f->remediation) {
         pg_report__puts(o, "Fix: ");
         pg_report__esc_xml(o, f->remediation, 0);

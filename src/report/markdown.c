@@ -457,6 +457,11 @@ static void finding_details(md_ctx *m, const pg_finding *f)
         evidence_line(m, o, &f->evidence[j], 0, 0);
         pg_report__putc(o, '\n');
     }
+    if (f->cause) { /* issue 15: why its resource is destroyed, in every format */
+        pg_report__puts(o, f->action == PG_ACTION_REPLACE ? "- Why replaced: " : "- Why destroyed: ");
+        pg_report__esc_md(o, f->cause, MD_CELL_REASON, 0);
+        pg_report__putc(o, '\n');
+    }
     if (f->waived) {
         pg_report__puts(o, "- **Waived:** ");
         reason_owner(o, f->waiver_reason ? f->waiver_reason : "(no reason)", f->waiver_owner);
@@ -638,7 +643,8 @@ static void destroyed_table(md_ctx *m)
     pg_report__puts(&m->doc, "| Action | Address | Why |\n| --- | --- | --- |\n");
     for (i = 0; i < l->count && shown < MD_MAX_LIST_ROWS; i++) {
         const pg_report_item *it = &l->items[i];
-        const char *reason = pg_report__reason_text(it->action_reason);
+        /* the attributes that force it when the plan names them (issue 15), else the reason's words */
+        const char *reason = it->forced_by ? it->cause : pg_report__reason_text(it->action_reason);
         pg_report__out *o = &m->row;
 
         pg_report__out_reset(o);

@@ -37,7 +37,7 @@ const char *pg_report_format_name(pg_report_format f)
 int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
                     FILE *out, pg_error *err)
 {
-    static const pg_report_style plain = {0, 0, PG_VERSION};
+    static const pg_report_style plain = {.color = 0, .quiet = 0, .version = PG_VERSION, .width = 0};
     pg_report_style st;
     int rc;
 
@@ -152,12 +152,76 @@ const char *pg_report__value_text(pg_report__value *buf, const json_t *v)
     return buf->text;
 }
 
+/* A block with a name (an index, a replica…): `"by_customer" (hash customerId,
+ * range createdAt)` instead of its JSON; 0 when `v` is not one. */
+static int block_summary(pg_report__out *o, const json_t *v)
+{
+    static const struct {
+        const char *key, *word;
+    } parts[] = {{"hash_key", "hash"}, {"range_key", "range"}, {"projection_type", "projection"}};
+    const json_t *name = json_object_get(v, "name");
+    pg_report__value b;
+    size_t i, n = 0;
+
+    if (!json_is_object(v) || !json_is_string(name))
+        return 0;
+    pg_report__puts(o, pg_report__value_text(&b, name));
+    for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const json_t *p = json_object_get(v, parts[i].key);
+        if (!json_is_string(p) || json_string_length(p) == 0)
+            continue;
+        pg_report__printf(o, "%s%s %s", n++ ? ", " : " (", parts[i].word, pg_report__value_text(&b, p));
+    }
+    if (n)
+        pg_report__putc(o, ')');
+    return 1;
+}
+
+/* One side of an evidence line: "not set" for null and absent, a list of
+ * named blocks as their names and keys, else pg_value_text. */
+static void side_text(pg_report__out *o, const json_t *v)
+{
+    pg_report__value b;
+    size_t i, n;
+
+    if (!v || json_is_null(v)) {
+        pg_report__puts(o, "not set");
+        return;
+    }
+    if (json_is_array(v) && (n = json_array_size(v)) > 0 && n <= 16) {
+        for (i = 0; i < n; i++)
+            if (!json_is_object(json_array_get(v, i)) || !json_is_string(json_object_get(json_array_get(v, i), "name")))
+                break;
+        if (i == n) {
+            for (i = 0; i < n; i++) {
+                if (i)
+                    pg_report__puts(o, ", ");
+                block_summary(o, json_array_get(v, i));
+            }
+            return;
+        }
+    }
+    if (block_summary(o, v))
+        return;
+    pg_report__puts(o, pg_report__value_text(&b, v));
+}
+
 void pg_report__evidence_values(pg_report__out *o, const pg_evidence *e)
 {
-    pg_report__value b, a;
-
-    if (e->before && e->after)
-        pg_report__printf(o, "%s → %s", pg_report__value_text(&b, e->before), pg_report__value_text(&a, e->after));
-    else
-        pg_report__puts(o, pg_report__value_text(&b, e->before ? e->before : e->after));
+    /* An arrow is a change to a Terraform user: never one where nothing changes. */
+    if (e->before && e->after && json_equal(e->before, e->after)) {
+        if (json_is_null(e->before)) {
+            pg_report__puts(o, "not set (unchanged)");
+            return;
+        }
+        pg_report__puts(o, "= ");
+        side_text(o, e->before);
+        pg_report__puts(o, " (unchanged)");
+    } else if (e->before && e->after) {
+        side_text(o, e->before);
+        pg_report__puts(o, " → ");
+        side_text(o, e->after);
+    } else {
+        side_text(o, e->before ? e->before : e->after);
+    }
 }

@@ -226,6 +226,41 @@ const char *pg_report__value_text(pg_report__value *buf, const json_t *v);
  * line's value part, as every text-like format writes it. */
 void pg_report__evidence_values(pg_report__out *o, const pg_evidence *e);
 
+/* MARK: the reading order (fold.c; the order itself is pg_report_order, model.c) */
+
+/** Do addresses a and b differ only in their last index, b's count index
+ * following a's, or both being for_each keys? */
+int pg_report__index_follows(const char *a, const char *b);
+/** "worker[0..399]" (count indices) or `q[*]` (keys) for a run from first
+ * to last; `first` alone when they are one. Raw model text: escape it. */
+void pg_report__fold_label(pg_report__out *o, const char *first, const char *last);
+/** May destroy item b be folded after a (same change, same cause, next index)? */
+int pg_report__item_folds(const pg_report_item *a, const pg_report_item *b);
+/** How many items from i on fold into one line (at least 1). */
+size_t pg_report__item_run(const pg_report_list *l, size_t i);
+/** Texts equal once each one's own address (and, with `names`, "quoted"
+ * names) are set aside. */
+int pg_report__same_words(const char *a, const char *addr_a, const char *b, const char *addr_b, int names);
+/** Do findings a and b say the same thing (rule, severity, waiver, cause,
+ * evidence equal; message equal but for addresses and quoted names)? */
+int pg_report__finding_folds(const pg_finding *a, const pg_finding *b);
+
+/* MARK: the verdict sentence (verdict.c) */
+
+/**
+ * The one-line verdict every format can lead with: "FAIL: do not apply: 2
+ * blocking findings; every item of 1 table is lost", "PASS: 3 findings
+ * below the threshold (high)", "ERROR: the plan could not be
+ * evaluated: do not apply". Fixed words and counts only (no plan text).
+ * Appends to `out`; PG_ENOMEM or 0.
+ */
+int pg_report__verdict_sentence(const pg_report *r, pg_buf *out, pg_error *err);
+/** What loses data, counted from the destroy list (deposed objects aside):
+ * `stores`, the destroys the data-loss detector has a finding on (without
+ * that detector, the DynamoDB tables), and `tables`, the DynamoDB tables
+ * among them. Never fails (without memory: the tables only). */
+void pg_report__data_lost(const pg_report *r, size_t *stores, size_t *tables);
+
 /* MARK: the weakened gate (gate.c) */
 
 /** Waivers that came from the change under review (--waivers). */

@@ -186,6 +186,9 @@ static void result_message(pg_report__jw *w, pg_report__out *scratch, const pg_f
         pg_report__printf(scratch, "\n%s: ", f->evidence[i].path ? f->evidence[i].path : "");
         pg_report__evidence_values(scratch, &f->evidence[i]);
     }
+    if (f->cause) /* issue 15: what forces the replacement, in every format */
+        pg_report__printf(scratch, "\n\n%s%s", f->action == PG_ACTION_REPLACE ? "Why replaced: " : "Why destroyed: ",
+                          f->cause);
     if (f->remediation && *f->remediation)
         pg_report__printf(scratch, "\n\nFix: %s", f->remediation);
     text_member(w, "message", pg_report__out_text(scratch));
@@ -272,6 +275,10 @@ static void result_object(pg_report__jw *w, pg_report__out *scratch, const pg_re
         pg_report__jw_mvalue(w, "actions", f->actions);
     if (f->action_reason)
         pg_report__jw_mstr(w, "action_reason", f->action_reason);
+    if (f->cause)
+        pg_report__jw_mstr(w, "cause", f->cause);
+    if (f->forced_by)
+        pg_report__jw_mvalue(w, "forced_by", f->forced_by);
     pg_report__jw_evidence(w, f);
     if (f->remediation)
         pg_report__jw_mstr(w, "remediation", f->remediation);

@@ -408,7 +408,7 @@ Test(policy_trust, every_format_shows_the_weakened_gate_and_the_change_waivers)
          "::notice title=plangate%3A a waiver from the change under review::dynamodb-cmk-production on"},
         {PG_FORMAT_MARKDOWN, "**Gate weakened by the loaded policies (2)**", "**Waivers from the change under review (1)**"},
     };
-    pg_report_style style = {0, 0, "0.1.0"};
+    pg_report_style style = {.color = 0, .quiet = 0, .version = "0.1.0"};
     pg_report rep;
     pg_policy *p;
     pg_error err;
@@ -436,7 +436,7 @@ Test(policy_trust, a_strong_gate_adds_nothing_to_the_text_report)
 {
     pg_policy *p = pg_test_policy_new();
     pg_check_options opts;
-    pg_report_style style = {0, 0, "0.1.0"};
+    pg_report_style style = {.color = 0, .quiet = 0, .version = "0.1.0"};
     pg_report rep;
     pg_error err;
     char *buf = NULL;

@@ -128,14 +128,14 @@ static void assert_keys(const json_t *obj, const char *const *keys)
 Test(report_json, keys_in_documented_order)
 {
     static const char *const top[] = {"schema", "plangate_version", "plan", "verdict", "fail_on", "findings",
-                                      "waivers", "weakened", "drift", "destroys", "moves", "deposed", "imports", "totals",
+                                      "waivers", "weakened", "drift", "destroys", "moves", "deposed", "imports", "forgotten", "totals",
                                       "errors", NULL};
     static const char *const plan[] = {"format_version", "terraform_version", "summary", "resource_changes",
                                        "errored", "complete", "applyable", NULL};
     static const char *const summary[] = {"create", "update", "replace", "delete", "read", "no-op", "forget", NULL};
     static const char *const finding[] = {"rule", "severity", "address", "type", "actions", "action",
                                           "action_reason", "message", "evidence", "remediation", "waived",
-                                          "waiver_reason", "waiver_owner", "waiver_expired", NULL};
+                                          "waiver_reason", "waiver_owner", "waiver_expired", "cause", "forced_by", NULL};
     static const char *const waiver[] = {"rule", "address", "status", "reason", "owner", "expires", "origin",
                                          "source", NULL};
     pg_report r;
@@ -166,8 +166,11 @@ Test(report_json, values)
 
     rpt_fixture_fail(&r);
     v = render_json(&r);
-    /* sorted: severity, address, rule — accounts, then orders' two rules */
-    f0 = json_array_get(json_object_get(v, "findings"), 1);
+    /* by consequence, grouped by rule: the key replacement of the protected orders table first */
+    f0 = json_array_get(json_object_get(v, "findings"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(f0, "address")), "aws_dynamodb_table.orders");
+    cr_assert_str_eq(json_string_value(json_object_get(f0, "cause")), "forced by: hash_key, attribute[0].type");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(f0, "forced_by"), 1)), "attribute[0].type");
     cr_assert_str_eq(json_string_value(json_object_get(f0, "rule")), "dynamodb-key-replacement");
     cr_assert_str_eq(json_string_value(json_object_get(f0, "severity")), "critical");
     cr_assert_str_eq(json_string_value(json_object_get(f0, "action")), "replace");
@@ -178,7 +181,12 @@ Test(report_json, values)
     cr_assert_str_eq(json_string_value(json_object_get(w, "status")), "expired");
     cr_assert(json_is_null(json_object_get(json_array_get(json_object_get(v, "waivers"), 1), "owner")));
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "totals"), "destroys")), 5);
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v, "destroys"), 1),
+    /* destroys: protected and data loss (orders, legacy[0]: a blocking finding), then replaces (cache) */
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v, "destroys"), 0), "cause")),
+                     "forced by: hash_key, attribute[0].type");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v, "destroys"), 1), "address")),
+                     "aws_dynamodb_table.legacy[0]");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v, "destroys"), 2),
                                                        "replace_order")),
                      "create-before-destroy");
     json_decref(v);
@@ -758,9 +766,14 @@ Test(report_text, quiet_is_findings_and_verdict)
     rpt_fixture_fail(&r);
     out = rpt_render(&r, PG_FORMAT_TEXT, 0, 1, NULL);
     cr_assert_null(strstr(out, "Destroyed by this plan"));
-    cr_assert_null(strstr(out, "Waivers that need attention"));
-    cr_assert_not_null(strstr(out, "dynamodb-key-replacement"));
-    cr_assert_not_null(strstr(out, "\nFAIL: 4 findings at or above high"));
+    /* --quiet: one line per finding, the verdict first and last, and the waivers that need attention */
+    cr_assert_not_null(strstr(out, "Waivers that need attention"));
+    cr_assert_not_null(strstr(out, "  ✗ dynamodb-key-replacement       aws_dynamodb_table.orders: forced by: hash_key, "
+                                   "attribute[0].type\n"),
+                       "%s", out);
+    cr_assert_null(strstr(out, "Fix:"));
+    cr_assert_eq(strncmp(out, "FAIL: do not apply: 4 blocking findings", 39), 0, "%s", out);
+    cr_assert_not_null(strstr(out, "\nFAIL: do not apply: 4 blocking findings"));
     cr_assert_neq(out[0], '\n', "no leading blank line");
     free(out);
     pg_report_dispose(&r);
@@ -776,10 +789,15 @@ Test(report_text, nothing_printed_twice)
     /* the deposed object that is destroyed is listed once, under Destroyed */
     cr_assert_eq(count_of(out, "00000001"), 1, "%s", out);
     cr_assert_eq(count_of(out, "00000002"), 1);
-    cr_assert_eq(count_of(out, "FAIL"), 1);
-    /* the verdict line comes last */
-    cr_assert_not_null(strstr(out, "\nFAIL: 4 findings at or above high (1 waived, 2 below the threshold)\n"));
-    cr_assert_eq(strlen(strstr(out, "\nFAIL: ")), strlen("\nFAIL: 4 findings at or above high (1 waived, 2 below the threshold)\n"));
+    /* the verdict banner comes first and last, and nowhere else */
+    cr_assert_eq(count_of(out, "FAIL"), 2);
+    cr_assert_eq(strncmp(out, "FAIL: do not apply: 4 blocking findings (at or above high); every item of 3\n", 76),
+                 0, "%s", out);
+    cr_assert_not_null(strstr(out, "\nFAIL: do not apply: 4 blocking findings (at or above high); every item of 3\n"
+                                   "      tables is lost\n"));
+    cr_assert_eq(strlen(strstr(out, "\nFAIL: ")),
+                 strlen("\nFAIL: do not apply: 4 blocking findings (at or above high); every item of 3\n"
+                        "      tables is lost\n"));
     free(out);
     pg_report_dispose(&r);
 }
@@ -791,10 +809,13 @@ Test(report_text, reasons_in_plain_words_unknown_verbatim)
 
     rpt_fixture_fail(&r);
     out = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
-    cr_assert_not_null(strstr(out, "was requested with -replace"));
+    /* the cause of each destroy, short: the forcing attributes, or what action_reason says */
+    cr_assert_not_null(strstr(out, "aws_dynamodb_table.orders  PROTECTED\n           forced by: hash_key, "
+                                   "attribute[0].type\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "aws_dynamodb_table.cache\n           replace requested (-replace) (create the new "
+                                   "object first)\n"), "%s", out);
     cr_assert_not_null(strstr(out, "delete_because_a_future_reason"));
-    cr_assert_not_null(strstr(out, "PROTECTED"));
-    cr_assert_not_null(strstr(out, "destroy first, then create"));
+    cr_assert_not_null(strstr(out, "aws_dynamodb_table.legacy[0]: count index out of range"));
     cr_assert_not_null(strstr(out, "aws_dynamodb_table.accounts → aws_dynamodb_table.customers"));
     free(out);
     pg_report_dispose(&r);
@@ -823,13 +844,15 @@ Test(report_text, pass_and_error_verdicts)
 
     rpt_fixture_pass(&r);
     out = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
-    cr_assert_not_null(strstr(out, "\nPASS: no unwaived finding at or above high (1 waived, 1 below the threshold)\n"));
+    cr_assert_not_null(strstr(out, "\nPASS: 1 finding waived, 1 below the threshold (high)\n"), "%s", out);
+    cr_assert_eq(strncmp(out, "PASS: 1 finding waived, 1 below the threshold (high)\n", 53), 0);
     cr_assert_not_null(strstr(out, "Nothing is destroyed by this plan."));
     free(out);
     pg_report_dispose(&r);
     rpt_fixture_empty_error(&r);
     out = rpt_render(&r, PG_FORMAT_TEXT, 0, 0, NULL);
-    cr_assert_eq(strncmp(out, "ERROR: the plan could not be evaluated\n  <stdin>: byte 0: the input is empty", 74), 0,
+    cr_assert_eq(strncmp(out, "ERROR: do not apply: the plan could not be evaluated\n  <stdin>: byte 0: the input is "
+                              "empty", 88), 0,
                  "nothing read: no empty summary first:\n%s", out);
     free(out);
     pg_report_dispose(&r);

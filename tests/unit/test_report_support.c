@@ -165,6 +165,7 @@ void rpt_fixture_pass(pg_report *r)
                        "A table created or updated with billing_mode PROVISIONED and no autoscaling.", NULL);
     r->n_rules = 2;
     r->verdict = PG_VERDICT_PASS;
+    pg_report_order(r);
 }
 
 void rpt_fixture_fail(pg_report *r)
@@ -179,7 +180,8 @@ void rpt_fixture_fail(pg_report *r)
 
     rpt_list_add(&r->destroys,
                  "{'address':'aws_dynamodb_table.orders'," T ",'action_reason':'replace_because_cannot_update',"
-                 "'change':{'actions':['delete','create']}}", 1);
+                 "'change':{'actions':['delete','create'],'replace_paths':[['hash_key'],['attribute',0,'type']]}}",
+                 1);
     rpt_list_add(&r->destroys,
                  "{'address':'aws_dynamodb_table.cache'," T ",'action_reason':'replace_by_request',"
                  "'change':{'actions':['create','delete']}}", 0);
@@ -222,6 +224,9 @@ void rpt_fixture_fail(pg_report *r)
     rpt_evidence(f, "attribute[0].type", "'S'", "'N'");
     rpt_evidence(f, "local_secondary_index", "[{'name':'by_date','range_key':'date'}]", "'(known after apply)'");
     pg_finding_set_remediation(f, "Keep the key schema, or create a new table, copy the items, then switch.");
+    /* what the check sets on a finding of a destroy (pg_report_cause) */
+    f->cause = pg_strdup("forced by: hash_key, attribute[0].type");
+    f->forced_by = json_pack("[ss]", "hash_key", "attribute[0].type");
 
     f = rpt_finding(r, "protected-destroy", PG_SEV_CRITICAL,
                     "{'address':'aws_dynamodb_table.orders'," T ",'action_reason':'replace_because_cannot_update',"
@@ -297,6 +302,7 @@ void rpt_fixture_fail(pg_report *r)
     r->rules[5] = rule("plan-incomplete", "Incomplete plan", PG_SEV_MEDIUM, NULL, NULL);
     r->n_rules = 6;
     r->verdict = PG_VERDICT_FAIL;
+    pg_report_order(r); /* as pg_check_run leaves it */
 }
 
 void rpt_fixture_error(pg_report *r)
@@ -313,7 +319,8 @@ void rpt_fixture_error(pg_report *r)
     r->fail_on = PG_SEV_HIGH;
     rpt_list_add(&r->destroys,
                  "{'address':'aws_dynamodb_table.orders'," T ",'action_reason':'replace_because_cannot_update',"
-                 "'change':{'actions':['delete','create']}}", 1);
+                 "'change':{'actions':['delete','create'],'replace_paths':[['hash_key'],['attribute',0,'type']]}}",
+                 1);
     f = rpt_finding(r, "protected-destroy", PG_SEV_CRITICAL,
                     "{'address':'aws_dynamodb_table.orders'," T ",'action_reason':'replace_because_cannot_update',"
                     "'change':{'actions':['delete','create']}}",
@@ -394,6 +401,9 @@ void rpt_fixture_text(pg_report *r, const char *text)
              dumped, dumped, dumped, dumped);
     raw_json = 1;
     rpt_list_add(&r->destroys, change, 1);
+    /* the physical name (issue 15) is a plan value too */
+    r->destroys.items[r->destroys.count - 1].physical_name = dupf("%s", text);
+    rpt_list_add(&r->forgotten, change, 0);
     rpt_list_add(&r->moves, change, 0);
     rpt_list_add(&r->drift, change, 0);
     rpt_list_add(&r->imports, change, 0);
@@ -401,6 +411,8 @@ void rpt_fixture_text(pg_report *r, const char *text)
 
     f = rpt_finding(r, "rule|", PG_SEV_CRITICAL, change, "message ");
     cr_assert_eq(pg_finding_set_message(f, "message %s", text), 0);
+    f->cause = dupf("forced by: %s", text); /* a path quotes its keys, but a writer must not rely on it */
+    f->forced_by = json_pack("[s]", text);
     pg_free(f->rule);
     f->rule = dupf("rule|%s", text);
     {
@@ -507,7 +519,7 @@ void rpt_fixture_big(pg_report *r, size_t n, size_t message_len)
 
 char *rpt_render(const pg_report *r, pg_report_format format, int color, int quiet, size_t *len_out)
 {
-    pg_report_style st = {color, quiet, "0.1.0"};
+    pg_report_style st = {.color = color, .quiet = quiet, .version = "0.1.0", .width = 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
