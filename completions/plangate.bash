@@ -41,13 +41,13 @@ _plangate()
                 compopt -o nospace 2>/dev/null
             fi
             return ;;
-        --max-depth|--max-element-bytes|--title|--env)
+        --max-depth|--max-element-bytes|--title|--env|--jobs)
             return ;;
         esac
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '-p --policy --waivers --no-default-policies -f --format -o --report
                 --fail-on --backend --color -q --quiet --max-depth --max-element-bytes -c --config
-                --no-config --title --env -h --help' -- "$cur"))
+                --no-config --title --jobs --env -h --help' -- "$cur"))
         else
             COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
         fi

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "plangate/alloc.h"
 #include "plangate/check.h"
 #include "plangate/report.h"
 
@@ -170,6 +171,23 @@ int pg_fuzz_plan(const uint8_t *data, size_t size)
             style.quiet = f == 0 && (size & 2);
             if (pg_report_write(&report, (pg_report_format)f, &style, sink, &err) != 0 && err.code != PG_ENOMEM)
                 abort(); /* /dev/null never fails a write */
+        }
+        /* the same report as two plans of one run (many.c), with the input's
+         * first bytes as the title now and then (the comment marker) */
+        if (size & 4) {
+            size_t tl = strnlen((const char *)data, size < 64 ? size : 64);
+            char *title = pg_malloc(tl + 1);
+            if (title) {
+                memcpy(title, data, tl);
+                title[tl] = '\0';
+                report.title = title;
+            }
+        }
+        for (f = 0; f < (int)PG_FORMAT_COUNT_; f++) {
+            const pg_report *two[2] = {&report, &report};
+            if (pg_report_write_many(two, 2, (pg_report_format)f, &style, sink, &err) != 0 &&
+                err.code != PG_ENOMEM)
+                abort();
         }
         fclose(sink);
     }

@@ -98,6 +98,11 @@ typedef struct pg_report {
     pg_report_weakened *weakened; /**< detectors the policies weaken, in catalogue order */
     size_t n_weakened;
     char *config_path;            /**< the config file the run used (.plangate.yaml, --config; owned), or NULL */
+    char *title;                  /**< --title: the name of the run or stack (owned), or NULL */
+    char *artifact;               /**< the plan's path relative to the repository root, for SARIF
+                                       (set by the CLI; owned), or NULL: SARIF uses source */
+    int audit;                    /**< --fail-on none: findings never fail the run; verdict is the one
+                                       the gate would give at fail_on (high) */
 } pg_report;
 
 void pg_report_init(pg_report *r);
@@ -148,11 +153,29 @@ typedef struct pg_report_style {
     int quiet;              /**< text: verdict and findings only */
     const char *version;    /**< plangate version string */
     int width;              /**< text: columns to wrap at (0 = 80; the CLI passes the terminal's) */
+    int section;            /**< the report is one plan's section of a multi-plan report
+                                 (pg_report_write_many): markdown leaves out the comment marker
+                                 and the footer, which frame the whole comment */
 } pg_report_style;
 
 /** Write `r` as `format` to `out`. PG_EIO when a write fails. */
 int pg_report_write(const pg_report *r, pg_report_format format, const pg_report_style *style,
                     FILE *out, pg_error *err);
+
+/**
+ * Write the reports of one run over several plans (`plangate check A B …`)
+ * as one document in `format`: one section per plan and an overall verdict
+ * (docs/ci.md "Many plans in one run" documents each format's shape). The
+ * reports share title and audit (reports[0]'s are the run's). n == 1 is
+ * exactly pg_report_write(reports[0]); n == 0 is PG_EINTERNAL. Output
+ * depends only on the reports, in the order given: byte-identical from run
+ * to run. PG_EIO when a write fails, PG_ENOMEM.
+ */
+int pg_report_write_many(const pg_report *const *reports, size_t n, pg_report_format format,
+                         const pg_report_style *style, FILE *out, pg_error *err);
+
+/** The verdict of a run over several plans: error over fail over pass (n == 0: error). */
+pg_verdict pg_report_verdict_many(const pg_report *const *reports, size_t n);
 
 /** Writer vtable: one per format, in src/report/<format>.c. */
 typedef struct pg_report_writer {

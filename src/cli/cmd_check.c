@@ -1,4 +1,4 @@
-/* cmd_check.c — plangate check [OPTIONS] [PLAN.json | -] (SPEC §1). */
+/* cmd_check.c — plangate check [OPTIONS] [PLAN.json... | -] (SPEC §1; many plans: issue 17). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,17 +11,20 @@
 #include "cli/config.h"
 #include "cli/diag.h"
 #include "cli/exit.h"
+#include "cli/multi.h"
 #include "cli/opt.h"
 #include "cli/output.h"
 #include "cli/target.h"
 #include "cli/width.h"
 #include "plangate/plangate.h"
 #include "util/buf.h"
+#include "util/grow.h"
 #include "util/quote.h"
 
 #define MAX_POLICIES 64
 #define MAX_WAIVERS 64
 #define MAX_REPORTS 16
+#define MAX_TITLE_BYTES 256 /* --title; an empty one is no title */
 
 /* The reader refuses a deeper nesting whatever its limits say (json.h);
  * until that header defines it, the same figure here. */
@@ -35,7 +38,9 @@
 #define MAX_ELEMENT_CEILING ((size_t)1 << 30)
 
 typedef struct check_args {
-    const char *plan;
+    const char **plans; /* as given, in order (owned array, borrowed strings) */
+    size_t n_plans, plans_cap;
+    int have_stdin;     /* "-" is among them */
     const char *policies[MAX_POLICIES];
     size_t n_policies;
     const char *waivers[MAX_WAIVERS];
@@ -51,6 +56,8 @@ typedef struct check_args {
     const char *max_depth;
     const char *max_element;
     const char *env;
+    const char *title;
+    const char *jobs;
 } check_args;
 
 enum {
@@ -66,6 +73,8 @@ enum {
     OPT_MAX_DEPTH,
     OPT_MAX_ELEMENT,
     OPT_ENV,
+    OPT_TITLE,
+    OPT_JOBS,
     OPT_CONFIG,
     OPT_NO_CONFIG,
     OPT_HELP
@@ -77,9 +86,12 @@ static const pg_opt_spec check_opts[] = {
     {"no-default-policies", OPT_NO_DEFAULT, NULL, "do not load the default pack compiled into plangate"},
     {"format", OPT_FORMAT, "FORMAT", "stdout format: text (default), json, sarif, junit, github, markdown"},
     {"report", OPT_REPORT, "FORMAT=PATH", "also write FORMAT to PATH (repeatable; PATH - is stdout)"},
-    {"fail-on", OPT_FAIL_ON, "SEVERITY", "fail at or above: critical, high (default), medium, low, info"},
+    {"fail-on", OPT_FAIL_ON, "SEVERITY",
+     "fail at or above: critical, high (default), medium, low, info; none: audit mode (findings never fail)"},
     {"backend", OPT_BACKEND, "FILE", "the .terraform/terraform.tfstate written by terraform init"},
     {"env", OPT_ENV, "NAME", "every resource of the plan is in environment NAME (an environments: entry, e.g. production)"},
+    {"title", OPT_TITLE, "TEXT", "name the run or stack in every report (and the Markdown comment marker)"},
+    {"jobs", OPT_JOBS, "N", "check up to N plans at once (default: the online CPUs; 1 with PLANGATE_NO_THREADS)"},
     {"color", OPT_COLOR, "WHEN", "colour the text report: auto (default), always, never; NO_COLOR is respected"},
     {"quiet", OPT_QUIET, NULL, "text report: the verdict and one line per finding"},
     {"max-depth", OPT_MAX_DEPTH, "N", "JSON nesting limit (default 512, at most 4096)"},
@@ -114,6 +126,7 @@ static const pg_cli_key check_keys[] = {
     {"quiet", 0},
     {"max-depth", 0},
     {"max-element-bytes", 0},
+    {"jobs", 0},
     {NULL, 0},
 };
 
@@ -123,8 +136,9 @@ static const pg_cli_layers check_layers = {
 
 static void check_usage(FILE *out)
 {
-    fprintf(out, "usage: plangate check [OPTIONS] [PLAN.json | -]\n\n"
-                 "Evaluate a plan (the output of `terraform show -json PLANFILE`); '-' or no file reads stdin.\n\n"
+    fprintf(out, "usage: plangate check [OPTIONS] [PLAN.json... | -]\n\n"
+                 "Evaluate plans (the output of `terraform show -json PLANFILE`); '-' (once) or no file reads stdin.\n"
+                 "Several plans give one report with a section per plan; the exit code is the most severe.\n\n"
                  "options:\n");
     pg_opt_help_short(out, check_opts, check_shorts);
     fprintf(out, "\nEach option but --config, --no-config and --help may also come from PLANGATE_<OPTION>\n"
@@ -156,6 +170,7 @@ static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv
     size_t k;
     int id, code;
     const char *val;
+    pg_error err;
 
     memset(a, 0, sizeof *a);
     if ((code = pg_cli_settings_gather(set, &check_layers, argc, argv)) != 0)
@@ -165,13 +180,16 @@ static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv
         val = set->items[k].value;
         switch (id) {
         case PG_OPT_POSITIONAL:
-            if (a->plan) {
-                char q1[PG_CLI_QUOTE_SIZE], q2[PG_CLI_QUOTE_SIZE];
-                pg_cli_errorf("plangate check: one plan at a time (got %s and %s)", pg_cli_quote(q1, a->plan),
-                              pg_cli_quote(q2, val));
+            /* standard input can be read once: a second "-" would be an empty plan */
+            if (strcmp(val, "-") == 0 && a->have_stdin++) {
+                pg_cli_errorf("plangate check: '-' (standard input) may be given once");
                 return PG_EXIT_USAGE;
             }
-            a->plan = val;
+            if (PG_GROW(a->plans, a->plans_cap, a->n_plans + 1, &err) != PG_OK) {
+                pg_cli_errorf("plangate: %s", err.message);
+                return PG_EXIT_PLAN;
+            }
+            a->plans[a->n_plans++] = val;
             break;
         case OPT_POLICY:
             if (a->n_policies == MAX_POLICIES) {
@@ -203,6 +221,8 @@ static int parse_args(check_args *a, pg_cli_settings *set, int argc, char **argv
         case OPT_MAX_DEPTH: a->max_depth = val; break;
         case OPT_MAX_ELEMENT: a->max_element = val; break;
         case OPT_ENV: a->env = val; break;
+        case OPT_TITLE: a->title = val; break;
+        case OPT_JOBS: a->jobs = val; break;
         case OPT_CONFIG:
         case OPT_NO_CONFIG: break; /* read by pg_cli_settings_gather */
         case OPT_HELP:
@@ -353,10 +373,18 @@ static int parse_limits(pg_check_options *opts, const check_args *a, const pg_cl
  * goes to *stdout_format. */
 static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_format, const check_args *a)
 {
-    pg_cli_input inputs[MAX_POLICIES + MAX_WAIVERS + 3];
+    pg_cli_input *inputs = pg_calloc(MAX_POLICIES + MAX_WAIVERS + 3 + a->n_plans, sizeof *inputs);
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     size_t n = 0, n_in = 0, i;
     int code;
+
+    if (!inputs) {
+        pg_cli_errorf("plangate: out of memory");
+        return PG_EXIT_PLAN;
+    }
+    for (i = 0; i < a->n_plans; i++)
+        if (strcmp(a->plans[i], "-") != 0)
+            inputs[n_in++] = (pg_cli_input){"the plan", a->plans[i]};
 
     if (a->format) {
         targets[n].format = (pg_report_format)*stdout_format;
@@ -365,13 +393,13 @@ static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_form
         targets[n++].is_format = 1;
     }
     for (i = 0; i < a->n_reports; i++)
-        if ((code = pg_cli_target_parse(&targets[n++], a->reports[i])) != 0)
+        if ((code = pg_cli_target_parse(&targets[n++], a->reports[i])) != 0) {
+            pg_free(inputs);
             return code;
+        }
     for (i = 0; i < n; i++)
         if (!targets[i].path)
             *stdout_format = (int)targets[i].format;
-    if (a->plan && strcmp(a->plan, "-") != 0)
-        inputs[n_in++] = (pg_cli_input){"the plan", a->plan};
     if (a->backend)
         inputs[n_in++] = (pg_cli_input){"the --backend file", a->backend};
     for (i = 0; i < a->n_policies; i++)
@@ -381,45 +409,82 @@ static int parse_targets(pg_cli_target *targets, size_t *n_out, int *stdout_form
     if (*stdout_format == PG_FORMAT_GITHUB && summary && *summary)
         inputs[n_in++] = (pg_cli_input){"the GITHUB_STEP_SUMMARY file", summary};
     *n_out = n;
-    return pg_cli_targets_check(targets, n, inputs, n_in);
+    code = pg_cli_targets_check(targets, n, inputs, n_in);
+    pg_free(inputs);
+    return code;
+}
+
+/* --jobs, or the online CPUs; 1 with PLANGATE_NO_THREADS. 0 on a bad value (said). */
+static size_t parse_jobs(const check_args *a, const pg_cli_settings *set)
+{
+    char q[PG_CLI_QUOTE_SIZE];
+    size_t v;
+
+    if (a->jobs) {
+        if (parse_size(a->jobs, &v) != 0 || v > 64) {
+            bad_setting(set, OPT_JOBS, "--jobs wants a number from 1 to 64 (got %s)", pg_cli_quote(q, a->jobs));
+            return 0;
+        }
+        return v;
+    }
+    if (getenv("PLANGATE_NO_THREADS"))
+        return 1;
+    return pg_cli_online_cpus();
 }
 
 /* The run once the settings are gathered: their strings live in `set`. */
 static int check_with(const check_args *args, const pg_cli_settings *set)
 {
     const check_args a = *args;
+    static const char *const stdin_only[] = {"-"};
+    const char *const *plans = a.n_plans ? a.plans : stdin_only;
+    size_t n_plans = a.n_plans ? a.n_plans : 1, jobs;
     pg_policy *policy = NULL;
     pg_backend backend;
-    int have_backend = 0;
+    int have_backend = 0, audit = 0;
     pg_check_options opts;
-    pg_report report;
+    pg_cli_plan_run *runs = NULL;
+    const pg_report **reports = NULL;
     pg_report_style style;
     pg_error err;
     pg_cli_target targets[MAX_REPORTS + 1];
     pg_cli_out outs[MAX_REPORTS + 1];
     char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], q[PG_CLI_QUOTE_SIZE], today[11];
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
-    int format = PG_FORMAT_TEXT, sev = PG_SEV_HIGH, rc, code;
+    const char *workspace = getenv("GITHUB_WORKSPACE");
+    int format = PG_FORMAT_TEXT, sev = PG_SEV_HIGH, rc, code = PG_EXIT_PASS;
     size_t i, n_targets = 0;
 
     memset(&backend, 0, sizeof backend);
-    pg_report_init(&report);
     pg_error_clear(&err);
     if (a.format && (format = pg_report_format_from_name(a.format)) < 0)
         return bad_setting(set, OPT_FORMAT, "unknown --format %s (text, json, sarif, junit, github, markdown)",
                            pg_cli_quote(q, a.format));
-    if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0)
-        return bad_setting(set, OPT_FAIL_ON, "unknown --fail-on %s (critical, high, medium, low, info)",
+    /* Audit mode (issue 17): findings are judged at the default threshold
+     * and reported as what the gate would do; they never fail the run. */
+    if (a.fail_on && strcmp(a.fail_on, "none") == 0)
+        audit = 1;
+    else if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0)
+        return bad_setting(set, OPT_FAIL_ON, "unknown --fail-on %s (critical, high, medium, low, info, none)",
                            pg_cli_quote(q, a.fail_on));
     if (a.color && strcmp(a.color, "auto") != 0 && strcmp(a.color, "always") != 0 &&
         strcmp(a.color, "never") != 0)
         return bad_setting(set, OPT_COLOR, "unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
+    if ((jobs = parse_jobs(&a, set)) == 0)
+        return PG_EXIT_USAGE;
+    /* A title is a name: it goes into every report and the Markdown marker,
+     * so it is bounded (a huge one would crowd GitHub's comment limit). */
+    if (a.title && strlen(a.title) > MAX_TITLE_BYTES)
+        return bad_setting(set, OPT_TITLE, "--title wants at most %d bytes (got %zu)", MAX_TITLE_BYTES,
+                           strlen(a.title));
     memset(&opts, 0, sizeof opts);
     if ((code = parse_limits(&opts, &a, set)) != 0)
         return code;
     if ((code = parse_targets(targets, &n_targets, &format, &a)) != 0)
         return code;
 
+    /* Policies, waivers and the backend once for every plan; a bad policy
+     * is exit 4 before any plan is read. */
     if ((code = read_clock(today)) != 0 || (code = load_policy(&policy, &a, today)) != 0)
         return code;
     if (a.backend) {
@@ -431,8 +496,14 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
         }
         have_backend = 1;
     }
+    runs = pg_calloc(n_plans, sizeof *runs);
+    reports = pg_calloc(n_plans, sizeof *reports);
+    if (!runs || !reports) {
+        pg_cli_errorf("plangate: out of memory");
+        code = PG_EXIT_PLAN;
+        goto out;
+    }
 
-    opts.plan_path = a.plan;
     opts.policy = policy;
     opts.backend = have_backend ? &backend : NULL;
     opts.fail_on = (pg_severity)sev;
@@ -442,22 +513,44 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
     if (getenv("PLANGATE_NO_THREADS"))
         opts.threads = PG_PLAN_THREADS_NEVER;
     /* Waiting silently on a terminal looks like a hang (issue 15). */
-    if ((!a.plan || strcmp(a.plan, "-") == 0) && isatty(STDIN_FILENO))
-        pg_cli_errorf("plangate: reading the plan from standard input (Ctrl-D to end)\xe2\x80\xa6");
-    rc = pg_check_run(&opts, &report, &err);
-    /* The report says which config file set what it ran with (issue 17). */
-    if (set->config_path && !(report.config_path = pg_strdup(set->config_path)) && rc == 0)
-        rc = pg_error_oom(&err);
-    if (rc != 0) {
-        pg_error_format(&err, line, sizeof line);
-        pg_cli_errorf("plangate: %s", line);
+    for (i = 0; i < n_plans; i++) {
+        runs[i].path = plans[i];
+        if (strcmp(plans[i], "-") == 0 && isatty(STDIN_FILENO))
+            pg_cli_errorf("plangate: reading the plan from standard input (Ctrl-D to end)\xe2\x80\xa6");
+    }
+    pg_cli_run_plans(runs, n_plans, &opts, jobs);
+
+    /* In argument order, after every plan: the same stderr whatever ran first. */
+    code = PG_EXIT_PASS;
+    for (i = 0; i < n_plans; i++) {
+        pg_report *r = &runs[i].report;
+        int c;
+        rc = runs[i].rc;
+        /* The report says which config file set what it ran with (issue 17),
+         * the run's title, audit mode, and the plan's path in the repository. */
+        if ((set->config_path && !(r->config_path = pg_strdup(set->config_path))) ||
+            (a.title && *a.title && !(r->title = pg_strdup(a.title)))) {
+            if (rc == 0)
+                rc = pg_error_oom(&runs[i].err);
+        }
+        r->audit = audit;
+        r->artifact = pg_cli_repo_path(plans[i], workspace);
+        if (rc != 0) {
+            pg_error_format(&runs[i].err, line, sizeof line);
+            pg_cli_errorf("plangate: %s", line);
+        }
+        /* the most severe over all plans: 3 over 1 over 0 */
+        c = rc != 0 ? pg_exit_for_error(rc) : r->verdict == PG_VERDICT_FAIL && !audit ? PG_EXIT_FAIL : PG_EXIT_PASS;
+        if (c == PG_EXIT_PLAN || code == PG_EXIT_PLAN)
+            code = PG_EXIT_PLAN;
+        else if (c > code)
+            code = c;
+        reports[i] = r;
     }
 
     memset(&style, 0, sizeof style);
     style.version = PG_VERSION;
     style.quiet = a.quiet;
-    code = rc != 0 ? pg_exit_for_error(rc)
-                   : report.verdict == PG_VERDICT_FAIL ? PG_EXIT_FAIL : PG_EXIT_PASS;
 
     /* Every output is checked: a report that failed to write never exits 0.
      * Files first, then stdout, then the files go in place: a stdout that
@@ -465,12 +558,12 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
      * written (output.h). */
     for (i = 0; i < n_targets; i++)
         if (targets[i].path &&
-            pg_cli_out_write(&outs[i], &report, targets[i].format, &style, targets[i].path, 0) != 0)
+            pg_cli_out_write_many(&outs[i], reports, n_plans, targets[i].format, &style, targets[i].path, 0) != 0)
             code = PG_EXIT_PLAN;
     style.color = format == PG_FORMAT_TEXT && want_color(a.color, stdout);
     /* stdout only: a report file is the same whatever terminal wrote it */
     style.width = format == PG_FORMAT_TEXT ? pg_cli_text_width(stdout) : 0;
-    if (pg_cli_write_stdout(&report, (pg_report_format)format, &style) != 0)
+    if (pg_cli_write_stdout_many(reports, n_plans, (pg_report_format)format, &style) != 0)
         code = PG_EXIT_PLAN;
     style.color = 0;
     style.width = 0;
@@ -479,11 +572,15 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
             code = PG_EXIT_PLAN;
     if (format == PG_FORMAT_GITHUB && summary && *summary) {
         pg_cli_out sum;
-        if (pg_cli_out_write(&sum, &report, PG_FORMAT_MARKDOWN, &style, summary, 1) != 0)
+        if (pg_cli_out_write_many(&sum, reports, n_plans, PG_FORMAT_MARKDOWN, &style, summary, 1) != 0)
             code = PG_EXIT_PLAN;
     }
 
-    pg_report_dispose(&report);
+out:
+    for (i = 0; runs && i < n_plans; i++)
+        pg_report_dispose(&runs[i].report);
+    pg_free(runs);
+    pg_free(reports);
     if (have_backend)
         pg_backend_dispose(&backend);
     pg_policy_free(policy);
@@ -498,6 +595,7 @@ int pg_cmd_check(int argc, char **argv)
 
     if (code == 0)
         code = check_with(&a, &set);
+    pg_free(a.plans);
     pg_cli_settings_dispose(&set);
     return code < 0 ? PG_EXIT_PASS : code;
 }

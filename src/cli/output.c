@@ -24,10 +24,10 @@ static void print_failure(const char *path, const char *why)
 }
 
 /* Write, flush and check; closes `f`. 0 or -1 with the reason in *err. */
-static int write_report(FILE *f, int close_it, const pg_report *r, pg_report_format format,
+static int write_report(FILE *f, int close_it, const pg_report *const *rs, size_t n, pg_report_format format,
                         const pg_report_style *style, pg_error *err)
 {
-    int rc = pg_report_write(r, format, style, f, err);
+    int rc = pg_report_write_many(rs, n, format, style, f, err);
 
     if (rc == 0 && (fflush(f) != 0 || ferror(f)))
         rc = pg_error_set(err, PG_EIO, "%s", strerror(errno));
@@ -38,13 +38,19 @@ static int write_report(FILE *f, int close_it, const pg_report *r, pg_report_for
 
 int pg_cli_write_stdout(const pg_report *r, pg_report_format format, const pg_report_style *style)
 {
+    return pg_cli_write_stdout_many(&r, 1, format, style);
+}
+
+int pg_cli_write_stdout_many(const pg_report *const *rs, size_t n, pg_report_format format,
+                             const pg_report_style *style)
+{
     pg_error err;
 
     /* A reader that went away (`plangate check | head`) must not kill us
      * silently with SIGPIPE: we want to say so and exit non-zero. */
     signal(SIGPIPE, SIG_IGN);
     pg_error_clear(&err);
-    if (write_report(stdout, 0, r, format, style, &err) != 0) {
+    if (write_report(stdout, 0, rs, n, format, style, &err) != 0) {
         print_failure(NULL, err.message);
         return -1;
     }
@@ -124,6 +130,12 @@ static FILE *open_direct(const char *path, const struct stat *want, const char *
 int pg_cli_out_write(pg_cli_out *o, const pg_report *r, pg_report_format format, const pg_report_style *style,
                      const char *path, int append)
 {
+    return pg_cli_out_write_many(o, &r, 1, format, style, path, append);
+}
+
+int pg_cli_out_write_many(pg_cli_out *o, const pg_report *const *rs, size_t n, pg_report_format format,
+                          const pg_report_style *style, const char *path, int append)
+{
     struct stat target;
     const char *why = NULL;
     pg_error err;
@@ -160,7 +172,7 @@ int pg_cli_out_write(pg_cli_out *o, const pg_report *r, pg_report_format format,
         o->kind = OUT_NONE;
         return -1;
     }
-    if (write_report(f, 1, r, format, style, &err) != 0) {
+    if (write_report(f, 1, rs, n, format, style, &err) != 0) {
         pg_cli_tmp_discard(&o->tmp);
         print_failure(path, err.message);
         o->kind = OUT_NONE;

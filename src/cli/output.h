@@ -9,6 +9,9 @@
 
 /* Write to stdout and flush; 0, or -1 after printing why (a closed pipe is an error too). */
 int pg_cli_write_stdout(const pg_report *r, pg_report_format format, const pg_report_style *style);
+/* The same for the reports of a run over several plans (pg_report_write_many; n == 1 is one report). */
+int pg_cli_write_stdout_many(const pg_report *const *rs, size_t n, pg_report_format format,
+                             const pg_report_style *style);
 
 /*
  * A report file on its way: written first, put in place last, so that a run
@@ -37,6 +40,10 @@ typedef struct pg_cli_out {
  * after printing why, with nothing left behind. */
 int pg_cli_out_write(pg_cli_out *o, const pg_report *r, pg_report_format format, const pg_report_style *style,
                      const char *path, int append);
+
+/* pg_cli_out_write for the reports of a run over several plans. */
+int pg_cli_out_write_many(pg_cli_out *o, const pg_report *const *rs, size_t n, pg_report_format format,
+                          const pg_report_style *style, const char *path, int append);
 
 /* Put a written report in place: 0, or -1 after printing why. */
 int pg_cli_out_commit(pg_cli_out *o);

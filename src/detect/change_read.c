@@ -14,8 +14,25 @@ int pg_det__is_managed(const pg_change *c)
 
 int pg_det__is_planned_table(const pg_change *c)
 {
-    return c->origin == PG_ORIGIN_PLANNED && c->type && strcmp(c->type, PG_TYPE_DYNAMODB_TABLE) == 0 &&
-           pg_det__is_managed(c);
+    return c->origin == PG_ORIGIN_PLANNED && pg_det__is_table_type(c->type) && pg_det__is_managed(c);
+}
+
+int pg_det__leaves_object(const pg_change *c)
+{
+    switch (c->action) {
+    case PG_ACTION_NOOP:
+    case PG_ACTION_CREATE:
+    case PG_ACTION_UPDATE:
+    case PG_ACTION_REPLACE:
+        return 1;
+    case PG_ACTION_FORGET:
+        /* ["create","forget"] / ["forget","create"]: the old object leaves
+         * state untouched, the new one (after) is created and stays. A plain
+         * forget has no after. */
+        return json_is_object(c->after);
+    default:
+        return 0;
+    }
 }
 
 const char *pg_det__str(const pg_change *c, pg_side side, const char *key)
@@ -26,6 +43,17 @@ const char *pg_det__str(const pg_change *c, pg_side side, const char *key)
     if (side == PG_AFTER && pg_change_is_unknown(c, &s, 1))
         return NULL;
     return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+const char *pg_det__str_plain(const pg_change *c, pg_side side, const char *key)
+{
+    pg_path_step s = {key, 0};
+    const json_t *v = pg_change_get(c, side, &s, 1);
+    const char *str = pg_det__str(c, side, key);
+
+    /* A NUL inside would make strcmp see only its first part: "table/a\0b"
+     * would match table a. Such a string matches nothing. */
+    return str && !memchr(str, '\0', json_string_length(v)) ? str : NULL;
 }
 
 int pg_det__unknown(const pg_change *c, const char *key)

@@ -12,6 +12,9 @@
  *   key_types.c    the type of key attributes before and after
  *   lock_table.c   what makes a table a state-lock table, and the key
  *                  schema the S3 backend needs
+ *   table_read.c   the one reader of a table whatever its provider's shape
+ *                  (aws_dynamodb_table, awscc_dynamodb_table): name, key
+ *                  schema, key attribute types
  *
  * Errors: every fallible helper returns 0 or a negative PG_E* code and
  * takes `pg_error *err` last; out of memory is reported by pg_error_oom. */
@@ -24,7 +27,9 @@
 #include "util/buf.h"
 
 #define PG_TYPE_DYNAMODB_TABLE "aws_dynamodb_table"
+#define PG_TYPE_AWSCC_DYNAMODB_TABLE "awscc_dynamodb_table"
 #define PG_TYPE_AUTOSCALING_TARGET "aws_appautoscaling_target"
+#define PG_TYPE_AUTOSCALING_POLICY "aws_appautoscaling_policy"
 /* What Terraform's S3 backend keys its lock items by (case-sensitive). */
 #define PG_LOCK_KEY "LockID"
 
@@ -39,10 +44,19 @@
 
 /** A managed resource (data sources are read, never destroyed). */
 int pg_det__is_managed(const pg_change *c);
-/** A managed aws_dynamodb_table change from resource_changes (never drift). */
+/** A managed table change (aws_ or awscc_dynamodb_table) from resource_changes (never drift). */
 int pg_det__is_planned_table(const pg_change *c);
+/**
+ * Does the change leave an object behind, to be judged on `after`: no-op,
+ * create, update, replace, and the create-and-forget pairs (Terraform's
+ * ["create","forget"], OpenTofu's ["forget","create"]: PG_ACTION_FORGET with
+ * an `after` object). Nothing of a forget is destroyed.
+ */
+int pg_det__leaves_object(const pg_change *c);
 /** A string member of before/after (NULL when absent, not a string, or unknown after). */
 const char *pg_det__str(const pg_change *c, pg_side side, const char *key);
+/** pg_det__str, NULL also when the string holds a NUL (so that C string comparisons judge all of it). */
+const char *pg_det__str_plain(const pg_change *c, pg_side side, const char *key);
 /** Is a top-level attribute of `after` unknown at plan time? */
 int pg_det__unknown(const pg_change *c, const char *key);
 /**
@@ -77,6 +91,45 @@ typedef struct pg_det_attr {
  * catalogue.c checks) into `out`. */
 void pg_det__attr_path(pg_det_attr *out, const char *path);
 
+/* MARK: reading a table (table_read.c) */
+
+/* DynamoDB's longest attribute name is 255 bytes. */
+#define PG_DET_KEY_NAME 256
+
+/** aws_dynamodb_table or awscc_dynamodb_table. */
+int pg_det__is_table_type(const char *type);
+int pg_det__is_awscc_table(const pg_change *c);
+/** The attribute that holds the table's name: "name" or "table_name". */
+const char *pg_det__table_name_attr(const pg_change *c);
+/** The table's name on `side` (NULL: absent or unknown); `*sensitive` when marked (may be NULL). */
+const char *pg_det__table_name(const pg_change *c, pg_side side, int *sensitive);
+
+/** A table's key schema on one side, whatever the shape. */
+typedef struct pg_det_keys {
+    char hash[PG_DET_KEY_NAME], range[PG_DET_KEY_NAME];
+    int has_hash, has_range;
+    int hash_unknown, range_unknown; /**< known only after apply (after side only) */
+    int unreadable;                  /**< present but not a key schema (a string that does not parse): not "no key" */
+    int absent;                      /**< no key schema at all on this side */
+    int sensitive;                   /**< any part of it is marked sensitive */
+    const char *path;                /**< evidence path: "hash_key" or "key_schema" */
+} pg_det_keys;
+void pg_det__table_keys(const pg_change *c, pg_side side, pg_det_keys *out);
+/** Known only after apply or unreadable: every judgement on it says "may". */
+int pg_det__keys_uncertain(const pg_det_keys *k);
+
+/** Where the definition of key attribute `name` lives on one side. */
+typedef struct pg_det_key_attr {
+    pg_path_step steps[3];      /**< attribute[i].type / attribute_definitions[i].attribute_type */
+    pg_path_step name_steps[3]; /**< attribute[i].name / attribute_definitions[i].attribute_name */
+    const char *list;           /**< "attribute" / "attribute_definitions" */
+    size_t index;
+} pg_det_key_attr;
+/** Where "point-in-time recovery is enabled" lives for the table's type: the steps, their count, the evidence path. */
+size_t pg_det__pitr_steps(const pg_change *c, pg_path_step steps[3], const char **path);
+/** Find the definition of `name` on `side`; 0 when absent. */
+int pg_det__key_attr(const pg_change *c, pg_side side, const char *name, pg_det_key_attr *out);
+
 /* MARK: wording (wording.c) — every plan value reaches text through here */
 
 /**
@@ -107,6 +160,12 @@ int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_p
  * "no value" (unquoted) when `s` is NULL. Always NUL-terminates.
  */
 void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size);
+/**
+ * One key of a table (`range`: the sort key, else the partition key) for a
+ * message: quoted, "(sensitive)", "no value" (none), "known only after
+ * apply", or "a key_schema that cannot be read". Always NUL-terminates.
+ */
+void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size);
 /**
  * `steps` as an evidence path ("tags.Name", "attribute[0].type"). A step
  * under a sensitive value (a key of a sensitive map) is a secret too: the
@@ -154,17 +213,18 @@ int pg_det__finish(pg_findings *out, pg_finding *f, int rc, int keep, pg_error *
 int pg_det__state_new(void **state_out, size_t size, pg_error *err);
 /**
  * What a finding copies from a change, for findings made in `end` when the
- * change is gone: address, type, action list, normalised action, reason.
+ * change is gone: address, resource type, action list, normalised action, reason.
  */
 typedef struct pg_det_origin {
     char *address;
     json_t *actions;
     pg_action action;
     char *reason;
+    char *type; /* the change's resource type (a table of either provider, a replica, …) */
 } pg_det_origin;
 int pg_det__origin_keep(pg_det_origin *o, const pg_change *c, pg_error *err);
 void pg_det__origin_dispose(pg_det_origin *o);
-/** A finding of `d` for a kept origin (an aws_dynamodb_table change). */
+/** A finding of `d` for a kept origin. */
 int pg_det__finding_from(pg_finding **out, const pg_detector *d, const pg_det_origin *o, pg_error *err);
 
 /* MARK: key attribute types (key_types.c) */
@@ -183,10 +243,21 @@ typedef struct pg_lock_info {
     int is_lock;        /**< any of the reasons below */
     int named_backend;  /**< the backend's dynamodb_table */
     int named_policy;   /**< in the policy's lock_tables */
-    int lockid_key;     /**< hash_key is LockID or a case-variant */
-    const char *name;   /**< the table's `name` on that side, or NULL */
+    int lockid_key;     /**< the hash key is exactly LockID, or a case-variant on a table that says_lock */
+    int variant_key;    /**< the hash key is a case-variant of LockID (not LockID itself) */
+    int says_lock;      /**< its name or a tag says Terraform state locking */
+    int key_uncertain;  /**< its key schema is known only after apply or unreadable */
+    const char *name;   /**< the table's name on that side, or NULL */
     int name_sensitive; /**< that name is marked sensitive */
+    pg_det_keys keys;   /**< its key schema on that side */
 } pg_lock_info;
+
+/**
+ * Does a name or tag text say Terraform state locking: "terraform",
+ * "tfstate", "tf-state" or "tf_state" together with "lock" (ASCII case
+ * ignored)?
+ */
+int pg_det__says_state_lock(const char *s, size_t n);
 
 /** Is the table on `side` of `c` a lock table (SPEC §3)? */
 void pg_det__lock_info(const pg_detect_env *env, const pg_change *c, pg_side side, pg_lock_info *out);

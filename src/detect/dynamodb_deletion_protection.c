@@ -14,7 +14,7 @@ const pg_detector pg_detector_dynamodb_deletion_protection = {
     "dynamodb-deletion-protection",
     "Destroying a DynamoDB table that has deletion protection",
     PG_SEV_HIGH,
-    "A delete or replace of an aws_dynamodb_table whose current state (before) has "
+    "A delete or replace of a DynamoDB table (aws_ or awscc_dynamodb_table) whose current state (before) has "
     "deletion_protection_enabled = true.",
     "AWS refuses to delete the table, so the apply fails half-way: whatever was applied before it "
     "stays changed, and for a create-before-destroy replacement the new table may already exist.",
@@ -60,5 +60,5 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 static int wants(const char *type, pg_action a)
 {
     return (a == PG_ACTION_DELETE || a == PG_ACTION_REPLACE || a == PG_ACTION_UNKNOWN) &&
-           strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+           pg_det__is_table_type(type);
 }

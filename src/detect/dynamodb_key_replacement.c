@@ -24,8 +24,9 @@ const pg_detector pg_detector_dynamodb_key_replacement = {
     "dynamodb-key-replacement",
     "DynamoDB table replaced because its key schema changes",
     PG_SEV_CRITICAL,
-    "An aws_dynamodb_table that the plan replaces (destroys, then creates again) because its hash_key, "
-    "its range_key, the type of a key attribute or a local_secondary_index changes. Terraform's "
+    "A DynamoDB table (aws_dynamodb_table, or awscc_dynamodb_table and its key_schema) that the plan "
+    "replaces (destroys, then creates again) because its hash_key, its range_key, the type of a key "
+    "attribute or a local secondary index changes. Terraform's "
     "replace_paths is used when the plan has it, else before and after are compared; a key whose new "
     "value is known only after apply is reported as one that may change.",
     "DynamoDB cannot change a table's key schema or local secondary indexes in place, so the provider "
@@ -45,6 +46,7 @@ typedef struct facets {
     pg_finding *f;
     pg_buf desc, revert;
     int n;
+    int unsure; /* facets that only "may" change (an unreadable key_schema) */
 } facets;
 
 /* Which key facets replace_paths names (its paths are lists of steps). */
@@ -58,13 +60,13 @@ static unsigned listed_facets(const pg_change *c)
         const json_t *first = json_is_array(p) ? json_array_get(p, 0) : NULL;
         const char *s = json_is_string(first) ? json_string_value(first) : "";
 
-        if (strcmp(s, "hash_key") == 0)
+        if (strcmp(s, "hash_key") == 0 || strcmp(s, "key_schema") == 0)
             listed |= LISTED_HASH;
         else if (strcmp(s, "range_key") == 0)
             listed |= LISTED_RANGE;
-        else if (strcmp(s, "local_secondary_index") == 0)
+        else if (strcmp(s, "local_secondary_index") == 0 || strcmp(s, "local_secondary_indexes") == 0)
             listed |= LISTED_LSI;
-        else if (strcmp(s, "attribute") == 0)
+        else if (strcmp(s, "attribute") == 0 || strcmp(s, "attribute_definitions") == 0)
             listed |= LISTED_ATTR;
     }
     return listed;
@@ -109,7 +111,8 @@ static int index_names(pg_buf *out, const json_t *list, pg_error *err)
     }
     rc = pg_buf_addc(out, '[', err);
     for (i = 0; rc == PG_OK && i < json_array_size(list); i++) {
-        const json_t *n = json_object_get(json_array_get(list, i), "name");
+        const json_t *e = json_array_get(list, i);
+        const json_t *n = json_object_get(e, "name") ? json_object_get(e, "name") : json_object_get(e, "index_name");
 
         if (out->len > PG_DET_TEXT) {
             rc = pg_buf_adds(out, ", \xe2\x80\xa6", err);
@@ -157,6 +160,61 @@ static int key_facet(const pg_change *c, const char *key, int listed, facets *fx
     return rc == PG_OK ? pg_det__evidence(fx->f, c, key, &s, 1, err) : rc;
 }
 
+/* The Cloud Control shape: one key_schema (a JSON string or a list) holds
+ * both keys. Read through the one table reader; an unreadable schema "may
+ * change" like an unknown one. */
+static int schema_facet(const pg_change *c, int listed, facets *fx, pg_error *err)
+{
+    static const char *const words[2] = {"the partition key (HASH)", "the sort key (RANGE)"};
+    pg_path_step s = {"key_schema", 0};
+    pg_det_keys b, a;
+    char bt[PG_DET_TEXT], at[PG_DET_TEXT];
+    int r, n0 = fx->n, rc = PG_OK;
+
+    pg_det__table_keys(c, PG_BEFORE, &b);
+    pg_det__table_keys(c, PG_AFTER, &a);
+    if (a.unreadable || b.unreadable) {
+        /* Not a key schema: it may hold any key. One facet, never "no key". */
+        pg_det__key_text(&b, 0, bt, sizeof bt);
+        rc = pg_buf_addf(&fx->desc, err,
+                         "%sthe key_schema %s cannot be read as a key schema, so the key may change (partition key "
+                         "today %s)",
+                         fx->n ? "; " : "", a.unreadable ? "after the change" : "today", bt);
+        if (rc == PG_OK)
+            rc = pg_buf_addf(&fx->revert, err, "%srestore key_schema to its current value", fx->n ? "; " : "");
+        fx->n++;
+        fx->unsure++;
+    }
+    for (r = 0; r < 2 && rc == PG_OK && !a.unreadable && !b.unreadable; r++) {
+        int bh = r ? b.has_range : b.has_hash, ah = r ? a.has_range : a.has_hash;
+        const char *bn = r ? b.range : b.hash, *an = r ? a.range : a.hash;
+        int may = (r ? a.range_unknown : a.hash_unknown);
+        const char *sep = fx->n ? "; " : "";
+
+        if (!may && bh == ah && (!bh || strcmp(bn, an) == 0))
+            continue;
+        pg_det__key_text(&b, r, bt, sizeof bt);
+        pg_det__key_text(&a, r, at, sizeof at);
+        rc = may ? pg_buf_addf(&fx->desc, err, "%s%s may change (%s → %s)", sep, words[r], bt, at)
+                 : pg_buf_addf(&fx->desc, err, "%s%s changes %s → %s", sep, words[r], bt, at);
+        if (rc == PG_OK)
+            rc = pg_buf_addf(&fx->revert, err, "%srestore key_schema to its current value", sep);
+        fx->n++;
+    }
+    if (rc == PG_OK && fx->n == n0 && listed) {
+        fx->n++;
+        if ((rc = pg_buf_addf(&fx->desc, err, "%sTerraform says the key_schema forces the replacement",
+                              n0 ? "; " : "")) == PG_OK)
+            rc = pg_buf_addf(&fx->revert, err, "%srestore key_schema to its current value", n0 ? "; " : "");
+    }
+    if (rc == PG_OK && fx->n > n0)
+        rc = pg_det__block_sensitive(c, s.key) ? pg_det__evidence_take(fx->f, "key_schema",
+                                                                        json_string(PG_SENSITIVE_TEXT),
+                                                                        json_string(PG_SENSITIVE_TEXT), err)
+                                               : pg_det__evidence(fx->f, c, "key_schema", &s, 1, err);
+    return rc;
+}
+
 /* The type of the key attributes. */
 static int type_facet(const pg_change *c, facets *fx, pg_error *err)
 {
@@ -175,10 +233,10 @@ static int type_facet(const pg_change *c, facets *fx, pg_error *err)
 
 static int lsi_facet(const pg_change *c, int listed, facets *fx, pg_error *err)
 {
-    pg_path_step s = {"local_secondary_index", 0};
+    pg_path_step s = {pg_det__is_awscc_table(c) ? "local_secondary_indexes" : "local_secondary_index", 0};
     const json_t *b = pg_change_get(c, PG_BEFORE, &s, 1);
     const json_t *a = pg_change_get(c, PG_AFTER, &s, 1);
-    const json_t *umask = c->after_unknown ? json_object_get(c->after_unknown, "local_secondary_index") : NULL;
+    const json_t *umask = c->after_unknown ? json_object_get(c->after_unknown, s.key) : NULL;
     int unknown = pg_det__mask_any(umask);
     const char *sep = fx->n ? "; " : "";
     json_t *bv = NULL, *av = NULL;
@@ -227,13 +285,13 @@ static int lsi_facet(const pg_change *c, int listed, facets *fx, pg_error *err)
         json_decref(av);
         return rc;
     }
-    return pg_det__evidence_take(fx->f, "local_secondary_index", bv, av, err);
+    return pg_det__evidence_take(fx->f, s.key, bv, av, err);
 }
 
 /* Terraform names `attribute` but no key type differs that we can see. */
 static int attribute_facet(const pg_change *c, unsigned listed, facets *fx, pg_error *err)
 {
-    pg_path_step s = {"attribute", 0};
+    pg_path_step s = {pg_det__is_awscc_table(c) ? "attribute_definitions" : "attribute", 0};
     int rc;
 
     if (fx->n > 0 || !(listed & LISTED_ATTR))
@@ -243,16 +301,16 @@ static int attribute_facet(const pg_change *c, unsigned listed, facets *fx, pg_e
         (rc = pg_buf_adds(&fx->revert, "restore the attribute blocks as they are now", err)) != PG_OK)
         return rc;
     if (pg_det__block_sensitive(c, s.key))
-        return pg_det__evidence_take(fx->f, "attribute", json_string(PG_SENSITIVE_TEXT), json_string(PG_SENSITIVE_TEXT),
+        return pg_det__evidence_take(fx->f, s.key, json_string(PG_SENSITIVE_TEXT), json_string(PG_SENSITIVE_TEXT),
                                      err);
-    return pg_det__evidence(fx->f, c, "attribute", &s, 1, err);
+    return pg_det__evidence(fx->f, c, s.key, &s, 1, err);
 }
 
 /* The message and remediation, once the facets are known. */
 static int say(const pg_change *c, const facets *fx, pg_error *err)
 {
-    pg_path_step name = {"name", 0};
-    const char *bname = pg_det__str(c, PG_BEFORE, "name"), *aname = pg_det__str(c, PG_AFTER, "name");
+    int name_sensitive;
+    const char *bname = pg_det__table_name(c, PG_BEFORE, &name_sensitive), *aname = pg_det__table_name(c, PG_AFTER, NULL);
     char tbl[PG_DET_TEXT + 8], quoted[PG_DET_TEXT];
     int definite = 0, rc;
     size_t i;
@@ -262,7 +320,9 @@ static int say(const pg_change *c, const facets *fx, pg_error *err)
         if (!json_is_string(a) || strcmp(json_string_value(a), PG_UNKNOWN_TEXT) != 0)
             definite = 1;
     }
-    if (bname && !pg_det__sensitive(c, &name, 1))
+    if (fx->unsure == fx->n)
+        definite = 0;
+    if (bname && !name_sensitive)
         snprintf(tbl, sizeof tbl, "table %s", pg_quote_str(quoted, sizeof quoted, bname));
     else
         snprintf(tbl, sizeof tbl, "the table");
@@ -271,7 +331,9 @@ static int say(const pg_change *c, const facets *fx, pg_error *err)
         "%s (%s) is REPLACED %s: %s. DynamoDB cannot change a key or a local secondary index in place, so "
         "Terraform destroys the table and creates a new, empty one: every item in the table is lost.%s",
         c->address, tbl,
-        definite ? "because its key schema changes" : "and its key schema may change (known only after apply)",
+        definite     ? "because its key schema changes"
+        : fx->unsure ? "and its key schema may change (it cannot be read)"
+                     : "and its key schema may change (known only after apply)",
         pg_buf_cstr(&fx->desc),
         c->replace_order != PG_REPLACE_CREATE_BEFORE_DESTROY ? ""
         : (bname && aname && strcmp(bname, aname) == 0)
@@ -308,8 +370,10 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
     pg_buf_init(&fx.desc, 0);
     pg_buf_init(&fx.revert, 0);
     if ((rc = pg_det__finding_new(&fx.f, &pg_detector_dynamodb_key_replacement, c, err)) == PG_OK &&
-        (rc = key_facet(c, "hash_key", (listed & LISTED_HASH) != 0, &fx, err)) == PG_OK &&
-        (rc = key_facet(c, "range_key", (listed & LISTED_RANGE) != 0, &fx, err)) == PG_OK &&
+        (rc = pg_det__is_awscc_table(c) ? schema_facet(c, (listed & (LISTED_HASH | LISTED_RANGE)) != 0, &fx, err)
+                                        : key_facet(c, "hash_key", (listed & LISTED_HASH) != 0, &fx, err)) == PG_OK &&
+        (rc = pg_det__is_awscc_table(c) ? PG_OK : key_facet(c, "range_key", (listed & LISTED_RANGE) != 0, &fx, err)) ==
+            PG_OK &&
         (rc = type_facet(c, &fx, err)) == PG_OK && (rc = lsi_facet(c, (listed & LISTED_LSI) != 0, &fx, err)) == PG_OK &&
         (rc = attribute_facet(c, listed, &fx, err)) == PG_OK && fx.n > 0)
         rc = say(c, &fx, err);
@@ -320,5 +384,5 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 
 static int wants(const char *type, pg_action a)
 {
-    return a == PG_ACTION_REPLACE && strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+    return a == PG_ACTION_REPLACE && pg_det__is_table_type(type);
 }

@@ -16,8 +16,10 @@ const pg_detector pg_detector_dynamodb_key_type_change = {
     "dynamodb-key-type-change",
     "In-place update changes the type of a DynamoDB key attribute",
     PG_SEV_HIGH,
-    "An in-place update of an aws_dynamodb_table that changes the `type` of the attribute used as its "
-    "hash_key or range_key (before and after attribute lists matched by name).",
+    "An in-place update of a DynamoDB table that changes the type of the attribute used as its "
+    "partition or sort key: `attribute[].type` of aws_dynamodb_table's hash_key/range_key, "
+    "`attribute_definitions[].attribute_type` of awscc_dynamodb_table's key_schema (before and after "
+    "lists matched by name).",
     "DynamoDB cannot change the type of a key attribute, and the provider does not replace the table "
     "for it: the apply fails, or the configuration silently stops matching the table.",
     "Revert the attribute's type. To really change it, create a new table with the new schema, copy "
@@ -56,5 +58,5 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 
 static int wants(const char *type, pg_action a)
 {
-    return a == PG_ACTION_UPDATE && strcmp(type, PG_TYPE_DYNAMODB_TABLE) == 0;
+    return a == PG_ACTION_UPDATE && pg_det__is_table_type(type);
 }

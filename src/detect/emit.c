@@ -77,7 +77,8 @@ int pg_det__origin_keep(pg_det_origin *o, const pg_change *c, pg_error *err)
     o->action = c->action;
     if (!(o->address = pg_strdup(c->address ? c->address : "")) ||
         (c->actions && !(o->actions = json_deep_copy(c->actions))) ||
-        (c->action_reason && !(o->reason = pg_strdup(c->action_reason)))) {
+        (c->action_reason && !(o->reason = pg_strdup(c->action_reason))) ||
+        (c->type && !(o->type = pg_strdup(c->type)))) {
         pg_det__origin_dispose(o);
         return pg_error_oom(err);
     }
@@ -89,6 +90,7 @@ void pg_det__origin_dispose(pg_det_origin *o)
     pg_free(o->address);
     json_decref(o->actions);
     pg_free(o->reason);
+    pg_free(o->type);
     memset(o, 0, sizeof *o);
 }
 
@@ -99,7 +101,7 @@ int pg_det__finding_from(pg_finding **out, const pg_detector *d, const pg_det_or
     /* The change is gone by `end`: rebuild what a finding copies from it. */
     memset(&fake, 0, sizeof fake);
     fake.address = o->address;
-    fake.type = PG_TYPE_DYNAMODB_TABLE;
+    fake.type = o->type ? o->type : PG_TYPE_DYNAMODB_TABLE;
     fake.actions = o->actions;
     fake.action = o->action;
     fake.action_reason = o->reason;

@@ -28,7 +28,7 @@ const pg_detector pg_detector_lock_table_backend_mismatch = {
 /* The message for a destroy of the backend's table. */
 static int say_destroyed(const pg_change *c, const char *src, const char *table, pg_finding *f, pg_error *err)
 {
-    pg_path_step name = {"name", 0};
+    pg_path_step name = {pg_det__table_name_attr(c), 0};
     char reason[PG_DET_TEXT + 32];
     int rc;
 
@@ -39,7 +39,7 @@ static int say_destroyed(const pg_change *c, const char *src, const char *table,
                            src, table, pg_det__destroy_words(c), c->address,
                            pg_det__reason_words(c, reason, sizeof reason))) != PG_OK)
         return rc;
-    return pg_det__evidence(f, c, "name", &name, 1, err);
+    return pg_det__evidence(f, c, name.key, &name, 1, err);
 }
 
 /* The message for the backend's table defined with a schema it cannot use; 0 problems: no finding. */
@@ -62,22 +62,23 @@ static int say_misconfigured(const pg_change *c, const char *src, const char *ta
 static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
                      pg_findings *out, pg_error *err)
 {
-    pg_path_step step = {"name", 0};
     const char *table = env->backend ? env->backend->dynamodb_table : NULL;
     const char *src = pg_det__backend_name(env->backend);
     const char *name;
+    int sensitive;
     char quoted[PG_DET_TEXT];
     pg_finding *f = NULL;
     int n = 1, rc;
 
     (void)state;
     (void)prot;
-    if (!table || !pg_det__is_planned_table(c) || c->action == PG_ACTION_FORGET || c->action == PG_ACTION_READ)
+    if (!table || !pg_det__is_planned_table(c) || c->action == PG_ACTION_READ ||
+        (c->action == PG_ACTION_FORGET && !pg_det__leaves_object(c)))
         return PG_OK;
-    name = pg_det__str(c, c->destructive ? PG_BEFORE : PG_AFTER, "name");
+    name = pg_det__table_name(c, c->destructive ? PG_BEFORE : PG_AFTER, &sensitive);
     if (!name || strcmp(name, table) != 0)
         return PG_OK;
-    pg_det__name_text(table, pg_det__sensitive(c, &step, 1), quoted, sizeof quoted);
+    pg_det__name_text(table, sensitive, quoted, sizeof quoted);
     if ((rc = pg_det__finding_new(&f, &pg_detector_lock_table_backend_mismatch, c, err)) == PG_OK &&
         (rc = c->destructive ? say_destroyed(c, src, quoted, f, err) : say_misconfigured(c, src, quoted, f, &n, err)) ==
             PG_OK &&

@@ -42,15 +42,15 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
                      pg_findings *out, pg_error *err)
 {
     deprecated_state *st = state;
-    pg_path_step step = {"name", 0};
     const char *table = env->backend ? env->backend->dynamodb_table : NULL;
-    const char *b = pg_det__str(c, PG_BEFORE, "name"), *a = pg_det__str(c, PG_AFTER, "name");
+    int sensitive;
+    const char *b = pg_det__table_name(c, PG_BEFORE, &sensitive), *a = pg_det__table_name(c, PG_AFTER, NULL);
 
     (void)prot;
     (void)out;
     (void)err;
     if (table && pg_det__is_planned_table(c) && ((b && strcmp(b, table) == 0) || (a && strcmp(a, table) == 0)) &&
-        pg_det__sensitive(c, &step, 1))
+        sensitive)
         st->name_sensitive = 1;
     return PG_OK;
 }

@@ -8,8 +8,9 @@ const pg_detector pg_detector_lock_table_destroy = {
     "lock-table-destroy",
     "Terraform state-lock table is destroyed",
     PG_SEV_CRITICAL,
-    "A delete or replace of a state-lock table (named by --backend, by the policy's lock_tables, or "
-    "keyed by LockID).",
+    "A delete or replace of a state-lock table (named by --backend, by the policy's lock_tables, "
+    "keyed by LockID, or keyed by a case-variant of LockID with a name or tag that says Terraform state "
+    "locking).",
     "While the table is gone, no terraform run can take the state lock; an apply that locks through "
     "this very table loses its own lock half-way and fails to release it, and concurrent runs can "
     "corrupt state.",
@@ -22,7 +23,7 @@ const pg_detector pg_detector_lock_table_destroy = {
 static int on_change(void *state, const pg_detect_env *env, const pg_change *c, const pg_detect_protection *prot,
                      pg_findings *out, pg_error *err)
 {
-    pg_path_step name = {"name", 0};
+    pg_path_step name = {pg_det__table_name_attr(c), 0};
     char why[PG_DET_TEXT + 64], reason[PG_DET_TEXT + 32];
     pg_finding *f = NULL;
     pg_lock_info li;
@@ -51,6 +52,6 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
                            "it and run `terraform init -reconfigure`, then remove the old one; or switch "
                            "the S3 backend to use_lockfile = true (Terraform 1.11+).",
                            c->address)) == PG_OK)
-        rc = pg_det__evidence(f, c, "name", &name, 1, err);
+        rc = pg_det__evidence(f, c, name.key, &name, 1, err);
     return pg_det__finish(out, f, rc, 1, err);
 }

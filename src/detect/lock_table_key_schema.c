@@ -12,9 +12,10 @@ const pg_detector pg_detector_lock_table_key_schema = {
     "lock-table-key-schema",
     "Terraform state-lock table has the wrong key schema",
     PG_SEV_CRITICAL,
-    "A state-lock table (named by --backend, by the policy's lock_tables, or any aws_dynamodb_table "
-    "keyed by LockID or a case-variant of it) whose hash_key is not exactly LockID, whose LockID "
-    "attribute is not of type S, or which has a range_key.",
+    "A state-lock table (named by --backend, by the policy's lock_tables, keyed by LockID, or keyed by "
+    "a case-variant of LockID with a name or tag that says Terraform state locking; aws_ or "
+    "awscc_dynamodb_table) whose partition key is not exactly LockID, whose LockID attribute is not of "
+    "type S, or which has a sort key (range_key).",
     "Terraform's S3 backend writes lock items keyed by the string attribute LockID (case-sensitive) "
     "and nothing else: with any other key schema every attempt to take the state lock fails, so every "
     "plan and apply that uses the backend fails, or runs unlocked where locking is turned off.",
@@ -36,7 +37,8 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
 
     (void)state;
     (void)prot;
-    if (!pg_det__is_planned_table(c) || c->action == PG_ACTION_FORGET || c->action == PG_ACTION_READ)
+    if (!pg_det__is_planned_table(c) || c->action == PG_ACTION_READ ||
+        (c->action == PG_ACTION_FORGET && !pg_det__leaves_object(c)))
         return PG_OK;
     pg_det__lock_info(env, c, side, &li);
     if (!li.is_lock)

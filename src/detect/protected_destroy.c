@@ -113,7 +113,7 @@ static int on_change(void *state, const pg_detect_env *env, const pg_change *c, 
              f, PG_DET_MESSAGE, err, "%s%s is protected by the policy (%s) and this plan %s, because %s.%s", c->address,
              c->deposed ? " (a deposed object)" : "", prot->why && *prot->why ? prot->why : "a protect: selector",
              pg_det__destroy_words(c), pg_det__reason_words(c, reason, sizeof reason),
-             strcmp(c->type, PG_TYPE_DYNAMODB_TABLE) == 0 ? " Every item in the table is lost." : "")) == PG_OK)
+             pg_det__is_table_type(c->type) ? " Every item in the table is lost." : "")) == PG_OK)
         rc = pg_det__text(f, PG_DET_REMEDIATION, err,
                           "%s If the destroy is intended, waive protected-destroy for %s with a reason.", advice(c),
                           c->address);

@@ -21,6 +21,8 @@
     X(dynamodb_key_type_change)                 \
     X(dynamodb_provisioned_without_autoscaling) \
     X(lock_table_deprecated)                    \
+    X(lock_table_deletion_protection)           \
+    X(dynamodb_replica_removed)                 \
     X(plan_incomplete)                          \
     X(data_loss)
 

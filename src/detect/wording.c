@@ -72,6 +72,20 @@ void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size)
         pg_value_text(NULL, buf, size);
 }
 
+void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size)
+{
+    /* The one wording of a key for every detector (issue 15): never a
+     * placeholder where a name belongs ("keep (known after apply) as …"). */
+    if (k->sensitive)
+        pg_det__name_text(NULL, 1, buf, size);
+    else if (range ? k->range_unknown : k->hash_unknown)
+        snprintf(buf, size, "known only after apply");
+    else if (k->unreadable)
+        snprintf(buf, size, "a key_schema that cannot be read");
+    else
+        pg_det__name_text(range ? (k->has_range ? k->range : NULL) : (k->has_hash ? k->hash : NULL), 0, buf, size);
+}
+
 /* A key that reads unambiguously after a dot (and is short: a longer one is
  * quoted, which cuts it). */
 static int plain_key(const char *k)

@@ -12,9 +12,15 @@
 
 #include "plangate/alloc.h"
 
-static int rule_accepts(const pg_rule *r, const char *type, pg_action action)
+/* `creates`: the change is a create-and-forget (Terraform's
+ * ["create","forget"], OpenTofu's ["forget","create"]: normalised to forget,
+ * with an `after` object). Nothing is destroyed, but a new object is
+ * created and stays: a rule that looks at creates judges it too (issue 13). */
+static int rule_accepts(const pg_rule *r, const char *type, pg_action action, int creates)
 {
-    if ((unsigned)action >= PG_ACTION_COUNT_ || !(r->actions & (1u << action)))
+    if ((unsigned)action >= PG_ACTION_COUNT_)
+        return 0;
+    if (!(r->actions & (1u << action)) && !(creates && (r->actions & (1u << PG_ACTION_CREATE))))
         return 0;
     return r->n_types == 0 || !type || pg_policy__glob_any(r->types, r->n_types, type);
 }
@@ -26,7 +32,8 @@ int pg_policy_wants(const pg_policy *p, const char *type, pg_action action)
     if (!p)
         return 0;
     for (i = 0; i < p->n_rules; i++)
-        if (rule_accepts(p->rules[i], type, action))
+        /* a forget may be a create-and-forget: decode it for the create rules */
+        if (rule_accepts(p->rules[i], type, action, action == PG_ACTION_FORGET))
             return 1;
     return 0;
 }
@@ -37,7 +44,7 @@ static int selects(const pg_policy *p, const pg_rule *r, const pg_change *c, int
     int rc;
 
     *out = 0;
-    if (!c->type || !rule_accepts(r, c->type, c->action))
+    if (!c->type || !rule_accepts(r, c->type, c->action, c->action == PG_ACTION_FORGET && json_is_object(c->after)))
         return PG_OK;
     if (r->address) {
         if ((rc = pg_policy__addr_match(r->address, c->address, out, err)) != PG_OK || !*out)

@@ -103,21 +103,37 @@ static void destroyed_group(pg_report__out *o, const pg_report *r)
     pg_report__puts(o, "::endgroup::\n");
 }
 
+void pg_report__gh_budget_init(pg_report__gh_budget *g)
+{
+    memset(g, 0, sizeof *g);
+    g->left = GH_MAX_ANNOTATIONS;
+}
+
 /* The first GH_MAX_ANNOTATIONS blocking findings, in the model's order, and
  * one notice for the rest: "… and 194 more, see the job summary (184
- * blocking, 10 below the threshold)". */
+ * blocking, 10 below the threshold)". With a run's budget (several plans,
+ * many.c) the cap is the run's and the rest is counted there, for one
+ * notice after the last plan. */
 static void findings_annotations(pg_report__out *o, pg_report__out *b, const pg_report *r,
-                                 const pg_report__tally *c)
+                                 const pg_report__tally *c, pg_report__gh_budget *g)
 {
-    size_t i, shown = 0, rest;
+    size_t i, shown = 0, rest, max = g ? g->left : GH_MAX_ANNOTATIONS;
 
-    for (i = 0; i < r->findings.count && shown < GH_MAX_ANNOTATIONS; i++) {
+    for (i = 0; i < r->findings.count && shown < max; i++) {
         if (!pg_report__blocks(r, r->findings.items[i]))
             continue;
         annotation(o, b, r->findings.items[i]);
         shown++;
     }
     rest = c->blocking + c->below + c->waived - shown;
+    if (g) {
+        g->left -= shown;
+        g->blocking += c->blocking - shown;
+        g->below += c->below;
+        g->waived += c->waived;
+        g->plans += rest > 0;
+        return;
+    }
     if (rest == 0)
         return;
     pg_report__printf(o, "::notice title=plangate%%3A %zu more finding%s::… and %zu more, see the job summary (",
@@ -176,43 +192,66 @@ static void gate_annotations(pg_report__out *o, pg_report__out *b, const pg_repo
     }
 }
 
-static int write_github(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+void pg_report__github_plan(pg_report__out *o, const pg_report *r, const pg_report_style *style,
+                            pg_report__gh_budget *g)
 {
-    pg_report__out o, b;
+    pg_report__out b;
     pg_report__tally c;
     size_t i;
 
-    (void)style;
-    pg_report__out_stream(&o, out, "github");
-    pg_report__out_memory(&b, &o);
+    pg_report__out_memory(&b, o);
+    /* A fixed word first: the title can never start a workflow command. */
+    if (r->title && !style->section) {
+        pg_report__puts(o, "plangate: ");
+        pg_report__esc_github(o, r->title, 0);
+        pg_report__putc(o, '\n');
+    }
     pg_report__count(r, &c);
-    destroyed_group(&o, r);
-    findings_annotations(&o, &b, r, &c);
-    gate_annotations(&o, &b, r);
+    destroyed_group(o, r);
+    findings_annotations(o, &b, r, &c, g);
+    gate_annotations(o, &b, r);
     for (i = 0; i < r->n_errors && i < GH_MAX_OWN; i++)
-        own_annotation(&o, "error", "plangate: the plan could not be evaluated", r->errors[i]);
+        own_annotation(o, "error", "plangate: the plan could not be evaluated", r->errors[i]);
     if (r->n_errors > GH_MAX_OWN) {
         pg_report__out_reset(&b);
         pg_report__printf(&b, "… and %zu more errors, see the job summary", r->n_errors - GH_MAX_OWN);
-        own_annotation(&o, "error", "plangate: the plan could not be evaluated", pg_report__out_text(&b));
+        own_annotation(o, "error", "plangate: the plan could not be evaluated", pg_report__out_text(&b));
     }
     switch (r->verdict) {
     case PG_VERDICT_PASS:
-        pg_report__printf(&o, "plangate: PASS: no unwaived finding at or above %s", pg_severity_name(r->fail_on));
+        pg_report__printf(o, "plangate: PASS: no unwaived finding at or above %s", pg_severity_name(r->fail_on));
         break;
     case PG_VERDICT_FAIL:
-        pg_report__printf(&o, "plangate: FAIL: %zu finding%s at or above %s", c.blocking,
+        pg_report__printf(o, "plangate: FAIL: %zu finding%s at or above %s", c.blocking,
                           c.blocking == 1 ? "" : "s", pg_severity_name(r->fail_on));
         break;
     case PG_VERDICT_ERROR:
-        pg_report__puts(&o, "plangate: ERROR: the plan could not be evaluated");
+        pg_report__puts(o, "plangate: ERROR: the plan could not be evaluated");
         break;
     }
-    pg_report__tally_note(&o, &c);
-    pg_report__putc(&o, '\n');
+    pg_report__tally_note(o, &c);
+    pg_report__putc(o, '\n');
+    if (r->audit && !style->section) { /* on the run page, and as the log's last line */
+        pg_report__out_reset(&b);
+        pg_report__audit_words(&b, r);
+        own_annotation(o, "notice", "plangate: audit mode (--fail-on none)", pg_report__out_text(&b));
+        pg_report__puts(o, "plangate: ");
+        pg_report__audit_words(o, r);
+        pg_report__putc(o, '\n');
+    }
     pg_report__out_dispose(&b);
+}
+
+static int write_github(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+{
+    pg_report__out o;
+    int rc;
+
+    pg_report__out_stream(&o, out, "github");
+    pg_report__github_plan(&o, r, style, NULL);
+    rc = pg_report__out_finish(&o, err);
     pg_report__out_dispose(&o);
-    return pg_report__out_finish(&o, err);
+    return rc;
 }
 
 const pg_report_writer pg_report__github_writer = {"github", write_github};

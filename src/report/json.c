@@ -187,10 +187,14 @@ static int write_json(const pg_report *r, const pg_report_style *style, FILE *ou
     pg_report__jw_open(&w, '{');
     pg_report__jw_mstr(&w, "schema", PG_REPORT_SCHEMA);
     pg_report__jw_mstr(&w, "plangate_version", style->version);
+    if (r->title && !style->section) /* only with --title: reports without one stay as they were */
+        pg_report__jw_mstr(&w, "title", r->title);
     pg_report__jw_key(&w, "plan");
     plan_object(&w, &r->plan);
     pg_report__jw_mstr(&w, "verdict", pg_report__verdict_name(r->verdict));
     pg_report__jw_mstr(&w, "fail_on", pg_severity_name(r->fail_on));
+    if (r->audit) /* --fail-on none: "verdict" is the one the gate would give at fail_on */
+        pg_report__jw_mbool(&w, "audit", 1);
     if (r->config_path) /* only when a config file was used: the reports without one stay as they were */
         pg_report__jw_mstr(&w, "config", r->config_path);
 

@@ -2,7 +2,9 @@
  * junit.c — JUnit XML for CI test-report views (GitLab, Jenkins, GitHub
  * test-report actions) (SPEC §5).
  *
- * <testsuites> holds one <testsuite name="plangate">, and that one test case
+ * <testsuites> holds one <testsuite name="plangate"> (or the --title; a
+ * multi-plan report has one suite per plan, named by its path: many.c), and
+ * in it one test case
  * per rule × address (classname = rule, name = address): findings of the same
  * rule on the same resource merge into one case, in the order of their first
  * finding. A case fails when one of its findings blocks the plan (unwaived,
@@ -166,20 +168,21 @@ static void gate_properties(pg_report__out *o, pg_report__out *words, const pg_r
     }
 }
 
-static int write_junit(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+/*
+ * One <testsuite> for `r` into `o` (a memory sink: the <testsuites> line
+ * before it needs the counts), named `name`; its counts are added to *sum.
+ */
+int pg_report__junit_suite(pg_report__out *o, const pg_report *r, const pg_report_style *style, const char *name,
+                           pg_report__junit_counts *sum, pg_error *err)
 {
     size_t n = r->findings.count, n_groups = 0, failures = 0, tests, i;
     int errored = r->verdict == PG_VERDICT_ERROR;
     entry *e = NULL;
     group *g = NULL;
-    pg_report__out o, scratch;
+    pg_report__out scratch;
     int rc = PG_OK;
 
-    pg_report__out_stream(&o, out, "junit");
-    /* Character data keeps newlines: a value after one must not start a
-     * line with ':' (a workflow command when the XML is printed in CI). */
-    pg_report__out_guard(&o, "&#58;");
-    pg_report__out_memory(&scratch, &o);
+    pg_report__out_memory(&scratch, o);
     if (n > 0) {
         e = pg_calloc(n, sizeof *e);
         g = pg_calloc(n, sizeof *g);
@@ -210,44 +213,88 @@ static int write_junit(const pg_report *r, const pg_report_style *style, FILE *o
     for (i = 0; i < n_groups; i++)
         failures += g[i].fails ? 1u : 0u;
     tests = n_groups + (errored || n_groups == 0 ? 1u : 0u);
+    sum->tests += tests;
+    sum->failures += failures;
+    sum->errors += errored ? 1u : 0u;
 
-    pg_report__puts(&o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    pg_report__printf(&o, "<testsuites name=\"plangate\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"0\">\n",
-                      tests, failures, errored);
-    pg_report__printf(&o,
-                      "  <testsuite name=\"plangate\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"0\">\n",
-                      tests, failures, errored);
-    pg_report__puts(&o, "    <properties>\n");
-    pg_report__puts(&o, "      <property name=\"plangate_version\" value=\"");
-    pg_report__esc_xml(&o, style->version, 1);
-    pg_report__puts(&o, "\"/>\n      <property name=\"plan\" value=\"");
-    pg_report__esc_xml(&o, r->source ? r->source : "<stdin>", 1);
-    pg_report__printf(&o, "\"/>\n      <property name=\"verdict\" value=\"%s\"/>\n",
-                      pg_report__verdict_name(r->verdict));
-    pg_report__printf(&o, "      <property name=\"fail_on\" value=\"%s\"/>\n", pg_severity_name(r->fail_on));
-    gate_properties(&o, &scratch, r);
-    pg_report__puts(&o, "    </properties>\n");
+    pg_report__puts(o, "  <testsuite name=\"");
+    pg_report__esc_xml(o, name, 1);
+    pg_report__printf(o, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" skipped=\"0\" time=\"0\">\n", tests,
+                      failures, errored);
+    pg_report__puts(o, "    <properties>\n");
+    pg_report__puts(o, "      <property name=\"plangate_version\" value=\"");
+    pg_report__esc_xml(o, style->version, 1);
+    pg_report__puts(o, "\"/>\n      <property name=\"plan\" value=\"");
+    pg_report__esc_xml(o, r->source ? r->source : "<stdin>", 1);
+    pg_report__puts(o, "\"/>\n");
+    if (r->title) {
+        pg_report__puts(o, "      <property name=\"title\" value=\"");
+        pg_report__esc_xml(o, r->title, 1);
+        pg_report__puts(o, "\"/>\n");
+    }
+    pg_report__printf(o, "      <property name=\"verdict\" value=\"%s\"/>\n", pg_report__verdict_name(r->verdict));
+    pg_report__printf(o, "      <property name=\"fail_on\" value=\"%s\"/>\n", pg_severity_name(r->fail_on));
+    if (r->audit) {
+        /* --fail-on none: the failures are what the gate would block; the run does not fail on them */
+        pg_report__puts(o, "      <property name=\"audit\" value=\"");
+        pg_report__out_reset(&scratch);
+        pg_report__audit_words(&scratch, r);
+        pg_report__esc_xml(o, pg_report__out_text(&scratch), 1);
+        pg_report__puts(o, "\"/>\n");
+    }
+    gate_properties(o, &scratch, r);
+    pg_report__puts(o, "    </properties>\n");
 
     if (errored) {
-        pg_report__puts(&o, "    <testcase classname=\"plangate\" name=\"plan\" time=\"0\">\n");
-        pg_report__puts(&o, "      <error message=\"the plan could not be evaluated\" type=\"error\">");
+        pg_report__puts(o, "    <testcase classname=\"plangate\" name=\"plan\" time=\"0\">\n");
+        pg_report__puts(o, "      <error message=\"the plan could not be evaluated\" type=\"error\">");
         for (i = 0; i < r->n_errors; i++) {
-            pg_report__esc_xml(&o, r->errors[i], 0);
-            pg_report__putc(&o, '\n');
+            pg_report__esc_xml(o, r->errors[i], 0);
+            pg_report__putc(o, '\n');
         }
-        pg_report__puts(&o, "</error>\n    </testcase>\n");
+        pg_report__puts(o, "</error>\n    </testcase>\n");
     } else if (n_groups == 0) {
-        pg_report__puts(&o, "    <testcase classname=\"plangate\" name=\"plan\" time=\"0\"/>\n");
+        pg_report__puts(o, "    <testcase classname=\"plangate\" name=\"plan\" time=\"0\"/>\n");
     }
     for (i = 0; i < n_groups; i++)
-        write_group(&o, &scratch, r, e, &g[i]);
-    pg_report__puts(&o, "  </testsuite>\n</testsuites>\n");
-    rc = pg_report__out_finish(&o, err);
+        write_group(o, &scratch, r, e, &g[i]);
+    pg_report__puts(o, "  </testsuite>\n");
 out:
     pg_report__out_dispose(&scratch);
-    pg_report__out_dispose(&o);
     pg_free(e);
     pg_free(g);
+    return rc;
+}
+
+void pg_report__junit_head(pg_report__out *o, const char *name, const pg_report__junit_counts *sum)
+{
+    pg_report__puts(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
+    pg_report__esc_xml(o, name, 1);
+    pg_report__printf(o, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"0\">\n", sum->tests,
+                      sum->failures, sum->errors);
+}
+
+static int write_junit(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+{
+    pg_report__junit_counts sum = {0, 0, 0};
+    pg_report__out o, suite;
+    int rc;
+
+    pg_report__out_stream(&o, out, "junit");
+    /* Character data keeps newlines: a value after one must not start a
+     * line with ':' (a workflow command when the XML is printed in CI). */
+    pg_report__out_guard(&o, "&#58;");
+    pg_report__out_memory(&suite, &o);
+    pg_report__out_guard(&suite, "&#58;");
+    /* --title names the suite (the one test suite is the run) */
+    if ((rc = pg_report__junit_suite(&suite, r, style, r->title ? r->title : "plangate", &sum, err)) == 0) {
+        pg_report__junit_head(&o, "plangate", &sum);
+        pg_report__write(&o, pg_report__out_text(&suite), pg_report__out_len(&suite));
+        pg_report__puts(&o, "</testsuites>\n");
+        rc = pg_report__out_finish(&o, err);
+    }
+    pg_report__out_dispose(&suite);
+    pg_report__out_dispose(&o);
     return rc;
 }
 

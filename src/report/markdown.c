@@ -3,7 +3,8 @@
  * to GITHUB_STEP_SUMMARY (issue 15).
  *
  * Read on GitHub, top to bottom: a verdict heading with an icon
- * (md_verdict_heading), the plan in one line with a symbol per action, the
+ * (md_verdict_heading, which names what is lost in the words of the text
+ * report's banner: verdict.c), the plan in one line with a symbol per action, the
  * weakened gate, a table of findings (severity, a short title with the
  * address, the decisive evidence, a status: blocking / below threshold /
  * waived), then the full text of each finding in its own <details>, the
@@ -165,11 +166,24 @@ static const char *severity_symbol(pg_severity s)
     return "\xe2\x9a\xaa"; /* ⚪ */
 }
 
+/* The text report's words for what is lost (verdict.c), so the comment and
+ * the terminal say the same: "; every item of 1 table is lost". */
+static void md_loss(md_ctx *m, const char *lead)
+{
+    pg_buf b;
+
+    pg_buf_init(&b, 0);
+    if (pg_report__verdict_loss(m->r, &b, lead, NULL) != PG_OK)
+        pg_report__out_fail(&m->doc, PG_ENOMEM, "out of memory");
+    else if (b.len) /* fixed words and counts: no escaping needed, none harms */
+        pg_report__esc_md_rich(&m->doc, pg_buf_cstr(&b), 0, 0, 0);
+    pg_buf_dispose(&b);
+}
+
 /*
  * The verdict heading and the sentence under it: the first thing a reviewer
- * reads, never cut. One function, so that the shared verdict sentence
- * (pg_report__verdict_sentence, src/report/verdict.c) can take the place of
- * the sentence here when it lands.
+ * reads, never cut. The counts are the comment's own (bold, with the
+ * threshold); what is lost is the banner's (md_loss).
  */
 static void md_verdict_heading(md_ctx *m)
 {
@@ -184,6 +198,7 @@ static void md_verdict_heading(md_ctx *m)
         pg_report__puts(o, "### \xe2\x9c\x85 plangate: PASS\n\n"); /* ✅ */
         pg_report__printf(o, "No unwaived finding at or above **%s**", fail_on);
         pg_report__tally_note(o, &c);
+        md_loss(m, "; note: ");
         pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_FAIL:
@@ -191,6 +206,7 @@ static void md_verdict_heading(md_ctx *m)
         pg_report__printf(o, "**%zu blocking finding%s** at or above **%s**", c.blocking,
                           c.blocking == 1 ? "" : "s", fail_on);
         pg_report__tally_note(o, &c);
+        md_loss(m, "; ");
         pg_report__puts(o, ".\n");
         break;
     case PG_VERDICT_ERROR:
@@ -808,10 +824,25 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
     pg_report__out_guard(&o, "&#58;");
     pg_report__out_memory(&m.doc, &o);
     pg_report__out_memory(&m.row, &o);
+    /* The marker a workflow finds its own comment by, and the title; a
+     * multi-plan comment has them once, above the plans (many.c). */
+    if (!style->section) {
+        pg_report__md_marker(&m.doc, r->title);
+        if (r->title) {
+            pg_report__puts(&m.doc, "## ");
+            pg_report__esc_md(&m.doc, r->title, 200, 0);
+            pg_report__puts(&m.doc, "\n\n");
+        }
+    }
     md_verdict_heading(&m);
     errors_list(&m);
     if (r->verdict != PG_VERDICT_ERROR)
         plan_line(&m);
+    if (r->audit && !style->section) {
+        pg_report__puts(&m.doc, "\n**");
+        pg_report__audit_words(&m.doc, r);
+        pg_report__puts(&m.doc, "**\n");
+    }
     /* a weakened gate is shown in every run (issue 11): it says nothing of the plan */
     gate_weakened(&m);
     gate_change_waivers(&m);
@@ -822,9 +853,11 @@ static int write_markdown(const pg_report *r, const pg_report_style *style, FILE
         destroyed_table(&m);
         details(&m);
     }
-    pg_report__puts(&m.doc, "\n<sub>plangate ");
-    pg_report__esc_md(&m.doc, style->version, 32, 0);
-    pg_report__puts(&m.doc, "</sub>\n");
+    if (!style->section) {
+        pg_report__puts(&m.doc, "\n<sub>plangate ");
+        pg_report__esc_md(&m.doc, style->version, 32, 0);
+        pg_report__puts(&m.doc, "</sub>\n");
+    }
     /* all or nothing: a comment cut by a failure would say less than it should */
     if (!pg_report__out_failed(&o))
         pg_report__write(&o, pg_report__out_text(&m.doc), pg_report__out_len(&m.doc));

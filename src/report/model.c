@@ -61,6 +61,8 @@ void pg_report_dispose(pg_report *r)
     pg_free(r->errors);
     pg_free(r->weakened);
     pg_free(r->config_path);
+    pg_free(r->title);
+    pg_free(r->artifact);
     memset(r, 0, sizeof *r);
 }
 

@@ -226,6 +226,58 @@ const char *pg_report__value_text(pg_report__value *buf, const json_t *v);
  * line's value part, as every text-like format writes it. */
 void pg_report__evidence_values(pg_report__out *o, const pg_evidence *e);
 
+/* MARK: the run: title, audit mode, many plans (many.c) */
+
+/** "AUDIT: would fail: 2 blocking findings at or above high; …" (no
+ * newline): what an audit-mode report (--fail-on none) says about `r`,
+ * fixed words and counts only. */
+void pg_report__audit_words(pg_report__out *o, const pg_report *r);
+/** The hidden Markdown comment a workflow finds its own PR comment by:
+ * "<!-- plangate: TITLE -->" (no title: "<!-- plangate -->") and a newline.
+ * The title cannot end the comment or inject markup: controls and
+ * newlines become spaces, & < > # entities, every second '-' of a "--"
+ * is &#45;, hidden and invalid characters U+FFFD (docs/ci.md). */
+void pg_report__md_marker(pg_report__out *o, const char *title);
+
+/* MARK: junit suites (junit.c), for the one-plan and the many-plan writer */
+
+typedef struct pg_report__junit_counts {
+    size_t tests, failures, errors;
+} pg_report__junit_counts;
+
+/** One <testsuite name="NAME"> for `r` into the memory sink `o`, its
+ * counts added to *sum (the <testsuites> line, written first, needs them). */
+int pg_report__junit_suite(pg_report__out *o, const pg_report *r, const pg_report_style *style, const char *name,
+                           pg_report__junit_counts *sum, pg_error *err);
+/** The XML declaration and <testsuites name="NAME" …> with the counts. */
+void pg_report__junit_head(pg_report__out *o, const char *name, const pg_report__junit_counts *sum);
+
+/* MARK: github across plans (github.c, many.c) */
+
+/** A run's annotations: the one-plan writer's cap (10 blocking findings)
+ * holds across all plans; what is left out is counted for one notice. */
+typedef struct pg_report__gh_budget {
+    size_t left;                   /**< annotations still to write */
+    size_t blocking, below, waived; /**< findings not annotated, over the run */
+    size_t plans;                  /**< plans with findings not annotated */
+} pg_report__gh_budget;
+
+void pg_report__gh_budget_init(pg_report__gh_budget *g);
+/** One plan's workflow commands into `o`; `g` NULL: the one-plan writer
+ * (its own cap and "… and N more" notice), else the run's budget. */
+void pg_report__github_plan(pg_report__out *o, const pg_report *r, const pg_report_style *style,
+                            pg_report__gh_budget *g);
+
+/* MARK: sarif runs (sarif.c) */
+
+/** The SARIF log up to the open "runs" array, and its end (with a newline). */
+void pg_report__sarif_open(pg_report__jw *w);
+void pg_report__sarif_close(pg_report__jw *w);
+/** One run object for `r`, after a pg_report__jw_elem; `many`: one plan of
+ * several (its automationDetails.id names the path even with a title). */
+int pg_report__sarif_run(pg_report__jw *w, const pg_report *r, const pg_report_style *style, int many,
+                         pg_error *err);
+
 /* MARK: the reading order (fold.c; the order itself is pg_report_order, model.c) */
 
 /** Do addresses a and b differ only in their last index, b's count index
@@ -255,6 +307,9 @@ int pg_report__finding_folds(const pg_finding *a, const pg_finding *b);
  * Appends to `out`; PG_ENOMEM or 0.
  */
 int pg_report__verdict_sentence(const pg_report *r, pg_buf *out, pg_error *err);
+/* The loss part of that sentence alone ("every item of 1 table is lost"),
+ * after `lead`; nothing when no data store loses data. */
+int pg_report__verdict_loss(const pg_report *r, pg_buf *out, const char *lead, pg_error *err);
 /** What loses data, counted from the destroy list (deposed objects aside):
  * `stores`, the destroys the data-loss detector has a finding on (without
  * that detector, the DynamoDB tables), and `tables`, the DynamoDB tables

@@ -1,7 +1,7 @@
 /*
  * sarif.c — SARIF 2.1.0 for code-scanning UIs (SPEC §5).
  *
- * One run; tool.driver.rules is the catalogue of every detector and rule
+ * One run per plan (a multi-plan report has several: many.c); tool.driver.rules is the catalogue of every detector and rule
  * that ran (pg_report.rules), plus an entry for any rule id a finding names
  * that the catalogue lacks, so every result has a valid ruleIndex. Each
  * result points at the plan file (GitHub code scanning refuses a result
@@ -11,6 +11,16 @@
  * The log is streamed through pg_report__jw (jw.c): nothing is built as a
  * tree, strings are escaped as the json report escapes them.
  * Validated against the official schema in tests/unit/test_report_formats.c.
+ *
+ * For GitHub code scanning (issue 16): every rule has
+ * properties.security-severity (the CVSS-like score code scanning ranks
+ * alerts by: critical 9.5, high 8.0, medium 5.5, low 3.0, info 0.0) and
+ * properties.tags ("security" makes code scanning use that score); a run
+ * has automationDetails.id "plangate/[TITLE/]PATH/" so each plan is its own
+ * category; fingerprints include the plan's identity (title and path: two
+ * root modules may hold the same address); the artifact is the plan's path
+ * relative to the repository root with uriBaseId %SRCROOT% when the CLI
+ * found it (pg_report.artifact), else the path as given.
  */
 #include "report/report_internal.h"
 
@@ -79,6 +89,20 @@ static void artifact_uri(pg_report__out *o, const char *source)
 
 /* MARK: rules */
 
+/* properties.security-severity: GitHub ranks an alert critical at >= 9.0,
+ * high at >= 7.0, medium at >= 4.0, low above 0 (docs/ci.md). */
+static const char *security_severity(pg_severity s)
+{
+    switch (s) {
+    case PG_SEV_CRITICAL: return "9.5";
+    case PG_SEV_HIGH: return "8.0";
+    case PG_SEV_MEDIUM: return "5.5";
+    case PG_SEV_LOW: return "3.0";
+    case PG_SEV_INFO: break;
+    }
+    return "0.0";
+}
+
 static void rule_object(pg_report__jw *w, const pg_rule_meta *m)
 {
     pg_report__jw_open(w, '{');
@@ -96,6 +120,16 @@ static void rule_object(pg_report__jw *w, const pg_rule_meta *m)
     pg_report__jw_key(w, "properties");
     pg_report__jw_open(w, '{');
     pg_report__jw_mstr(w, "severity", pg_severity_name(m->severity));
+    pg_report__jw_mstr(w, "security-severity", security_severity(m->severity));
+    pg_report__jw_key(w, "tags");
+    pg_report__jw_open(w, '[');
+    pg_report__jw_elem(w);
+    pg_report__jw_str(w, "security");
+    pg_report__jw_elem(w);
+    pg_report__jw_str(w, "terraform");
+    pg_report__jw_elem(w);
+    pg_report__jw_str(w, m->source && strcmp(m->source, "built-in") == 0 ? "built-in" : "policy");
+    pg_report__jw_close(w, ']');
     pg_report__jw_mbool(w, "waivable", m->waivable);
     if (m->source)
         pg_report__jw_mstr(w, "source", m->source);
@@ -194,14 +228,22 @@ static void result_message(pg_report__jw *w, pg_report__out *scratch, const pg_f
     text_member(w, "message", pg_report__out_text(scratch));
 }
 
-static void location_object(pg_report__jw *w, const char *uri, const pg_finding *f)
+/* The plan's URI is relative to the repository root when the CLI found it. */
+static void uri_members(pg_report__jw *w, const pg_report *r, const char *uri)
+{
+    pg_report__jw_mstr(w, "uri", uri);
+    if (r->artifact)
+        pg_report__jw_mstr(w, "uriBaseId", "%SRCROOT%");
+}
+
+static void location_object(pg_report__jw *w, const pg_report *r, const char *uri, const pg_finding *f)
 {
     pg_report__jw_open(w, '{');
     pg_report__jw_key(w, "physicalLocation");
     pg_report__jw_open(w, '{');
     pg_report__jw_key(w, "artifactLocation");
     pg_report__jw_open(w, '{');
-    pg_report__jw_mstr(w, "uri", uri);
+    uri_members(w, r, uri);
     pg_report__jw_mint(w, "index", 0);
     pg_report__jw_close(w, '}');
     /* A plan has no line for a resource: point at the file, line 1. */
@@ -243,7 +285,7 @@ static void suppressions(pg_report__jw *w, const pg_finding *f)
 }
 
 static void result_object(pg_report__jw *w, pg_report__out *scratch, const pg_report *r, const rule_table *t,
-                          const char *uri, const pg_finding *f)
+                          const char *uri, const char *identity, const pg_finding *f)
 {
     long idx = rule_index(r, t, f->rule);
 
@@ -256,14 +298,16 @@ static void result_object(pg_report__jw *w, pg_report__out *scratch, const pg_re
     pg_report__jw_key(w, "locations");
     pg_report__jw_open(w, '[');
     pg_report__jw_elem(w);
-    location_object(w, uri, f);
+    location_object(w, r, uri, f);
     pg_report__jw_close(w, ']');
-    /* Stable across runs, so code scanning tracks one alert per rule × resource. */
+    /* Stable across runs, so code scanning tracks one alert per plan × rule
+     * × resource: the plan's identity (title and path) comes first, as two
+     * root modules may hold the same address (v2: v1 had no identity). */
     pg_report__out_reset(scratch);
-    pg_report__printf(scratch, "%s|%s", f->rule, f->address);
+    pg_report__printf(scratch, "%s|%s|%s", identity, f->rule, f->address);
     pg_report__jw_key(w, "partialFingerprints");
     pg_report__jw_open(w, '{');
-    pg_report__jw_mstr(w, "plangateFinding/v1", pg_report__out_text(scratch));
+    pg_report__jw_mstr(w, "plangateFinding/v2", pg_report__out_text(scratch));
     pg_report__jw_close(w, '}');
     if (f->waived)
         suppressions(w, f);
@@ -360,7 +404,7 @@ static void invocations_array(pg_report__jw *w, pg_report__out *scratch, const p
     pg_report__jw_elem(w);
     pg_report__jw_open(w, '{');
     pg_report__jw_mbool(w, "executionSuccessful", r->verdict != PG_VERDICT_ERROR);
-    if (r->n_errors > 0 || omitted > 0 || pg_report__gate_weakened(r)) {
+    if (r->n_errors > 0 || omitted > 0 || pg_report__gate_weakened(r) || r->audit) {
         pg_report__jw_key(w, "toolExecutionNotifications");
         pg_report__jw_open(w, '[');
         for (i = 0; i < r->n_errors; i++)
@@ -374,13 +418,18 @@ static void invocations_array(pg_report__jw *w, pg_report__out *scratch, const p
             notification(w, "warning", text);
         }
         gate_notes(w, scratch, r);
+        if (r->audit) { /* --fail-on none: shown with the run, beside the results it did not fail on */
+            pg_report__out_reset(scratch);
+            pg_report__audit_words(scratch, r);
+            notification(w, "note", pg_report__out_text(scratch));
+        }
         pg_report__jw_close(w, ']');
     }
     pg_report__jw_close(w, '}');
     pg_report__jw_close(w, ']');
 }
 
-static void artifacts_array(pg_report__jw *w, const char *uri)
+static void artifacts_array(pg_report__jw *w, const pg_report *r, const char *uri)
 {
     pg_report__jw_key(w, "artifacts");
     pg_report__jw_open(w, '[');
@@ -388,7 +437,7 @@ static void artifacts_array(pg_report__jw *w, const char *uri)
     pg_report__jw_open(w, '{');
     pg_report__jw_key(w, "location");
     pg_report__jw_open(w, '{');
-    pg_report__jw_mstr(w, "uri", uri);
+    uri_members(w, r, uri);
     pg_report__jw_close(w, '}');
     pg_report__jw_close(w, '}');
     pg_report__jw_close(w, ']');
@@ -398,8 +447,13 @@ static void run_properties(pg_report__jw *w, const pg_report *r, size_t omitted)
 {
     pg_report__jw_key(w, "properties");
     pg_report__jw_open(w, '{');
+    if (r->title)
+        pg_report__jw_mstr(w, "title", r->title);
+    pg_report__jw_mstr(w, "plan", r->source ? r->source : "<stdin>");
     pg_report__jw_mstr(w, "verdict", pg_report__verdict_name(r->verdict));
     pg_report__jw_mstr(w, "fail_on", pg_severity_name(r->fail_on));
+    if (r->audit)
+        pg_report__jw_mbool(w, "audit", 1);
     if (omitted > 0)
         pg_report__jw_mint(w, "results_omitted", (long long)omitted);
     if (pg_report__gate_weakened(r))
@@ -407,49 +461,99 @@ static void run_properties(pg_report__jw *w, const pg_report *r, size_t omitted)
     pg_report__jw_close(w, '}');
 }
 
-static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+/* The plan's path in ids and fingerprints: relative to the repository root when known. */
+static const char *plan_path(const pg_report *r)
+{
+    if (r->artifact)
+        return r->artifact;
+    return r->source && strcmp(r->source, "<stdin>") != 0 ? r->source : "stdin";
+}
+
+int pg_report__sarif_run(pg_report__jw *w, const pg_report *r, const pg_report_style *style, int many,
+                         pg_error *err)
 {
     size_t omitted = r->findings.count > PG_SARIF_MAX_RESULTS ? r->findings.count - PG_SARIF_MAX_RESULTS : 0;
     rule_table t = {NULL, 0};
-    pg_report__out o, uri, scratch;
-    pg_report__jw w;
+    pg_report__out uri, scratch, ident;
     size_t i;
     int rc;
 
-    pg_report__out_stream(&o, out, "sarif");
-    pg_report__out_memory(&uri, &o);
-    pg_report__out_memory(&scratch, &o);
+    pg_report__out_memory(&uri, w->o);
+    pg_report__out_memory(&scratch, w->o);
+    pg_report__out_memory(&ident, w->o);
     if ((rc = collect_extra(r, &t, err)) != 0)
         goto out;
-    artifact_uri(&uri, r->source);
-    pg_report__jw_init(&w, &o);
-    pg_report__jw_open(&w, '{');
-    pg_report__jw_mstr(&w, "$schema", SARIF_SCHEMA);
-    pg_report__jw_mstr(&w, "version", "2.1.0");
-    pg_report__jw_key(&w, "runs");
-    pg_report__jw_open(&w, '[');
-    pg_report__jw_elem(&w);
-    pg_report__jw_open(&w, '{');
-    tool_object(&w, r, style, &t);
-    invocations_array(&w, &scratch, r, omitted);
-    artifacts_array(&w, pg_report__out_text(&uri));
-    pg_report__jw_key(&w, "results");
-    pg_report__jw_open(&w, '[');
-    for (i = 0; i < r->findings.count - omitted && !pg_report__out_failed(&o); i++) {
-        pg_report__jw_elem(&w);
-        result_object(&w, &scratch, r, &t, pg_report__out_text(&uri), r->findings.items[i]);
+    artifact_uri(&uri, r->artifact ? r->artifact : r->source);
+    /* "plangate/TITLE/PATH/" (the trailing '/' makes the whole id the
+     * category): the title alone names a one-plan run, the path a plan. */
+    pg_report__puts(&ident, "plangate/");
+    if (r->title) {
+        pg_report__puts(&ident, r->title);
+        pg_report__putc(&ident, '/');
     }
-    pg_report__jw_close(&w, ']');
-    run_properties(&w, r, omitted);
-    pg_report__jw_close(&w, '}');
-    pg_report__jw_close(&w, ']');
-    pg_report__jw_close(&w, '}');
-    pg_report__putc(&o, '\n');
-    rc = pg_report__out_finish(&o, err);
+    if (many || !r->title) {
+        pg_report__puts(&ident, plan_path(r));
+        pg_report__putc(&ident, '/');
+    }
+    pg_report__jw_open(w, '{');
+    tool_object(w, r, style, &t);
+    invocations_array(w, &scratch, r, omitted);
+    pg_report__jw_key(w, "automationDetails");
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mstr(w, "id", pg_report__out_text(&ident));
+    pg_report__jw_close(w, '}');
+    artifacts_array(w, r, pg_report__out_text(&uri));
+    /* the fingerprint's identity: the title and the path */
+    pg_report__out_reset(&ident);
+    pg_report__printf(&ident, "%s|%s", r->title ? r->title : "", plan_path(r));
+    pg_report__jw_key(w, "results");
+    pg_report__jw_open(w, '[');
+    for (i = 0; i < r->findings.count - omitted && !pg_report__out_failed(w->o); i++) {
+        pg_report__jw_elem(w);
+        result_object(w, &scratch, r, &t, pg_report__out_text(&uri), pg_report__out_text(&ident),
+                      r->findings.items[i]);
+    }
+    pg_report__jw_close(w, ']');
+    run_properties(w, r, omitted);
+    pg_report__jw_close(w, '}');
 out:
     pg_free(t.extra);
+    pg_report__out_dispose(&ident);
     pg_report__out_dispose(&scratch);
     pg_report__out_dispose(&uri);
+    return rc;
+}
+
+void pg_report__sarif_open(pg_report__jw *w)
+{
+    pg_report__jw_open(w, '{');
+    pg_report__jw_mstr(w, "$schema", SARIF_SCHEMA);
+    pg_report__jw_mstr(w, "version", "2.1.0");
+    pg_report__jw_key(w, "runs");
+    pg_report__jw_open(w, '[');
+}
+
+void pg_report__sarif_close(pg_report__jw *w)
+{
+    pg_report__jw_close(w, ']');
+    pg_report__jw_close(w, '}');
+    pg_report__putc(w->o, '\n');
+}
+
+static int write_sarif(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
+{
+    pg_report__out o;
+    pg_report__jw w;
+    int rc;
+
+    pg_report__out_stream(&o, out, "sarif");
+    pg_report__jw_init(&w, &o);
+    pg_report__sarif_open(&w);
+    pg_report__jw_elem(&w);
+    if ((rc = pg_report__sarif_run(&w, r, style, 0, err)) == 0) {
+        pg_report__sarif_close(&w);
+        rc = pg_report__out_finish(&o, err);
+    }
     pg_report__out_dispose(&o);
     return rc;
 }

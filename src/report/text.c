@@ -1078,6 +1078,18 @@ static void verdict(text_ctx *t)
     }
 }
 
+/* "AUDIT: would fail: …" (--fail-on none), wrapped at the width under its first word. */
+static void audit_line(text_ctx *t)
+{
+    pg_report__out words;
+
+    pg_report__out_memory(&words, t->o);
+    pg_report__audit_words(&words, t->r);
+    wrap(t, pg_report__out_text(&words), 0, 7);
+    pg_report__putc(t->o, '\n');
+    pg_report__out_dispose(&words);
+}
+
 static int write_text(const pg_report *r, const pg_report_style *style, FILE *out, pg_error *err)
 {
     pg_report__out o;
@@ -1096,9 +1108,18 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
         t.width = WIDTH_MAX;
     pg_report__out_memory(&t.clean, &o);
 
+    /* --title names the run (a multi-plan report names it once, above the plans). */
+    if (r->title && !style->section) {
+        pg_report__puts(&o, "plangate: ");
+        pg_report__esc_text(&o, r->title, 0);
+        pg_report__putc(&o, '\n');
+        t.started = nothing_read(r); /* the banner follows at once */
+    }
     /* the verdict first (a reader who stops here knows what to do) and last */
     if (!nothing_read(r)) { /* else the verdict and its errors are all there is */
         banner(&t);
+        if (r->audit && !style->section) /* first and last too: the banner is what would be */
+            audit_line(&t);
         t.started = 1;
     }
     if (!style->quiet && !nothing_read(r)) {
@@ -1116,6 +1137,8 @@ static int write_text(const pg_report *r, const pg_report_style *style, FILE *ou
     gate_weakened(&t);
     gate_change_waivers(&t);
     verdict(&t);
+    if (r->audit && !style->section) /* the last line says the run does not fail on findings */
+        audit_line(&t);
 
     pg_report__out_dispose(&t.clean);
     pg_report__out_dispose(&o);

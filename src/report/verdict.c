@@ -75,6 +75,14 @@ static int loss_words(pg_buf *out, size_t stores, size_t tables, const char *lea
 
 /* A PASS never holds the word "fail" ("below the threshold"): CI recipes
  * (Atlantis's policy check, docs/ci.md) look for it in the output. */
+int pg_report__verdict_loss(const pg_report *r, pg_buf *out, const char *lead, pg_error *err)
+{
+    size_t stores, tables;
+
+    pg_report__data_lost(r, &stores, &tables);
+    return loss_words(out, stores, tables, lead, err);
+}
+
 int pg_report__verdict_sentence(const pg_report *r, pg_buf *out, pg_error *err)
 {
     const char *fail_on = pg_severity_name(r->fail_on);

@@ -267,7 +267,11 @@ t_example_workflow_runs_with_the_action() {
     stub gh <<'SH'
 #!/bin/sh
 echo "gh $* token=$GH_TOKEN" >> "$T/gh.log"
-[ "$*" = "pr comment 42 --body-file plangate.md" ] || { echo "gh stub: $*" >&2; exit 2; }
+case "$*" in
+"pr comment 42 --edit-last --body-file plangate.md") exit 1 ;; # the first push: no comment to edit yet
+"pr comment 42 --body-file plangate.md") ;;
+*) echo "gh stub: $*" >&2; exit 2 ;;
+esac
 [ -s plangate.md ] || exit 2
 SH
     github_env
@@ -311,7 +315,8 @@ SH
     assert_eq "$(cat "$T/terraform.log")" "terraform init -input=false
 terraform plan -input=false -out=tfplan
 terraform show -json tfplan" "terraform's steps"
-    assert_eq "$(cat "$T/gh.log")" "gh pr comment 42 --body-file plangate.md token=gh-token" "the comment, after the failure"
+    assert_eq "$(cat "$T/gh.log")" "gh pr comment 42 --edit-last --body-file plangate.md token=gh-token
+gh pr comment 42 --body-file plangate.md token=gh-token" "the comment (edited, else added), after the failure"
     assert_eq "$(cat "$T/out/plangate.sarif-category")" plangate/production "the category upload-sarif gets"
     assert_file "$T/ws/plangate.sarif"
 }

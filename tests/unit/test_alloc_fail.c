@@ -295,3 +295,51 @@ Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
     pg_policy_free(policy);
     fclose(sink);
 }
+
+/* Several plans as one document (many.c): the same report twice is two plans. */
+Test(alloc_fail, report_write_many_every_allocation, .timeout = 600)
+{
+    pg_policy *policy = pg_test_policy_new();
+    pg_check_options opts;
+    pg_report report;
+    const pg_report *two[2] = {&report, &report};
+    pg_report_style style;
+    pg_error err;
+    FILE *sink = fopen("/dev/null", "w");
+    int f;
+
+    cr_assert_not_null(sink);
+    cr_assert_eq(pg_policy_load_defaults(policy, &err), 0);
+    memset(&opts, 0, sizeof opts);
+    opts.plan_path = AF_PLAN;
+    opts.policy = policy;
+    opts.fail_on = PG_SEV_HIGH;
+    opts.today = "2025-06-01";
+    opts.threads = PG_PLAN_THREADS_NEVER;
+    cr_assert_eq(pg_check_run(&opts, &report, &err), 0);
+    memset(&style, 0, sizeof style);
+    style.version = "test";
+    for (f = 0; f < (int)PG_FORMAT_COUNT_; f++) {
+        long n;
+        for (n = 0; n < AF_MAX_N; n++) {
+            long live, failed;
+            int rc;
+            af_begin(n);
+            rc = pg_report_write_many(two, 2, (pg_report_format)f, &style, sink, &err);
+            live = atomic_load(&af.live);
+            failed = atomic_load(&af.failed);
+            af_end();
+            if (failed == 0)
+                break;
+            /* as the one-plan writers: a failure is ENOMEM, or one they absorb */
+            cr_assert(rc == 0 || rc == PG_ENOMEM, "%s: allocation %ld failed: rc %d",
+                      pg_report_format_name((pg_report_format)f), n, rc);
+            cr_assert_eq(live, 0, "%s: allocation %ld failed: %ld blocks leaked",
+                         pg_report_format_name((pg_report_format)f), n, live);
+        }
+        cr_assert_lt(n, AF_MAX_N, "%s: more allocations than the test tries", pg_report_format_name((pg_report_format)f));
+    }
+    pg_report_dispose(&report);
+    pg_policy_free(policy);
+    fclose(sink);
+}

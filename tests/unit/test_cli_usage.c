@@ -31,7 +31,8 @@ Test(cli_usage, unknown_command_and_flags)
     const char *a3[] = {"check", "--format", NULL};
     const char *a4[] = {"check", "--format", "yaml", "x.json", NULL};
     const char *a5[] = {"check", "--fail-on", "severe", "x.json", NULL};
-    const char *a6[] = {"check", "a.json", "b.json", NULL};
+    /* several plans are one run (issue 17), standard input only once */
+    const char *a6[] = {"check", "-", "a.json", "-", NULL};
     const char *a7[] = {"check", "--report", "json", "x.json", NULL};
     const char *a8[] = {"check", "--color", "sometimes", "x.json", NULL};
 
@@ -48,6 +49,7 @@ Test(cli_usage, unknown_command_and_flags)
     cr_assert_eq(run(&r, a5), 2);
     pg_test_run_free(&r);
     cr_assert_eq(run(&r, a6), 2);
+    cr_assert(strstr(r.err, "standard input") != NULL, "%s", r.err);
     pg_test_run_free(&r);
     cr_assert_eq(run(&r, a7), 2);
     cr_assert(strstr(r.err, "FORMAT=PATH") != NULL, "%s", r.err);

@@ -463,6 +463,18 @@ Test(detect_dynamodb, rename_first_create_in_plan_order_wins)
     "'after_unknown':{'id':true,'role_arn':true}}}"
 #define READ "dynamodb:table:ReadCapacityUnits"
 #define WRITE "dynamodb:table:WriteCapacityUnits"
+/* A target-tracking policy on (rid, dim); `side` is 'before' or 'after' and `other` the other side's value. */
+#define SCALING_POLICY(addr, actions, rid, dim, before, after)                                                  \
+    "{'address':'" addr "','mode':'managed','type':'aws_appautoscaling_policy','name':'p',"                     \
+    "'change':{'actions':" actions ",'before':" before ",'after':" after ",'after_unknown':{}}}"
+#define POLICY_VALUES(rid, dim)                                                                                 \
+    "{'name':'scale','policy_type':'TargetTrackingScaling','resource_id':" rid ",'scalable_dimension':'" dim     \
+    "','service_namespace':'dynamodb','target_tracking_scaling_policy_configuration':[{'target_value':70}]}"
+#define POLICY(addr, actions, rid, dim) SCALING_POLICY(addr, actions, rid, dim, "null", POLICY_VALUES(rid, dim))
+#define TARGET_GONE(addr, rid, dim)                                                                             \
+    "{'address':'" addr "','mode':'managed','type':'aws_appautoscaling_target','name':'t',"                     \
+    "'change':{'actions':['delete'],'before':{'max_capacity':100,'min_capacity':5,'resource_id':" rid           \
+    ",'scalable_dimension':'" dim "','service_namespace':'dynamodb'},'after':null,'after_unknown':{}}}"
 
 Test(detect_dynamodb, provisioned_without_autoscaling)
 {
@@ -494,7 +506,9 @@ Test(detect_dynamodb, provisioned_with_autoscaling_in_any_order)
         PLANNED(TARGET("aws_appautoscaling_target.w", "['no-op']", "'table/p-tbl'", WRITE)),
         PLANNED(TABLE("aws_dynamodb_table.p", "['create']", "", "null", PROV("p-tbl"), "{}", "")),
         PLANNED(TARGET("aws_appautoscaling_target.r", "['update']", "'table/p-tbl'", READ)),
-        /* not changed by this plan: not reported (documented) */
+        PLANNED(POLICY("aws_appautoscaling_policy.r", "['no-op']", "'table/p-tbl'", READ)),
+        PLANNED(POLICY("aws_appautoscaling_policy.w", "['create']", "'table/p-tbl'", WRITE)),
+        /* not changed by this plan, nor its scaling: not reported (documented) */
         PLANNED(TABLE("aws_dynamodb_table.n", "['no-op']", "", PROV("n-tbl"), PROV("n-tbl"), "{}", "")),
         /* on demand */
         PLANNED(TABLE("aws_dynamodb_table.o", "['create']", "", "null",
@@ -523,6 +537,68 @@ Test(detect_dynamodb, provisioned_target_deleted_or_index_only_does_not_count)
     x = det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.p");
     cr_assert_not_null(x);
     cr_assert(det_has(x->message, "no autoscaling target for its read or write"), "%s", x->message);
+    pg_findings_dispose(&f);
+}
+
+/* issue 13: a target without a policy scales nothing */
+Test(detect_dynamodb, provisioned_targets_without_policies_do_not_count)
+{
+    det_change ch[] = {
+        PLANNED(TABLE("aws_dynamodb_table.p", "['create']", "", "null", PROV("p-tbl"), "{}", "")),
+        PLANNED(TARGET("aws_appautoscaling_target.r", "['create']", "'table/p-tbl'", READ)),
+        PLANNED(TARGET("aws_appautoscaling_target.w", "['create']", "'table/p-tbl'", WRITE)),
+        PLANNED(POLICY("aws_appautoscaling_policy.r", "['create']", "'table/p-tbl'", READ)),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    det_run(&f, NULL, ch);
+    x = det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.p");
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "autoscaling for its read capacity but none for its write capacity"), "%s",
+              x->message);
+    pg_findings_dispose(&f);
+}
+
+/* issue 13: an unchanged table whose target or policy the plan deletes loses its scaling */
+Test(detect_dynamodb, provisioned_noop_table_losing_its_scaling)
+{
+    det_change ch[] = {
+        /* the policy on write capacity is deleted */
+        PLANNED(TABLE("aws_dynamodb_table.p", "['no-op']", "", PROV("p-tbl"), PROV("p-tbl"), "{}", "")),
+        PLANNED(TARGET("aws_appautoscaling_target.pr", "['no-op']", "'table/p-tbl'", READ)),
+        PLANNED(TARGET("aws_appautoscaling_target.pw", "['no-op']", "'table/p-tbl'", WRITE)),
+        PLANNED(POLICY("aws_appautoscaling_policy.pr", "['no-op']", "'table/p-tbl'", READ)),
+        PLANNED(SCALING_POLICY("aws_appautoscaling_policy.pw", "['delete']", "'table/p-tbl'", WRITE,
+                               POLICY_VALUES("'table/p-tbl'", WRITE), "null")),
+        /* an index's target is deleted */
+        PLANNED(TABLE("aws_dynamodb_table.q", "['no-op']", "", PROV("q-tbl"), PROV("q-tbl"), "{}", "")),
+        PLANNED(TARGET_GONE("aws_appautoscaling_target.qi", "'table/q-tbl/index/by_day'",
+                            "dynamodb:index:ReadCapacityUnits")),
+        /* a deleted target replaced by another at a new address: still scaled, nothing lost */
+        PLANNED(TABLE("aws_dynamodb_table.s", "['no-op']", "", PROV("s-tbl"), PROV("s-tbl"), "{}", "")),
+        PLANNED(TARGET_GONE("aws_appautoscaling_target.old", "'table/s-tbl'", READ)),
+        PLANNED(TARGET("aws_appautoscaling_target.new", "['create']", "'table/s-tbl'", READ)),
+        PLANNED(TARGET("aws_appautoscaling_target.sw", "['no-op']", "'table/s-tbl'", WRITE)),
+        PLANNED(POLICY("aws_appautoscaling_policy.sr", "['no-op']", "'table/s-tbl'", READ)),
+        PLANNED(POLICY("aws_appautoscaling_policy.sw", "['no-op']", "'table/s-tbl'", WRITE)),
+        /* an unchanged table without autoscaling whose scaling this plan does not touch: not reported */
+        PLANNED(TABLE("aws_dynamodb_table.n", "['no-op']", "", PROV("n-tbl"), PROV("n-tbl"), "{}", "")),
+        DET_END};
+    pg_findings f;
+    const pg_finding *x;
+
+    det_run(&f, NULL, ch);
+    cr_assert_eq(det_count(&f, "dynamodb-provisioned-without-autoscaling", NULL), 2);
+    x = det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.p");
+    cr_assert_not_null(x);
+    cr_assert_eq(x->severity, PG_SEV_MEDIUM);
+    cr_assert(det_has(x->message, "does not change, but this plan deletes the autoscaling of its write capacity"),
+              "%s", x->message);
+    cr_assert_str_eq(det_json(x->actions), "[\"no-op\"]");
+    x = det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.q");
+    cr_assert_not_null(x);
+    cr_assert(det_has(x->message, "the autoscaling of index \"by_day\"'s read capacity"), "%s", x->message);
     pg_findings_dispose(&f);
 }
 

@@ -14,7 +14,8 @@ static const char *const spec_ids[] = {
     "dynamodb-key-replacement", "protected-destroy", "dynamodb-deletion-protection",
     "dynamodb-rename-without-moved", "lock-table-key-schema", "lock-table-destroy", "lock-table-pitr",
     "lock-table-backend-mismatch", "dynamodb-key-type-change", "dynamodb-provisioned-without-autoscaling",
-    "lock-table-deprecated", "plan-incomplete", "data-loss",
+    "lock-table-deprecated", "lock-table-deletion-protection", "dynamodb-replica-removed", "plan-incomplete",
+    "data-loss",
 };
 
 /* MARK: catalogue */
@@ -250,6 +251,24 @@ Test(detect_engine, allocation_failures_are_enomem)
         "{'address':'aws_appautoscaling_target.r','mode':'managed','type':'aws_appautoscaling_target','name':'r',"
         "'change':{'actions':['create'],'before':null,'after':{'resource_id':'table/t-r',"
         "'scalable_dimension':'dynamodb:table:ReadCapacityUnits'},'after_unknown':{}}}",
+        /* issue 13: replicas lost, a replica resource deleted, a Cloud Control replace, lost index scaling */
+        "{'address':'aws_dynamodb_table.g','mode':'managed','type':'aws_dynamodb_table','name':'g',"
+        "'change':{'actions':['update'],'before':{'name':'t-g','hash_key':'id','billing_mode':'PROVISIONED',"
+        "'replica':[{'region_name':'eu-west-1'},{'region_name':'us-west-2'}],'tags':{'Environment':'production'}},"
+        "'after':{'name':'t-g','hash_key':'id','billing_mode':'PROVISIONED','replica':[{'region_name':'us-west-2'}],"
+        "'tags':{'Environment':'production'}},'after_unknown':{}}}",
+        "{'address':'aws_dynamodb_table_replica.r','mode':'managed','type':'aws_dynamodb_table_replica','name':'r',"
+        "'change':{'actions':['delete'],'before':{'arn':'arn:aws:dynamodb:sa-east-1:1:table/t-g'},'after':null}}",
+        "{'address':'awscc_dynamodb_table.c','mode':'managed','type':'awscc_dynamodb_table','name':'c',"
+        "'change':{'actions':['delete','create'],'before':{'table_name':'t-c',"
+        "'key_schema':'[{\\'AttributeName\\':\\'LockId\\',\\'KeyType\\':\\'HASH\\'}]',"
+        "'attribute_definitions':[{'attribute_name':'LockId','attribute_type':'S'}],"
+        "'tags':[{'key':'Purpose','value':'terraform-state-locking'}]},'after':{'table_name':'t-c',"
+        "'key_schema':[{'attribute_name':'pk','key_type':'HASH'}],"
+        "'attribute_definitions':[{'attribute_name':'pk','attribute_type':'N'}]},'after_unknown':{}}}",
+        "{'address':'aws_appautoscaling_policy.i','mode':'managed','type':'aws_appautoscaling_policy','name':'i',"
+        "'change':{'actions':['delete'],'before':{'resource_id':'table/t-g/index/by_day',"
+        "'scalable_dimension':'dynamodb:index:ReadCapacityUnits'},'after':null}}",
     };
     static const char yaml[] = "version: 1\nprotect:\n  - type: aws_dynamodb_table\n";
     pg_alloc failing = {failing_malloc, failing_realloc, plain_free, NULL};
@@ -293,6 +312,11 @@ Test(detect_engine, allocation_failures_are_enomem)
         if (rc == 0 && calls <= fail_at) {
             finished = 1;
             most = f.count;
+            /* the issue-13 paths ran too */
+            cr_assert_eq(det_count(&f, "dynamodb-replica-removed", NULL), 2);
+            cr_assert_not_null(det_find(&f, "dynamodb-key-replacement", "awscc_dynamodb_table.c"));
+            cr_assert_not_null(det_find(&f, "lock-table-destroy", "awscc_dynamodb_table.c"));
+            cr_assert_not_null(det_find(&f, "dynamodb-provisioned-without-autoscaling", "aws_dynamodb_table.g"));
         }
         pg_findings_dispose(&f);
     }
@@ -313,6 +337,7 @@ extern const pg_detector pg_detector_dynamodb_key_replacement, pg_detector_prote
     pg_detector_lock_table_key_schema, pg_detector_lock_table_destroy, pg_detector_lock_table_pitr,
     pg_detector_lock_table_backend_mismatch, pg_detector_dynamodb_key_type_change,
     pg_detector_dynamodb_provisioned_without_autoscaling, pg_detector_lock_table_deprecated,
+    pg_detector_lock_table_deletion_protection, pg_detector_dynamodb_replica_removed,
     pg_detector_plan_incomplete, pg_detector_data_loss;
 
 Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
@@ -323,7 +348,9 @@ Test(detect_engine, the_catalogue_points_at_each_files_descriptor)
         &pg_detector_lock_table_key_schema,        &pg_detector_lock_table_destroy,
         &pg_detector_lock_table_pitr,              &pg_detector_lock_table_backend_mismatch,
         &pg_detector_dynamodb_key_type_change,     &pg_detector_dynamodb_provisioned_without_autoscaling,
-        &pg_detector_lock_table_deprecated,        &pg_detector_plan_incomplete, &pg_detector_data_loss,
+        &pg_detector_lock_table_deprecated,        &pg_detector_lock_table_deletion_protection,
+        &pg_detector_dynamodb_replica_removed,     &pg_detector_plan_incomplete,
+        &pg_detector_data_loss,
     };
     size_t i;
 

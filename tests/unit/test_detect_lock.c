@@ -7,7 +7,7 @@
 
 #define LOCK(name, hash, htype, range, pitr)                                                                    \
     "{'attribute':[{'name':" hash ",'type':'" htype "'}],'billing_mode':'PAY_PER_REQUEST',"                       \
-    "'deletion_protection_enabled':false,'global_secondary_index':[],'hash_key':" hash ","                       \
+    "'deletion_protection_enabled':true,'global_secondary_index':[],'hash_key':" hash ","                       \
     "'local_secondary_index':[],'name':'" name "','point_in_time_recovery':" pitr ",'range_key':" range ","        \
     "'tags':{'Purpose':'terraform-lock'}}"
 #define PITR_ON "[{'enabled':true,'recovery_period_in_days':35}]"
@@ -59,7 +59,8 @@ Test(detect_lock, case_variant_of_lockid)
     cr_assert_eq(x->severity, PG_SEV_CRITICAL);
     cr_assert(det_has(x->message, "hash_key is \"lockid\", not \"LockID\""), "%s", x->message);
     cr_assert(det_has(x->message, "case-sensitive"), "%s", x->message);
-    cr_assert(det_has(x->message, "partition key is lockid"), "%s", x->message);
+    cr_assert(det_has(x->message, "partition key is \"lockid\" and its name says Terraform state locking"), "%s",
+              x->message);
     cr_assert_str_eq(json_string_value(det_evidence(x, "hash_key")->after), "lockid");
     pg_findings_dispose(&f);
 }
@@ -177,7 +178,7 @@ Test(detect_lock, pitr_missing_or_unknown)
     const pg_finding *x;
 
     det_run(&f, NULL, ch);
-    cr_assert_eq(det_count(&f, NULL, NULL), 2);
+    cr_assert_eq(det_count(&f, "lock-table-pitr", NULL), 2);
     x = det_find(&f, "lock-table-pitr", "aws_dynamodb_table.off");
     cr_assert_not_null(x);
     cr_assert_eq(x->severity, PG_SEV_MEDIUM);
@@ -199,7 +200,8 @@ Test(detect_lock, backend_detectors_need_a_backend)
     pg_findings f;
 
     det_run(&f, NULL, ch);
-    cr_assert_eq(det_count(&f, NULL, NULL), 0);
+    cr_assert_eq(det_count(&f, NULL, NULL), 1); /* dynamodb-deletion-protection only */
+    cr_assert_eq(det_count(&f, "dynamodb-deletion-protection", NULL), 1);
     pg_findings_dispose(&f);
 }
 

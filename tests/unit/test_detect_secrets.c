@@ -76,6 +76,36 @@ typedef struct secret_case {
     "'change':{'actions':['create'],'before':null,"                                                             \
     "'after':{'name':'prov-SECRET-tbl','hash_key':'id-SECRET','billing_mode':'PROVISIONED'},'after_unknown':{}}}"
 
+/* issue 13: a global table losing a replica, a replica resource deleted, an
+ * unchanged table losing its scaling, a Cloud Control table replaced. */
+#define TABLE_RR                                                                                                \
+    "{'address':'aws_dynamodb_table.global','mode':'managed','type':'aws_dynamodb_table','name':'global',"      \
+    "'change':{'actions':['update'],"                                                                           \
+    "'before':{'name':'global-SECRET-tbl','hash_key':'id','replica':[{'region_name':'eu-SECRET-1'},"            \
+    "{'region_name':'us-SECRET-2'}]},"                                                                          \
+    "'after':{'name':'global-SECRET-tbl','hash_key':'id','replica':[{'region_name':'us-SECRET-2'}]},"           \
+    "'after_unknown':{}}}"
+#define REPLICA_DEL                                                                                             \
+    "{'address':'aws_dynamodb_table_replica.r','mode':'managed','type':'aws_dynamodb_table_replica','name':'r',"\
+    "'change':{'actions':['delete'],'before':{'arn':'arn:aws:dynamodb:sa-SECRET-1:1:table/t-SECRET',"            \
+    "'region':'sa-SECRET-1','global_table_arn':'arn:aws:dynamodb:us-east-1:1:table/t-SECRET'},'after':null}}"
+#define NOOP_PV                                                                                                 \
+    "{'address':'aws_dynamodb_table.scaled','mode':'managed','type':'aws_dynamodb_table','name':'scaled',"      \
+    "'change':{'actions':['no-op'],'before':{'name':'scaled-SECRET','billing_mode':'PROVISIONED'},"             \
+    "'after':{'name':'scaled-SECRET','billing_mode':'PROVISIONED'},'after_unknown':{}}}"
+#define POLICY_DEL                                                                                              \
+    "{'address':'aws_appautoscaling_policy.w','mode':'managed','type':'aws_appautoscaling_policy','name':'w',"  \
+    "'change':{'actions':['delete'],'before':{'resource_id':'table/scaled-SECRET/index/i-SECRET',"              \
+    "'scalable_dimension':'dynamodb:index:WriteCapacityUnits'},'after':null}}"
+#define CC_KR                                                                                                   \
+    "{'address':'awscc_dynamodb_table.cc','mode':'managed','type':'awscc_dynamodb_table','name':'cc',"          \
+    "'change':{'actions':['delete','create'],"                                                                  \
+    "'before':{'table_name':'cc-SECRET-tbl','key_schema':[{'attribute_name':'pk-SECRET-a','key_type':'HASH'}],"  \
+    "'attribute_definitions':[{'attribute_name':'pk-SECRET-a','attribute_type':'S'}]},"                          \
+    "'after':{'table_name':'cc-SECRET-tbl','key_schema':[{'attribute_name':'pk-SECRET-b','key_type':'HASH'}],"   \
+    "'attribute_definitions':[{'attribute_name':'pk-SECRET-b','attribute_type':'S'}]},'after_unknown':{},"       \
+    "'replace_paths':[['key_schema']]}}"
+
 static const secret_case cases[] = {
     {"dynamodb-key-replacement", 0, {TABLE_KR}},
     {"dynamodb-deletion-protection", 0, {TABLE_KR}},
@@ -91,6 +121,11 @@ static const secret_case cases[] = {
     {"lock-table-deprecated", 1, {LOCK_UPD}},
     {"dynamodb-provisioned-without-autoscaling", 0, {TABLE_PV}},
     {"plan-incomplete", 0, {TABLE_KT}},
+    {"lock-table-deletion-protection", 0, {LOCK_UPD}},
+    {"dynamodb-replica-removed", 0, {TABLE_RR}},
+    {"dynamodb-replica-removed", 0, {REPLICA_DEL}},
+    {"dynamodb-provisioned-without-autoscaling", 0, {NOOP_PV, POLICY_DEL}},
+    {"dynamodb-key-replacement", 0, {CC_KR}},
 };
 
 static const char policy_yaml[] = "version: 1\n"
@@ -533,8 +568,8 @@ Test(detect_secrets, no_report_format_prints_a_sensitive_value)
 
     cr_assert_not_null(mkdtemp(dir));
     for (kind = 0; kind < MASK_KINDS; kind++) {
-        static const char *const all[] = {TABLE_KR, TABLE_KT, DB_PD, TABLE_RN_DEL, TABLE_RN_NEW, LOCK_UPD, LOCK_DEL,
-                                          TABLE_PV};
+        static const char *const all[] = {TABLE_KR, TABLE_KT,    DB_PD,   TABLE_RN_DEL, TABLE_RN_NEW, LOCK_UPD, LOCK_DEL,
+                                          TABLE_PV, TABLE_RR,    REPLICA_DEL, NOOP_PV, POLICY_DEL,   CC_KR};
         json_t *plan = json_pack("{s:s, s:s, s:b, s:[]}", "format_version", "1.2", "terraform_version", "1.9.5",
                                  "complete", 0, "resource_changes");
         char *plan_text, *plan_path, *backend_path;

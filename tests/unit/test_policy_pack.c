@@ -47,7 +47,7 @@ Test(policy_pack, loads)
     pg_policy *p = defaults();
     size_t i;
 
-    cr_assert_geq(pg_policy_rule_count(p), 6);
+    cr_assert_geq(pg_policy_rule_count(p), 5);
     for (i = 0; i < pg_policy_rule_count(p); i++) {
         const pg_rule_meta *m = pg_policy_rule(p, i);
         cr_assert(m->title && strcmp(m->title, m->id) != 0, "%s has no title", m->id);
