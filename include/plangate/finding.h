@@ -140,6 +140,16 @@ json_t *pg_change_redacted(const pg_change *c, pg_side side, const pg_path_step 
  */
 void pg_value_text(const json_t *v, char *buf, size_t size);
 
+/**
+ * THE number-to-text of plangate (messages, evidence, reports, and the text
+ * `matches`/`glob`/`contains` see): an integer as its digits; a real as the
+ * shortest text that reads back as the same double (`0.1`, not
+ * `0.10000000000000001`; `1` for 1.0, no ".0"; `1e+20`), with a '.' whatever
+ * the locale. Returns 1 for a number (buf holds its text, always
+ * NUL-terminated), 0 otherwise (buf untouched). 32 bytes always suffice.
+ */
+int pg_value_number_text(const json_t *v, char *buf, size_t size);
+
 /** Default cap on findings held in memory (a limit with its own error). */
 #define PG_DEFAULT_MAX_FINDINGS 100000u
 

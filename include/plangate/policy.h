@@ -35,7 +35,11 @@ extern "C" {
 /** Named limits of the loader. */
 #define PG_POLICY_MAX_FILE_BYTES ((size_t)4 << 20) /**< one YAML file */
 #define PG_POLICY_MAX_ALIASES 1000u                /**< alias uses per file */
-#define PG_POLICY_MAX_DEPTH 64u                    /**< YAML nesting, and condition nesting */
+#define PG_POLICY_MAX_DEPTH 64u                    /**< condition nesting (all:/any:/not:) */
+/** YAML nesting: room for PG_POLICY_MAX_DEPTH levels of conditions inside a
+ * rule's `require` or `match.where` (each level of all:/any: opens two
+ * collections: its mapping and its list) and the sections around them. */
+#define PG_POLICY_MAX_YAML_DEPTH (2u * PG_POLICY_MAX_DEPTH + 8u)
 #define PG_POLICY_MAX_PATH_STEPS 64u               /**< steps in one path */
 /**
  * The longest value `matches:` is tried on. glibc's regexec is quadratic on
@@ -229,6 +233,30 @@ size_t pg_policy_rule_count(const pg_policy *p);
 const pg_rule_meta *pg_policy_rule(const pg_policy *p, size_t i);
 /** Where rule i's id is written. Borrowed; NULL when out of range. */
 const pg_policy_position *pg_policy_rule_position(const pg_policy *p, size_t i);
+
+/** The waivers loaded (trusted files and --waivers files). */
+size_t pg_policy_waiver_count(const pg_policy *p);
+/** Waiver i's rule id, and in *at (when not NULL) where its `rule:` value is
+ * written (`plangate lint` checks the id). Borrowed; NULL when out of range. */
+const char *pg_policy_waiver_rule(const pg_policy *p, size_t i, pg_policy_position *at);
+
+/** The errors `plangate lint` shows for one file, at most
+ * PG_POLICY_MAX_ERRORS; `more` counts those past the cap. */
+#define PG_POLICY_MAX_ERRORS 50u
+typedef struct pg_policy_errors {
+    pg_error items[PG_POLICY_MAX_ERRORS];
+    size_t count, more;
+} pg_policy_errors;
+
+/**
+ * pg_policy_load_path, going on after an error where the structure allows
+ * (the next top-level section, rule, protect selector, waiver), so that
+ * every error of a file is found; each is appended to *errs (not cleared
+ * first). A YAML syntax error still stops its file, and a file with an
+ * error changes nothing in `p`. Returns PG_EPOLICY (err: the first error)
+ * when any was found.
+ */
+int pg_policy_load_path_all(pg_policy *p, const char *path, pg_policy_errors *errs, pg_error *err);
 
 /** A waiver's state after a run. */
 typedef enum pg_waiver_state { PG_WAIVER_UNUSED = 0, PG_WAIVER_USED, PG_WAIVER_EXPIRED } pg_waiver_state;

@@ -21,6 +21,7 @@
 #include "plangate/plangate.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 
 #define MAX_POLICIES 64
 #define WRAP_COLUMNS 78
@@ -307,7 +308,18 @@ int pg_cmd_explain(int argc, char **argv)
                 m = r;
         }
         if (!m) {
-            pg_cli_errorf("plangate explain: unknown rule id %s; known ids:", pg_quote_str(q1, sizeof q1, id));
+            pg_suggest sg;
+            pg_suggest_init(&sg, id);
+            for (i = 0; i < pg_detector_count(); i++)
+                pg_suggest_add(&sg, pg_detector_at(i)->id);
+            for (i = 0; i < pg_policy_rule_count(policy); i++)
+                pg_suggest_add(&sg, pg_policy_rule(policy, i) ? pg_policy_rule(policy, i)->id : NULL);
+            /* rule ids are [A-Za-z0-9._-]: nothing to escape */
+            if (pg_suggest_best(&sg))
+                pg_cli_errorf("plangate explain: unknown rule id %s; did you mean `%s`? known ids:",
+                              pg_quote_str(q1, sizeof q1, id), pg_suggest_best(&sg));
+            else
+                pg_cli_errorf("plangate explain: unknown rule id %s; known ids:", pg_quote_str(q1, sizeof q1, id));
             list_known(block = pg_cli_error_block_open(), policy);
             pg_cli_error_block_close(block);
             rc = PG_EXIT_USAGE;

@@ -9,7 +9,10 @@
  * addresses that fired must be exactly the listed ones (`expect: []`: the
  * rule must not fire). Prints PASS/FAIL/SKIP per example and a summary
  * "N passed, M failed[, K skipped]". Exit 1 on any failure, 4 on an
- * invalid policy, 2 on bad usage. An example whose plan could not be
+ * invalid policy or when the files hold rules but no example at all
+ * (untested rules are a misconfiguration: "FILE: no examples to run"), 2
+ * on bad usage. Files with no rule at all (settings, waivers) have nothing
+ * to test: "FILE: no rules, nothing to test" on stderr, exit 0. An example whose plan could not be
  * located (the default pack of an installed binary has no fixtures beside
  * it) is skipped.
  */
@@ -39,7 +42,7 @@ static void test_usage(FILE *out)
                  "Run the examples that policy rules carry (examples: plan + expect) and check\n"
                  "that each rule fires on exactly the expected addresses. Without a path, the\n"
                  "default pack is tested. Exit 0 when all pass, 1 when one fails, 4 when a\n"
-                 "policy is invalid.\n\n"
+                 "policy is invalid or its rules carry no example at all.\n\n"
                  "options:\n");
     pg_opt_help(out, test_opts);
 }
@@ -296,6 +299,27 @@ int pg_cmd_test(int argc, char **argv)
     if ((rc = load_policies(policy, paths, n)) != PG_EXIT_PASS) {
         pg_policy_free(policy);
         return rc;
+    }
+    if (pg_policy_example_count(policy) == 0 && pg_policy_rule_count(policy) > 0) {
+        /* Rules that no example tests: a test run that tests nothing is a
+         * misconfiguration (a wrong path, examples under the wrong key):
+         * say so, and fail as an unusable policy would, rather than print
+         * "0 passed" and pass. (pg_cli_errorf escapes what a path holds.) */
+        for (i = 0; i < n; i++)
+            pg_cli_errorf("plangate test: %s: no examples to run (its rules carry no examples: list, with plan: "
+                          "and expect:)",
+                          paths[i]);
+        if (n == 0)
+            pg_cli_errorf("plangate test: the default pack has no examples to run");
+        pg_policy_free(policy);
+        return PG_EXIT_POLICY;
+    }
+    if (pg_policy_rule_count(policy) == 0) {
+        /* No rule at all (detector settings, environments, waivers): there
+         * is nothing to test, which is not an error (a pre-commit hook runs
+         * on such a file too), but it is said. */
+        for (i = 0; i < n; i++)
+            pg_cli_errorf("plangate test: %s: no rules, nothing to test", paths[i]);
     }
     for (i = 0; i < pg_policy_example_count(policy); i++) {
         const pg_policy_example *ex = pg_policy_example_at(policy, i);

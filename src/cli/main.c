@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/diag.h"
 #include "cli/exit.h"
+#include "util/suggest.h"
 
 typedef struct command {
     const char *name;
@@ -53,7 +54,17 @@ int main(int argc, char **argv)
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    pg_cli_errorf("plangate: unknown command %s", pg_cli_quote(q, argv[1]));
+    {
+        pg_suggest sg;
+        pg_suggest_init(&sg, argv[1]);
+        for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            pg_suggest_add(&sg, commands[i].name);
+        if (pg_suggest_best(&sg))
+            pg_cli_errorf("plangate: unknown command %s; did you mean `%s`?", pg_cli_quote(q, argv[1]),
+                          pg_suggest_best(&sg));
+        else
+            pg_cli_errorf("plangate: unknown command %s", pg_cli_quote(q, argv[1]));
+    }
     pg_cli_error_usage(usage);
     return PG_EXIT_USAGE;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/diag.h"
+#include "util/suggest.h"
 
 void pg_opt_init(pg_opt_parser *p, const pg_opt_spec *specs, int argc, char **argv)
 {
@@ -118,8 +119,21 @@ int pg_opt_next(pg_opt_parser *p, const char **value)
         return s->id;
     }
     {
-        char q[PG_CLI_QUOTE_SIZE];
-        snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, shown));
+        char q[PG_CLI_QUOTE_SIZE], name[PG_SUGGEST_MAX_LEN + 1];
+        const pg_opt_spec *t;
+        const char *best;
+        pg_suggest sg;
+        /* the nearest option of this command ("did you mean"), util/suggest */
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name - 1 ? len : sizeof name - 1), word);
+        pg_suggest_init(&sg, len < sizeof name ? name : NULL);
+        for (t = p->specs; t->name; t++)
+            pg_suggest_add(&sg, t->name);
+        best = pg_suggest_best(&sg);
+        if (best)
+            snprintf(p->error, sizeof p->error, "unknown option %s; did you mean `--%s`? (see --help)",
+                     pg_cli_quote(q, shown), best);
+        else
+            snprintf(p->error, sizeof p->error, "unknown option %s (see --help)", pg_cli_quote(q, shown));
     }
     return PG_OPT_ERROR;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util/quote.h"
+#include "util/suggest.h"
 
 static int is_detector(const char *id)
 {
@@ -37,10 +38,20 @@ int pg_detect_check_policy(const pg_policy *p, pg_error *err)
 
     for (i = 0, n = pg_policy_detector_setting_count(p); i < n; i++) {
         const pg_policy_detector_setting *s = pg_policy_detector_setting_at(p, i);
+        pg_suggest sg;
+        size_t j;
         if (is_detector(s->id))
             continue;
-        pg_error_set(err, PG_EPOLICY, "unknown detector %s (`plangate explain` lists the built-in detectors)",
-                     pg_quote_str(q, sizeof q, s->id));
+        pg_suggest_init(&sg, s->id);
+        for (j = 0; j < pg_detector_count(); j++)
+            pg_suggest_add(&sg, pg_detector_at(j)->id);
+        /* a detector id holds only [a-z0-9-]: nothing to escape */
+        if (pg_suggest_best(&sg))
+            pg_error_set(err, PG_EPOLICY, "unknown detector %s; did you mean `%s`?", pg_quote_str(q, sizeof q, s->id),
+                         pg_suggest_best(&sg));
+        else
+            pg_error_set(err, PG_EPOLICY, "unknown detector %s (`plangate explain` lists the built-in detectors)",
+                         pg_quote_str(q, sizeof q, s->id));
         return fail_at(err, &s->at);
     }
     for (i = 0, n = pg_policy_rule_count(p); i < n; i++) {

@@ -4,7 +4,9 @@
  */
 #include "finding/value.h"
 
+#include <locale.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,12 +68,42 @@ static void put_scalar(walk *w, const json_t *v)
         put_string(w, json_string_value(v), json_string_length(v));
         return;
     }
-    /* A number, true, false or null: jansson's own spelling (no recursion). */
+    /* A number: its shortest round-trip text (pg_value_number_text); true,
+     * false or null: jansson's own spelling (no recursion). */
+    if (pg_value_number_text(v, num, sizeof num)) {
+        put(w, num, strlen(num));
+        return;
+    }
     n = json_dumpb(v, num, sizeof num, JSON_ENCODE_ANY);
     if (n == 0 || n > sizeof num)
         put(w, "null", 4);
     else
         put(w, num, n);
+}
+
+int pg_value_number_text(const json_t *v, char *buf, size_t size)
+{
+    char point = localeconv()->decimal_point[0], *c;
+    double d;
+    int prec;
+
+    if (!size || !json_is_number(v))
+        return 0;
+    if (json_is_integer(v)) {
+        snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return 1;
+    }
+    /* The fewest significant digits that read back as the same double (17
+     * always do). strtod follows the locale as snprintf does. */
+    d = json_real_value(v);
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    if (point != '.' && (c = strchr(buf, point)) != NULL)
+        *c = '.';
+    return 1;
 }
 
 static int key_cmp(const char *a, size_t al, const char *b, size_t bl)

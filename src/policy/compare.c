@@ -7,6 +7,9 @@
  * boolean equals the strings "true"/"false" and a YAML number equals a
  * string holding that number.
  *
+ * Numbers compare exactly, as decimal text (issue 13; `dec` below), never
+ * as doubles: 12345678901234567890 is not 12345678901234567891.
+ *
  * Depth: a policy operand is at most a few dozen levels deep (the YAML
  * loader caps nesting), so comparing against one may recurse along it. Two
  * plan values are compared without recursion, on an explicit stack, and a
@@ -15,11 +18,13 @@
  */
 #include "policy/policy_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "plangate/alloc.h"
+#include "plangate/finding.h"
 #include "util/grow.h"
 
 /* ---- a plan value against a policy value ---------------------------------------- */
@@ -39,7 +44,7 @@ const char *pg_policy__skip_exponent(const char *p)
 }
 
 /* Strict JSON number syntax (strtod alone would take "0x10", "inf", " 1"). */
-static int numeric_text(const char *s, double *out)
+static int numeric_text(const char *s)
 {
     const char *p = s;
 
@@ -59,34 +64,198 @@ static int numeric_text(const char *s, double *out)
         while (*p >= '0' && *p <= '9')
             p++;
     }
-    if (!(p = pg_policy__skip_exponent(p)) || *p)
+    return (p = pg_policy__skip_exponent(p)) != NULL && *p == '\0';
+}
+
+/*
+ * Numbers compare exactly, as decimals (issue 13): a plan keeps a number
+ * beyond int64 as its text (json/decode.c), and a policy keeps the text of
+ * a number a double cannot hold (exact_number below), so
+ * 12345678901234567890 and ...891 differ although they are one double. A
+ * JSON integer is its digits, a real its shortest round-trip text (which
+ * orders and equals exactly as the doubles do).
+ *
+ * A decimal is read without copying: its value is 0.D * 10^exp, D the
+ * significant digits from `first` to `last` (a '.' between them skipped).
+ */
+typedef struct dec {
+    int neg, zero;
+    const char *first, *last; /* last: one past the last significant digit */
+    long long exp;
+} dec;
+
+#define DEC_EXP_CAP 1000000000000000LL /* beyond it, every exponent is as far */
+
+/* Read a decimal ([+-]digits[.digits][e[+-]digits], at least one digit).
+ * 0 when the text is not one. */
+static int dec_read(const char *s, size_t n, dec *d)
+{
+    const char *p = s, *end = s + n;
+    long long int_digits = 0, idx = 0, k = 0, e = 0;
+    int seen_dot = 0, any = 0, eneg = 0;
+
+    memset(d, 0, sizeof *d);
+    if (p < end && (*p == '-' || *p == '+'))
+        d->neg = *p++ == '-';
+    /* D: the digits, the point skipped; I of them before the point; k the
+     * index of the first that is not 0: the value is 0.D[k..] * 10^(I-k+e) */
+    for (; p < end && ((*p >= '0' && *p <= '9') || (*p == '.' && !seen_dot)); p++) {
+        if (*p == '.') {
+            seen_dot = 1;
+            continue;
+        }
+        any = 1;
+        if (!seen_dot && int_digits < DEC_EXP_CAP)
+            int_digits++;
+        if (*p != '0') {
+            if (!d->first) {
+                d->first = p;
+                k = idx;
+            }
+            d->last = p + 1;
+        }
+        if (idx < DEC_EXP_CAP)
+            idx++;
+    }
+    if (!any)
         return 0;
-    *out = strtod(s, NULL);
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            eneg = *p++ == '-';
+        if (p == end || !(*p >= '0' && *p <= '9'))
+            return 0;
+        for (; p < end && *p >= '0' && *p <= '9'; p++)
+            if (e < DEC_EXP_CAP)
+                e = e * 10 + (*p - '0');
+    }
+    if (p != end)
+        return 0;
+    if (!d->first) {
+        d->zero = 1;
+        d->neg = 0;
+        return 1;
+    }
+    d->exp = int_digits - k + (eneg ? -e : e);
     return 1;
 }
 
-/* A plan value as a number: JSON numbers, and strings that hold one (the
- * reader keeps numbers beyond int64/double as text; map(string) values). */
-static int as_number(const json_t *v, double *out)
+static int dec_cmp(const dec *a, const dec *b)
 {
-    if (json_is_number(v)) {
-        *out = json_number_value(v);
-        return 1;
+    const char *p, *q;
+    int sign;
+
+    if (a->zero || b->zero)
+        return a->zero && b->zero ? 0 : a->zero ? (b->neg ? 1 : -1) : (a->neg ? -1 : 1);
+    if (a->neg != b->neg)
+        return a->neg ? -1 : 1;
+    sign = a->neg ? -1 : 1;
+    if (a->exp != b->exp)
+        return a->exp > b->exp ? sign : -sign;
+    for (p = a->first, q = b->first; p < a->last && q < b->last; p++, q++) {
+        if (*p == '.')
+            p++;
+        if (*q == '.')
+            q++;
+        if (*p != *q)
+            return *p > *q ? sign : -sign;
     }
-    if (json_is_string(v))
-        return numeric_text(json_string_value(v), out);
+    /* trailing zeros are not significant: the longer one is further from 0 */
+    return p < a->last ? sign : q < b->last ? -sign : 0;
+}
+
+/* Policy numbers a double cannot hold are kept as their text behind a NUL
+ * byte (no YAML scalar holds one, and only operands are read this way). */
+static int exact_text(const json_t *v, const char **t, size_t *n)
+{
+    if (!json_is_string(v) || json_string_length(v) < 2 || json_string_value(v)[0] != '\0')
+        return 0;
+    *t = json_string_value(v) + 1;
+    *n = json_string_length(v) - 1;
+    return 1;
+}
+
+int pg_policy__is_exact_number(const json_t *v)
+{
+    const char *t;
+    size_t n;
+
+    return exact_text(v, &t, &n);
+}
+
+const char *pg_policy__exact_number_text(const json_t *v)
+{
+    const char *t;
+    size_t n;
+
+    return exact_text(v, &t, &n) ? t : NULL;
+}
+
+int pg_policy__exact_number(const char *text, double approx, json_t **out)
+{
+    char shortest[32], *buf;
+    json_t *real;
+    dec a, b;
+    size_t n = strlen(text);
+
+    *out = NULL;
+    if (!isfinite(approx)) {
+        /* beyond a double (1e400): only its text can say what it is */
+        if (!dec_read(text, n, &a))
+            return PG_EPOLICY; /* .inf, .nan: no number */
+        goto exact;
+    }
+    if (!(real = json_real(approx)))
+        return PG_ENOMEM;
+    pg_value_number_text(real, shortest, sizeof shortest);
+    if (!dec_read(text, n, &a) || !dec_read(shortest, strlen(shortest), &b) || dec_cmp(&a, &b) == 0) {
+        *out = real; /* the double is exact (or the text is 0x..., 0o...) */
+        return PG_OK;
+    }
+    json_decref(real);
+exact:
+    if (!(buf = pg_malloc(n + 2)))
+        return PG_ENOMEM;
+    buf[0] = '\0';
+    memcpy(buf + 1, text, n + 1);
+    *out = json_stringn(buf, n + 1);
+    pg_free(buf);
+    return *out ? PG_OK : PG_ENOMEM;
+}
+
+/* A value as a decimal: a JSON number, a string that holds one (the reader
+ * keeps numbers beyond int64 as text; map(string) values), a policy's exact
+ * number. `buf` (32 bytes) holds the text of a JSON number. */
+static int as_dec(const json_t *v, char *buf, size_t size, dec *d)
+{
+    const char *t;
+    size_t n;
+
+    if (exact_text(v, &t, &n))
+        return dec_read(t, n, d);
+    if (pg_value_number_text(v, buf, size))
+        return dec_read(buf, strlen(buf), d);
+    if (json_is_string(v) && numeric_text(json_string_value(v)))
+        return dec_read(json_string_value(v), json_string_length(v), d);
     return 0;
+}
+
+/* -2 when either is not a number, else -1, 0 or 1. */
+static int numbers_cmp(const json_t *a, const json_t *b)
+{
+    char ba[32], bb[32];
+    dec x, y;
+
+    if (json_is_integer(a) && json_is_integer(b))
+        return json_integer_value(a) < json_integer_value(b) ? -1 : json_integer_value(a) > json_integer_value(b);
+    if (!as_dec(a, ba, sizeof ba, &x) || !as_dec(b, bb, sizeof bb, &y))
+        return -2;
+    return dec_cmp(&x, &y);
 }
 
 static int numbers_equal(const json_t *a, const json_t *b)
 {
-    double x, y;
-
-    if (json_is_integer(a) && json_is_integer(b))
-        return json_integer_value(a) == json_integer_value(b);
-    if (!as_number(a, &x) || !as_number(b, &y))
-        return 0;
-    return x == y && !(x != x);
+    return numbers_cmp(a, b) == 0;
 }
 
 static int strings_equal(const json_t *a, const json_t *b, int icase)
@@ -135,6 +304,8 @@ int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase)
 {
     if (!plan || !want)
         return 0;
+    if (pg_policy__is_exact_number(want))
+        return (json_is_number(plan) || json_is_string(plan)) && numbers_equal(plan, want);
     if (json_is_string(plan) && json_is_string(want))
         return strings_equal(plan, want, icase);
     if (json_is_number(plan) || json_is_number(want)) {
@@ -161,14 +332,9 @@ int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase)
 
 int pg_policy__values_order(const json_t *plan, const json_t *want, int greater)
 {
-    double x, y;
+    int c = numbers_cmp(plan, want);
 
-    if (json_is_integer(plan) && json_is_integer(want))
-        return greater ? json_integer_value(plan) > json_integer_value(want)
-                       : json_integer_value(plan) < json_integer_value(want);
-    if (!as_number(plan, &x) || !as_number(want, &y))
-        return 0;
-    return greater ? x > y : x < y;
+    return c != -2 && (greater ? c > 0 : c < 0);
 }
 
 /* ---- two plan values, without recursion ----------------------------------------- */

@@ -34,14 +34,16 @@
  * showing values. 0 for arrays and objects. */
 static int scalar_text(const json_t *v, char *buf, size_t size, const char **out)
 {
+    if (pg_policy__is_exact_number(v)) {
+        *out = pg_policy__exact_number_text(v);
+        return 1;
+    }
     if (json_is_string(v)) {
         *out = json_string_value(v);
         return 1;
     }
-    if (json_is_integer(v))
-        snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_real(v))
-        snprintf(buf, size, "%.17g", json_real_value(v));
+    if (pg_value_number_text(v, buf, size))
+        ; /* shortest round-trip text: 0.1, not 0.10000000000000001 */
     else if (json_is_boolean(v))
         snprintf(buf, size, "%s", json_is_true(v) ? "true" : "false");
     else
@@ -96,13 +98,35 @@ static int tag_map_path(const pg_ppath *p)
            p->steps[0].kind == PS_KEY && pg_policy__is_tag_attr(p->steps[0].key);
 }
 
+/* Is the operand a string (a key `contains` may look for)? */
+static int key_operand(const pg_cond *cond)
+{
+    return json_is_string(cond->value) && !pg_policy__is_exact_number(cond->value);
+}
+
+/* Does the mapping `obj` have the key `key` (ASCII case folded when `icase`)? */
+static int has_key(const json_t *obj, const char *key, int icase)
+{
+    const char *k;
+    size_t k_len;
+    json_t *val;
+
+    if (!icase)
+        return json_object_get(obj, key) != NULL;
+    json_object_keylen_foreach((json_t *)(uintptr_t)obj, k, k_len, val) {
+        if (pg_policy__key_equal(k, k_len, key))
+            return 1;
+    }
+    return 0;
+}
+
 static int contains(const pg_cond *cond, const json_t *v)
 {
     char wbuf[64];
     const char *want;
     size_t i;
 
-    if (tag_map_path(&cond->path) && (json_is_object(v) || json_is_array(v)) && json_is_string(cond->value) &&
+    if (tag_map_path(&cond->path) && (json_is_object(v) || json_is_array(v)) && key_operand(cond) &&
         pg_policy__tag_map_has(v, json_string_value(cond->value)))
         return 1;
     if (json_is_array(v)) {
@@ -112,10 +136,31 @@ static int contains(const pg_cond *cond, const json_t *v)
         return 0;
     }
     if (json_is_object(v))
-        return json_is_string(cond->value) && json_object_get(v, json_string_value(cond->value)) != NULL;
+        return key_operand(cond) && has_key(v, json_string_value(cond->value), cond->icase);
     if (json_is_string(v))
         return scalar_text(cond->value, wbuf, sizeof wbuf, &want) &&
                contains_text(json_string_value(v), want, cond->icase);
+    return 0;
+}
+
+/* `contains: KEY` on a map whose member KEY Terraform left out of `after`
+ * as unknown: after_unknown names the key (true, or a container marking a
+ * part of its value), so the map holds it, whatever its value will be. */
+static int mask_names_key(const pg_cond *cond, const json_t *mask)
+{
+    const char *k, *want;
+    size_t k_len;
+    json_t *val;
+
+    if (!json_is_object(mask) || !key_operand(cond))
+        return 0;
+    want = json_string_value(cond->value);
+    json_object_keylen_foreach((json_t *)(uintptr_t)mask, k, k_len, val) {
+        int same = (cond->icase || tag_map_path(&cond->path)) ? pg_policy__key_equal(k, k_len, want)
+                                                              : strlen(want) == k_len && memcmp(k, want, k_len) == 0;
+        if (same && !json_is_false(val))
+            return 1;
+    }
     return 0;
 }
 
@@ -173,7 +218,7 @@ static int eval_changed(const pg_cond *cond, const pg_change *c, pg_tri *out, pg
         (rc = pg_policy__path_eval(&ha, &cond->path, c, PG_AFTER, 0, err)) != PG_OK)
         goto out;
     for (i = 0; i < ha.count && same != PT_UNKNOWN; i++)
-        if (ha.items[i].unknown)
+        if (ha.items[i].unknown || ha.items[i].partial)
             same = PT_UNKNOWN;
     if (same != PT_UNKNOWN && hb.count != ha.count)
         same = PT_FALSE;
@@ -203,8 +248,23 @@ static int eval_leaf(const pg_cond *cond, const pg_change *c, pg_tri *out, pg_er
         return rc;
     }
     for (i = 0; i < h.count; i++) {
-        if (h.items[i].unknown) {
-            any_unknown = 1;
+        const pp_hit *hit = &h.items[i];
+        if (hit->unknown || (hit->partial && cond->op != OP_EXISTS)) {
+            /* A value unknown, or a map or list with an unknown member: a
+             * whole-value operator cannot judge it (issue 13). `contains`
+             * still can when a known member, or a key after_unknown names,
+             * is the one it looks for; and a map's keys are all known (only
+             * their values are not), so a key in neither is absent. */
+            if (cond->op == OP_CONTAINS &&
+                ((hit->value && contains(cond, hit->value)) || mask_names_key(cond, hit->mask)))
+                any_true = 1;
+            else if (cond->op == OP_CONTAINS && json_is_object(hit->mask) &&
+                     (json_is_object(hit->value) || !hit->value))
+                any_false = 1;
+            else
+                any_unknown = 1;
+            if (hit->value)
+                any_known = 1;
             continue;
         }
         any_known = 1;

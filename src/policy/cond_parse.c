@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "plangate/alloc.h"
+#include "util/suggest.h"
 
 const char *const pg_policy__op_names[OP_COUNT_] = {
     "equals",   "not_equals",   "in",      "not_in",        "matches",
@@ -56,6 +57,34 @@ static void op_list(char *buf, size_t size)
 
 /* ---- descriptions --------------------------------------------------------------- */
 
+/* The operand as descriptions show it: pg_value_text, but an exact number
+ * (compare.c) as its text, also as an item of a list. */
+static void operand_text(const json_t *v, char *buf, size_t size)
+{
+    size_t o, i;
+
+    if (pg_policy__is_exact_number(v)) {
+        snprintf(buf, size, "%s", pg_policy__exact_number_text(v));
+        return;
+    }
+    for (i = 0; json_is_array(v) && i < json_array_size(v); i++)
+        if (pg_policy__is_exact_number(json_array_get(v, i)))
+            break;
+    if (!json_is_array(v) || i == json_array_size(v)) {
+        pg_value_text(v, buf, size);
+        return;
+    }
+    o = (size_t)snprintf(buf, size, "[");
+    for (i = 0; i < json_array_size(v) && o < size; i++) {
+        o += (size_t)snprintf(buf + o, size - o, "%s", i ? "," : "");
+        if (o < size)
+            operand_text(json_array_get(v, i), buf + o, size - o);
+        o += strlen(buf + o);
+    }
+    if (o < size)
+        snprintf(buf + o, size - o, "]");
+}
+
 static int leaf_text(const pn_ctx *x, pg_cond *c)
 {
     char val[160], buf[COND_TEXT_MAX];
@@ -65,7 +94,7 @@ static int leaf_text(const pn_ctx *x, pg_cond *c)
     else if (c->op == OP_CHANGED)
         snprintf(buf, sizeof buf, "%s %s", c->path.text, c->flag ? "changed" : "is unchanged");
     else {
-        pg_value_text(c->value, val, sizeof val);
+        operand_text(c->value, val, sizeof val);
         snprintf(buf, sizeof buf, "%s%s %s %s", c->every ? "every " : "", c->path.text,
                  pg_policy__op_names[c->op], val);
     }
@@ -220,6 +249,48 @@ static int is_null(const pn_node *v)
     return v->kind == PN_SCALAR && v->stype == PS_NULL;
 }
 
+/* A number operand (a scalar, or an item of a list operand) that a double
+ * cannot hold exactly, 1e400 included, is its exact text (compare.c, issue
+ * 13); anything else is pg_policy__node_json's (.inf and .nan: an error). */
+static int is_number(const pn_node *v)
+{
+    return v->kind == PN_SCALAR && (v->stype == PS_FLOAT || (v->stype == PS_INT && !v->int_fits));
+}
+
+static int operand_json(const pn_ctx *x, const pn_node *v, int items, json_t **out)
+{
+    json_t *kid;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (is_number(v)) {
+        if ((rc = pg_policy__exact_number(v->text, v->real, out)) == PG_ENOMEM)
+            return pg_error_oom(x->err);
+        if (rc == PG_OK)
+            return PG_OK;
+        /* not a decimal (.inf, .nan): the loader's own error */
+        return pg_policy__node_json(x, v, out);
+    }
+    if (!items || v->kind != PN_SEQ)
+        return pg_policy__node_json(x, v, out);
+    if (!(*out = json_array()))
+        return pg_error_oom(x->err);
+    for (i = 0; i < v->n; i++) {
+        if ((rc = operand_json(x, v->kids[i], 0, &kid)) != PG_OK) {
+            json_decref(*out);
+            *out = NULL;
+            return rc;
+        }
+        if (json_array_append_new(*out, kid) != 0) {
+            json_decref(*out);
+            *out = NULL;
+            return pg_error_oom(x->err);
+        }
+    }
+    return PG_OK;
+}
+
 static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
 {
     const char *op = pg_policy__op_names[c->op];
@@ -264,7 +335,9 @@ static int check_operand(const pn_ctx *x, pg_cond *c, const pn_node *v)
     case OP_COUNT_:
         break;
     }
-    return pg_policy__node_json(x, v, &c->value);
+    /* Numbers a double cannot hold keep their text (issue 13), as the
+     * operand and as the items of a list operand. */
+    return operand_json(x, v, 1, &c->value);
 }
 
 /* The operator key of a leaf (exactly one), and that no other key is unknown. */
@@ -285,9 +358,21 @@ static int find_operator(const pn_ctx *x, const pn_node *n, pg_cond *c, const pn
             *opkey = k;
             c->op = (pc_op)op;
         } else if (!is_extra_key(k->text)) {
+            char hint[PG_POLICY_QUOTE + 24];
+            pg_suggest s;
+            size_t j;
+            pg_suggest_init(&s, k->text);
+            for (j = 0; j < OP_COUNT_; j++)
+                pg_suggest_add(&s, pg_policy__op_names[j]);
+            for (j = 0; leaf_extra_keys[j]; j++)
+                pg_suggest_add(&s, leaf_extra_keys[j]);
+            pg_suggest_add(&s, "all");
+            pg_suggest_add(&s, "any");
+            pg_suggest_add(&s, "not");
+            pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_best(&s));
             op_list(list, sizeof list);
-            return pg_policy__fail(x, k, "unknown operator %s (expected one of: %s; or all, any, not)",
-                                   pg_policy__quote(q, sizeof q, k->text), list);
+            return pg_policy__fail(x, k, "unknown operator %s%s (expected one of: %s; or all, any, not)",
+                                   pg_policy__quote(q, sizeof q, k->text), hint, list);
         }
     }
     return PG_OK;

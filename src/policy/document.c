@@ -76,7 +76,9 @@ static int load_detectors(const pl_ctx *x, const pn_node *n)
         s->pub.at.file = s->file;
         s->pub.enabled_source = s->enabled_source;
         s->pub.severity_source = s->severity_source;
-        if (rc != PG_OK)
+        /* lint goes on with the next detector (the entry stays: it is freed
+         * with the staging policy, which a file with an error never merges) */
+        if (rc != PG_OK && (rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
             return rc;
     }
     return PG_OK;
@@ -180,29 +182,32 @@ int pg_policy__load_document(const pl_ctx *x, const pn_node *root)
     if (root->kind != PN_MAP)
         return pg_policy__fail(&x->n, root, "a policy file is a mapping that starts with version: 1, not %s",
                                pg_policy__node_kind_name(root));
-    if ((rc = x->from_change ? check_change_keys(x, root) : pg_policy__check_keys(&x->n, root, "the policy file", keys)) !=
-            PG_OK ||
-        (rc = check_version(x, root)) != PG_OK)
+    /* Each check and section goes on after an error in a collecting load
+     * (lint: pg_policy__go_on), so one run shows every error it can. */
+    rc = x->from_change ? check_change_keys(x, root) : pg_policy__check_keys(&x->n, root, "the policy file", keys);
+    if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK || (rc = pg_policy__go_on(&x->n, check_version(x, root))) != PG_OK)
         return rc;
     /* A section left empty (`waivers:` with every entry commented out) is
      * null: it says nothing, which is what its author meant. */
-    if ((v = section(root, "environments")) && (rc = pg_policy__load_environments(x, v)) != PG_OK)
+    if ((v = section(root, "environments")) &&
+        (rc = pg_policy__go_on(&x->n, pg_policy__load_environments(x, v))) != PG_OK)
         return rc;
     if (x->only_environments)
         return PG_OK;
-    if ((v = section(root, "detectors")) && (rc = load_detectors(x, v)) != PG_OK)
+    if ((v = section(root, "detectors")) && (rc = pg_policy__go_on(&x->n, load_detectors(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "lock_tables")) && (rc = load_lock_tables(x, v)) != PG_OK)
+    if ((v = section(root, "lock_tables")) && (rc = pg_policy__go_on(&x->n, load_lock_tables(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "waiver_limits")) && (rc = load_waiver_limits(x, v)) != PG_OK)
+    if ((v = section(root, "waiver_limits")) && (rc = pg_policy__go_on(&x->n, load_waiver_limits(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "data_stores")) && (rc = pg_policy__load_data_stores(x, v)) != PG_OK)
+    if ((v = section(root, "data_stores")) &&
+        (rc = pg_policy__go_on(&x->n, pg_policy__load_data_stores(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "protect")) && (rc = pg_policy__load_protect(x, v)) != PG_OK)
+    if ((v = section(root, "protect")) && (rc = pg_policy__go_on(&x->n, pg_policy__load_protect(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "rules")) && (rc = pg_policy__load_rules(x, v)) != PG_OK)
+    if ((v = section(root, "rules")) && (rc = pg_policy__go_on(&x->n, pg_policy__load_rules(x, v))) != PG_OK)
         return rc;
-    if ((v = section(root, "waivers")) && (rc = pg_policy__load_waivers(x, v)) != PG_OK)
+    if ((v = section(root, "waivers")) && (rc = pg_policy__go_on(&x->n, pg_policy__load_waivers(x, v))) != PG_OK)
         return rc;
     return pg_policy__check_environment_refs(x);
 }

@@ -30,6 +30,7 @@
 #include "plangate/alloc.h"
 #include "util/buf.h"
 #include "util/grow.h"
+#include "util/suggest.h"
 
 /* ---- loading -------------------------------------------------------------------------- */
 
@@ -109,10 +110,14 @@ int pg_policy__load_environments(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_map(&x->n, n, "environments")) != PG_OK)
         return rc;
     for (i = 0; i + 1 < n->n; i += 2) {
-        if ((rc = PG_GROW(into->environments, into->cap_environments, into->n_environments + 1, x->n.err)) !=
-                PG_OK ||
-            (rc = load_env(&x->n, n->kids[i], n->kids[i + 1], &into->environments[into->n_environments])) != PG_OK)
+        if ((rc = PG_GROW(into->environments, into->cap_environments, into->n_environments + 1, x->n.err)) != PG_OK)
             return rc;
+        /* lint goes on with the next environment (pg_policy__go_on) */
+        if ((rc = load_env(&x->n, n->kids[i], n->kids[i + 1], &into->environments[into->n_environments])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_environments++;
     }
     return PG_OK;
@@ -131,6 +136,20 @@ const pg_environment *pg_policy__find_environment(const pg_policy *p, const char
 }
 
 /* "production, staging" (or "none") for messages; names are [A-Za-z0-9._-]. */
+/* "; did you mean `production`?" for the nearest defined environment, or "". */
+static void nearest_env(char *buf, size_t size, const char *name, const pg_policy *a, const pg_policy *b)
+{
+    const pg_policy *both[2] = {a, b};
+    pg_suggest sg;
+    size_t i, k;
+
+    pg_suggest_init(&sg, name);
+    for (k = 0; k < 2; k++)
+        for (i = 0; both[k] && i < both[k]->n_environments; i++)
+            pg_suggest_add(&sg, both[k]->environments[i]->name);
+    pg_policy__did_you_mean(buf, size, pg_suggest_best(&sg));
+}
+
 static void known_names(const pg_policy *a, const pg_policy *b, char *buf, size_t size)
 {
     const pg_policy *both[2] = {a, b};
@@ -157,7 +176,7 @@ static int any_production(const pg_policy *p)
 /* The environment conditions under `c` name environments that exist. */
 static int check_cond(const pl_ctx *x, const pg_cond *c)
 {
-    char q[PG_POLICY_QUOTE], names[256];
+    char q[PG_POLICY_QUOTE], names[256], hint[PG_POLICY_QUOTE + 24];
     pn_node at;
     size_t i;
     int rc;
@@ -181,10 +200,11 @@ static int check_cond(const pl_ctx *x, const pg_cond *c)
         if (pg_policy__find_environment(x->into, name) || pg_policy__find_environment(x->existing, name))
             continue;
         known_names(x->existing, x->into, names, sizeof names);
+        nearest_env(hint, sizeof hint, name, x->existing, x->into);
         return pg_policy__fail(&x->n, &at,
-                               "unknown environment %s (defined so far: %s; environments: in this file or one loaded "
-                               "before it defines them)",
-                               pg_policy__quote(q, sizeof q, name), names);
+                               "unknown environment %s%s (defined so far: %s; environments: in this file or one "
+                               "loaded before it defines them)",
+                               pg_policy__quote(q, sizeof q, name), hint, names);
     }
     return PG_OK;
 }
@@ -224,9 +244,11 @@ int pg_policy_set_plan_environment(pg_policy *p, const char *name, pg_error *err
         return PG_OK;
     }
     if (!(e = pg_policy__find_environment(p, name))) {
+        char hint[PG_POLICY_QUOTE + 24];
         known_names(p, NULL, names, sizeof names);
-        return pg_error_set(err, PG_EUSAGE, "unknown environment %s (the loaded policies define: %s)",
-                            pg_policy__quote(q, sizeof q, name), names);
+        nearest_env(hint, sizeof hint, name, p, NULL);
+        return pg_error_set(err, PG_EUSAGE, "unknown environment %s%s (the loaded policies define: %s)",
+                            pg_policy__quote(q, sizeof q, name), hint, names);
     }
     if (!(copy = pg_strdup(e->name)))
         return pg_error_oom(err);

@@ -47,6 +47,7 @@ int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error 
 {
     pg_policy *staging;
     pl_ctx x = *how;
+    size_t before = how->n.collect ? how->n.collect->count + how->n.collect->more : 0;
     int rc;
 
     if ((rc = pg_policy_new(&staging, err)) != PG_OK) {
@@ -58,8 +59,20 @@ int pg_policy__load_tree(pg_policy *p, const pl_ctx *how, pn_doc *doc, pg_error 
     x.existing = p;
     rc = pg_policy__load_document(&x, doc->root);
     pg_policy__yaml_free(doc);
-    if (rc == PG_OK && p->check)
+    /* A collecting load runs the caller's check (detector ids) too, its
+     * error one more of the file's. */
+    if (rc == PG_OK && x.n.collect && p->check)
+        rc = pg_policy__go_on(&x.n, p->check(staging, err));
+    /* A collecting load went on after its errors: the file still failed. */
+    if (rc == PG_OK && x.n.collect && x.n.collect->count + x.n.collect->more > before) {
+        if (before < x.n.collect->count)
+            *err = x.n.collect->items[before];
+        else
+            pg_error_set(err, PG_EPOLICY, "more than %u errors", PG_POLICY_MAX_ERRORS);
+        rc = PG_EPOLICY;
+    } else if (rc == PG_OK && p->check && !x.n.collect) {
         rc = p->check(staging, err);
+    }
     if (rc != PG_OK) {
         pg_policy_free(staging);
         return rc;
@@ -81,7 +94,7 @@ static char *dir_of(const char *path)
 }
 
 static int load_named_text(pg_policy *p, const char *name, const char *text, size_t len, int from_change,
-                           const char *today, pg_error *err)
+                           const char *today, pg_policy_errors *collect, pg_error *err)
 {
     char *dir = dir_of(name);
     pl_ctx x;
@@ -95,6 +108,7 @@ static int load_named_text(pg_policy *p, const char *name, const char *text, siz
     x.resolve = 1;
     x.from_change = from_change;
     x.today = today;
+    x.n.collect = collect;
     rc = pg_policy__load_text(p, &x, text, len, err);
     pg_free(dir);
     return rc;
@@ -102,7 +116,7 @@ static int load_named_text(pg_policy *p, const char *name, const char *text, siz
 
 int pg_policy_load_string(pg_policy *p, const char *name, const char *text, size_t len, pg_error *err)
 {
-    return load_named_text(p, name ? name : "<string>", text, len, 0, NULL, err);
+    return load_named_text(p, name ? name : "<string>", text, len, 0, NULL, NULL, err);
 }
 
 /* ---- files ------------------------------------------------------------------- */
@@ -147,14 +161,15 @@ static int read_file(const char *path, pg_buf *out, pg_error *err)
     return rc;
 }
 
-static int load_file(pg_policy *p, const char *path, int from_change, const char *today, pg_error *err)
+static int load_file(pg_policy *p, const char *path, int from_change, const char *today, pg_policy_errors *collect,
+                     pg_error *err)
 {
     pg_buf text;
     int rc;
 
     if ((rc = read_file(path, &text, err)) != PG_OK)
         return rc;
-    rc = load_named_text(p, path, pg_buf_cstr(&text), text.len, from_change, today, err);
+    rc = load_named_text(p, path, pg_buf_cstr(&text), text.len, from_change, today, collect, err);
     pg_buf_dispose(&text);
     return rc;
 }
@@ -281,7 +296,7 @@ void pg_policy_list_free(char **list, size_t count)
     pg_policy__free_text_list(list, count);
 }
 
-int pg_policy_load_path(pg_policy *p, const char *path, pg_error *err)
+static int load_path(pg_policy *p, const char *path, pg_policy_errors *collect, pg_error *err)
 {
     struct stat st;
     char **files;
@@ -291,13 +306,23 @@ int pg_policy_load_path(pg_policy *p, const char *path, pg_error *err)
     if (stat(path, &st) != 0)
         return io_error(err, path, "cannot read the policy path");
     if (!S_ISDIR(st.st_mode))
-        return load_file(p, path, 0, NULL, err);
+        return load_file(p, path, 0, NULL, collect, err);
     if ((rc = pg_policy_list_folder(path, &files, &n, err)) != PG_OK)
         return rc;
     for (i = 0; i < n && rc == PG_OK; i++)
-        rc = load_file(p, files[i], 0, NULL, err);
+        rc = load_file(p, files[i], 0, NULL, collect, err);
     pg_policy_list_free(files, n);
     return rc;
+}
+
+int pg_policy_load_path(pg_policy *p, const char *path, pg_error *err)
+{
+    return load_path(p, path, NULL, err);
+}
+
+int pg_policy_load_path_all(pg_policy *p, const char *path, pg_policy_errors *errs, pg_error *err)
+{
+    return load_path(p, path, errs, err);
 }
 
 /* ---- waiver files from the change ------------------------------------------------------- */
@@ -322,7 +347,7 @@ int pg_policy_load_waivers_string(pg_policy *p, const char *name, const char *te
 
     if ((rc = today_or_clock(today, day, err)) != PG_OK)
         return rc;
-    return load_named_text(p, name ? name : "<string>", text, len, 1, day, err);
+    return load_named_text(p, name ? name : "<string>", text, len, 1, day, NULL, err);
 }
 
 int pg_policy_load_waivers(pg_policy *p, const char *path, const char *today, pg_error *err)
@@ -341,5 +366,5 @@ int pg_policy_load_waivers(pg_policy *p, const char *path, const char *today, pg
                           "link");
     if (!S_ISREG(st.st_mode))
         return path_error(err, path, "a waiver file (--waivers) must be a regular file");
-    return load_file(p, path, 1, day, err);
+    return load_file(p, path, 1, day, NULL, err);
 }

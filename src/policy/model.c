@@ -86,6 +86,7 @@ void pg_policy__waiver_free(pg_waiver *w)
     pg_free(w->owner);
     pg_free(w->expires);
     pg_free(w->source);
+    pg_free(w->file);
     pg_free(w);
 }
 

@@ -16,6 +16,7 @@
 #include "plangate/alloc.h"
 #include "util/buf.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 
 /* ---- errors ------------------------------------------------------------------- */
 
@@ -63,6 +64,30 @@ int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out)
 
 /* ---- lookups and conversion --------------------------------------------------- */
 
+int pg_policy__go_on(const pn_ctx *x, int rc)
+{
+    pg_policy_errors *c = x->collect;
+
+    if (rc != PG_EPOLICY || !c)
+        return rc;
+    if (c->count < PG_POLICY_MAX_ERRORS)
+        c->items[c->count++] = *x->err;
+    else
+        c->more++;
+    pg_error_clear(x->err);
+    return PG_OK;
+}
+
+void pg_policy__did_you_mean(char *buf, size_t size, const char *suggestion)
+{
+    /* Suggestions are known words (keys, ids, operators: no quoting needed
+     * for keys and operators, and rule ids are [A-Za-z0-9._-]). */
+    if (suggestion)
+        snprintf(buf, size, "; did you mean `%s`?", suggestion);
+    else if (size)
+        buf[0] = '\0';
+}
+
 const pn_node *pg_policy__map_get(const pn_node *map, const char *key)
 {
     size_t i;
@@ -81,8 +106,9 @@ static int scalar_json(const pn_ctx *x, const pn_node *n, json_t **out)
     double real = n->stype == PS_INT && n->int_fits ? 0.0 : n->real;
 
     if ((n->stype == PS_FLOAT || (n->stype == PS_INT && !n->int_fits)) && !isfinite(real))
-        return pg_policy__fail(x, n, "%s is not a finite number (.inf, .nan and numbers beyond a double "
-                                     "cannot be compared with a plan value)",
+        return pg_policy__fail(x, n, "%s is not a finite number (.inf and .nan are no numbers; a number "
+                                     "beyond a double is kept exactly only as an operand or an item of a list "
+                                     "operand)",
                                pg_policy__quote(q, sizeof q, n->text));
     switch (n->stype) {
     case PS_NULL: *out = json_null(); break;
@@ -107,7 +133,7 @@ int pg_policy__node_json(const pn_ctx *x, const pn_node *n, json_t **out)
         return pg_error_oom(x->err);
     for (i = n->kind == PN_SEQ ? 0 : 1; i < n->n; i += n->kind == PN_SEQ ? 1 : 2) {
         /* Recursion follows the YAML nesting, which the parser caps at
-         * PG_POLICY_MAX_DEPTH open collections. */
+         * PG_POLICY_MAX_YAML_DEPTH open collections. */
         if ((rc = pg_policy__node_json(x, n->kids[i], &kid)) != PG_OK) {
             json_decref(v);
             return rc;
@@ -158,8 +184,21 @@ int pg_policy__check_keys(const pn_ctx *x, const pn_node *map, const char *what,
         list[0] = '\0';
         for (j = 0, o = 0; allowed[j] && o < sizeof list; j++)
             o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", allowed[j]);
-        return pg_policy__fail(x, map->kids[i], "unknown key %s in %s (expected one of: %s)",
-                               pg_policy__quote(q, sizeof q, k), what, list);
+        {
+            const char *near = pg_suggest_from(k, allowed);
+            int rc;
+            /* "unknown key "mesage"; did you mean `message`? (in a rule: ...)" */
+            if (near)
+                rc = pg_policy__fail(x, map->kids[i], "unknown key %s; did you mean `%s`? (in %s: expected one of: %s)",
+                                     pg_policy__quote(q, sizeof q, k), near, what, list);
+            else
+                rc = pg_policy__fail(x, map->kids[i], "unknown key %s in %s (expected one of: %s)",
+                                     pg_policy__quote(q, sizeof q, k), what, list);
+            /* lint: an unknown key is ignored by what reads the mapping, so
+             * the other keys (and their errors) are still read */
+            if ((rc = pg_policy__go_on(x, rc)) != PG_OK)
+                return rc;
+        }
     }
     return PG_OK;
 }
@@ -227,9 +266,13 @@ int pg_policy__get_severity(const pn_ctx *x, const pn_node *n, pg_severity *out)
 
     if ((rc = pg_policy__want_text(x, n, "severity")) != PG_OK)
         return rc;
-    if ((s = pg_severity_from_name(n->text)) < 0)
-        return pg_policy__fail(x, n, "unknown severity %s (expected critical, high, medium, low or info)",
-                               pg_policy__quote(q, sizeof q, n->text));
+    if ((s = pg_severity_from_name(n->text)) < 0) {
+        static const char *const names[] = {"critical", "high", "medium", "low", "info", NULL};
+        char hint[48];
+        pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_from(n->text, names));
+        return pg_policy__fail(x, n, "unknown severity %s%s (expected critical, high, medium, low or info)",
+                               pg_policy__quote(q, sizeof q, n->text), hint);
+    }
     *out = (pg_severity)s;
     return PG_OK;
 }

@@ -4,6 +4,14 @@
  * side so that a value Terraform will only know after apply is reported as
  * unknown rather than as absent.
  *
+ * Terraform leaves a map member whose value is unknown out of `after` and
+ * marks it `true` in `after_unknown`; a list element unknown is null in
+ * `after` and `true` at its index (issue 13). So `[*]` visits the members
+ * of both, each unknown member is an unknown hit (an `every:` is then not
+ * vacuously true), and a map or list reached whole with an unknown member
+ * anywhere inside is `partial`: the operators that judge a whole value
+ * (cond_eval.c) cannot judge it.
+ *
  * A key right under a tag attribute (`tags`, `tags_all`, `labels`, ...:
  * tags.c) is a tag key: it matches every case-spelling present, and reads
  * the Cloud Control list of { key, value } objects as a map (issue 13), so
@@ -276,10 +284,63 @@ typedef struct walker {
     pg_error *err;
     const pg_ppath *p;
     int with_steps;
+    const json_t *mask_here; /* after_unknown where the hit being added was found */
     /* one more than the path's steps: a tag key in a Cloud Control list is
      * two steps of the value (`[i].value`) for one of the path */
     pg_path_step cur[PG_POLICY_MAX_PATH_STEPS + 1];
 } walker;
+
+/* One container of a mask being searched: the next child is at `i`
+ * (arrays) or `it` (objects). */
+typedef struct mk_frame {
+    const json_t *c;
+    size_t i;
+    void *it;
+} mk_frame;
+
+/* Does the after_unknown value `mask` mark anything inside as unknown? The
+ * walk uses an explicit stack (the mask is plan data: its depth is not the
+ * C stack's to follow); one nested deeper than PG_JSON_MAX_DEPTH_CEILING is
+ * taken as partly unknown, which fails closed. 0 or PG_ENOMEM. */
+static int mask_has_unknown(const json_t *mask, int *out, pg_error *err)
+{
+    mk_frame *st = NULL;
+    size_t n = 0, cap = 0;
+    const json_t *kid;
+    int rc = PG_OK;
+
+    *out = json_is_true(mask);
+    if (*out || !(json_is_array(mask) || json_is_object(mask)))
+        return PG_OK;
+    if (PG_GROW(st, cap, 1, err) != PG_OK)
+        return PG_ENOMEM;
+    st[n++] = (mk_frame){mask, 0, json_is_object(mask) ? json_object_iter((json_t *)(uintptr_t)mask) : NULL};
+    while (n > 0 && !*out) {
+        mk_frame *f = &st[n - 1];
+        if (json_is_array(f->c)) {
+            kid = f->i < json_array_size(f->c) ? json_array_get(f->c, f->i++) : NULL;
+        } else {
+            kid = f->it ? json_object_iter_value(f->it) : NULL;
+            if (f->it)
+                f->it = json_object_iter_next((json_t *)(uintptr_t)f->c, f->it);
+        }
+        if (!kid) {
+            n--;
+        } else if (json_is_true(kid)) {
+            *out = 1;
+        } else if (json_is_array(kid) || json_is_object(kid)) {
+            if (n >= PG_JSON_MAX_DEPTH_CEILING) {
+                *out = 1;
+            } else if ((rc = PG_GROW(st, cap, n + 1, err)) == PG_OK) {
+                st[n++] = (mk_frame){kid, 0, json_is_object(kid) ? json_object_iter((json_t *)(uintptr_t)kid) : NULL};
+            } else {
+                break;
+            }
+        }
+    }
+    pg_free(st);
+    return rc == PG_OK ? PG_OK : PG_ENOMEM;
+}
 
 static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
 {
@@ -305,6 +366,10 @@ static int hit_add(walker *w, const json_t *v, int unknown, size_t depth)
     hit = &h->items[h->count];
     hit->value = v;
     hit->unknown = unknown;
+    hit->partial = 0;
+    hit->mask = w->mask_here;
+    if (w->mask_here && !unknown && mask_has_unknown(w->mask_here, &hit->partial, w->err) != PG_OK)
+        return PG_ENOMEM;
     hit->n = w->with_steps ? depth : 0;
     hit->steps = NULL;
     if (depth && w->with_steps) {
@@ -370,9 +435,10 @@ static int walk_tag(walker *w, const json_t *v, const json_t *mask, size_t i, si
         const json_t *key = json_object_get(e, "key");
         w->cur[d] = (pg_path_step){NULL, j};
         /* an element, or its key, unknown: it may be this tag */
-        if (json_is_true(m) || json_is_true(json_object_get(m, "key")))
+        if (json_is_true(m) || json_is_true(json_object_get(m, "key"))) {
+            w->mask_here = m;
             rc = hit_add(w, NULL, 1, d + 1);
-        else if (json_is_string(key) && pg_policy__key_equal(json_string_value(key), json_string_length(key), want)) {
+        } else if (json_is_string(key) && pg_policy__key_equal(json_string_value(key), json_string_length(key), want)) {
             w->cur[d + 1] = (pg_path_step){"value", 0};
             rc = walk(w, json_object_get(e, "value"), json_object_get(m, "value"), i + 1, d + 2);
         } else
@@ -392,10 +458,21 @@ static int walk(walker *w, const json_t *v, const json_t *mask, size_t i, size_t
     const pp_step *st;
     int rc;
 
-    if (json_is_true(mask))
+    if (json_is_true(mask)) {
+        w->mask_here = mask;
         return hit_add(w, NULL, 1, d);
-    if (i == w->p->n)
-        return (v && !json_is_null(v)) ? hit_add(w, v, 0, d) : PG_OK;
+    }
+    if (i == w->p->n) {
+        int part;
+        w->mask_here = mask;
+        if (v && !json_is_null(v))
+            return hit_add(w, v, 0, d);
+        /* absent from after, yet after_unknown marks members of it: the
+         * value is there, and not known */
+        if (mask_has_unknown(mask, &part, w->err) != PG_OK)
+            return PG_ENOMEM;
+        return part ? hit_add(w, NULL, 1, d) : PG_OK;
+    }
     if (!v && !mask)
         return PG_OK;
     st = &w->p->steps[i];
@@ -406,33 +483,35 @@ static int walk(walker *w, const json_t *v, const json_t *mask, size_t i, size_t
         w->cur[d].index = st->index;
         return walk(w, child(v, &w->cur[d]), child(mask, &w->cur[d]), i + 1, d + 1);
     }
-    /* [*]: every element of an array, every value of an object. */
-    if (json_is_array(v)) {
-        size_t k;
-        for (k = 0; k < json_array_size(v); k++) {
+    /* [*]: every element of an array, every value of an object, and every
+     * member after_unknown marks that `after` leaves out (issue 13). */
+    if (json_is_array(v) || (!v && json_is_array(mask))) {
+        size_t k, n = json_array_size(v) > json_array_size(mask) ? json_array_size(v) : json_array_size(mask);
+        for (k = 0; k < n; k++) {
             w->cur[d].key = NULL;
             w->cur[d].index = k;
-            if ((rc = walk(w, json_array_get(v, k), child(mask, &w->cur[d]), i + 1, d + 1)) != PG_OK)
+            if ((rc = walk(w, json_array_get(v, k), json_array_get(mask, k), i + 1, d + 1)) != PG_OK)
                 return rc;
         }
-    } else if (json_is_object(v)) {
+    } else if (json_is_object(v) || (!v && json_is_object(mask))) {
         const char *key;
         json_t *val;
-        json_object_foreach((json_t *)(uintptr_t)v, key, val) {
-            w->cur[d].key = key;
-            w->cur[d].index = 0;
-            if ((rc = walk(w, val, child(mask, &w->cur[d]), i + 1, d + 1)) != PG_OK)
-                return rc;
-        }
-    } else if (json_is_array(mask)) {
-        /* The value is absent but its elements are marked: each is unknown. */
-        size_t k;
-        for (k = 0; k < json_array_size(mask); k++) {
-            w->cur[d].key = NULL;
-            w->cur[d].index = k;
-            if ((rc = walk(w, NULL, json_array_get(mask, k), i + 1, d + 1)) != PG_OK)
-                return rc;
-        }
+        if (json_is_object(v))
+            json_object_foreach((json_t *)(uintptr_t)v, key, val) {
+                w->cur[d].key = key;
+                w->cur[d].index = 0;
+                if ((rc = walk(w, val, child(mask, &w->cur[d]), i + 1, d + 1)) != PG_OK)
+                    return rc;
+            }
+        if (json_is_object(mask))
+            json_object_foreach((json_t *)(uintptr_t)mask, key, val) {
+                if (json_is_object(v) && json_object_get(v, key))
+                    continue;
+                w->cur[d].key = key;
+                w->cur[d].index = 0;
+                if ((rc = walk(w, NULL, val, i + 1, d + 1)) != PG_OK)
+                    return rc;
+            }
     }
     return PG_OK;
 }
@@ -479,6 +558,7 @@ int pg_policy__path_eval(pp_hits *out, const pg_ppath *p, const pg_change *c, pg
     w.err = err;
     w.p = p;
     w.with_steps = with_steps;
+    w.mask_here = NULL;
     switch (p->root) {
     case PR_BEFORE:
         start = c->before;

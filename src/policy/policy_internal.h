@@ -96,7 +96,14 @@ void pg_policy__yaml_free(pn_doc *d);
 typedef struct pn_ctx {
     const char *source;
     pg_error *err;
+    pg_policy_errors *collect; /* lint: every error is kept here and loading goes on; else NULL */
 } pn_ctx;
+
+/* After a part of a file (a section, a rule, a selector, a waiver) failed
+ * with rc: in a collecting load, keep err's error in x->collect, clear it,
+ * and return PG_OK so that loading goes on with the next part; otherwise
+ * (and for PG_ENOMEM) return rc. */
+int pg_policy__go_on(const pn_ctx *x, int rc);
 
 /* The one place a position is added: `err` already holds the message (a
  * sub-parser set it); the source and the node's line:col are added here.
@@ -112,6 +119,8 @@ int pg_policy__fail(const pn_ctx *x, const pn_node *at, const char *fmt, ...)
  * fit `size`). Returns buf. */
 const char *pg_policy__quote(char *buf, size_t size, const char *s);
 
+/* "; did you mean `WORD`?" for a suggestion (util/suggest.h), "" for NULL. */
+void pg_policy__did_you_mean(char *buf, size_t size, const char *suggestion);
 /* The value of key `key` in mapping `map`, or NULL. */
 const pn_node *pg_policy__map_get(const pn_node *map, const char *key);
 /* The node as a jansson value (*out: a new reference). A number that is not
@@ -230,6 +239,8 @@ void pg_policy__path_dispose(pg_ppath *p);
 typedef struct pp_hit {
     const json_t *value;     /* NULL when unknown */
     int unknown;             /* after_unknown covers it */
+    int partial;             /* a map or list some member of which is unknown (issue 13) */
+    const json_t *mask;      /* after_unknown at the same place, or NULL */
     pg_path_step *steps;     /* concrete steps from the root (owned by the list) */
     size_t n;
 } pp_hit;
@@ -338,6 +349,16 @@ const char *pg_policy__skip_exponent(const char *p);
  * conversion)? Recursion follows the policy value, whose depth the YAML
  * loader bounds. */
 int pg_policy__values_equal(const json_t *plan, const json_t *want, int icase);
+/* A policy number operand read from its YAML text (`approx`: its double):
+ * a json real when the double is that number exactly, else its exact text
+ * in a form only the functions below read (issue 13: 12345678901234567891
+ * is not 12345678901234567890; 1e400 is a number too). *out: a new
+ * reference. 0, PG_ENOMEM, or PG_EPOLICY (no message) for a text that is
+ * no decimal and no finite double (.inf, .nan). */
+int pg_policy__exact_number(const char *text, double approx, json_t **out);
+/* Is `v` such an exact number? Its text, or NULL. */
+int pg_policy__is_exact_number(const json_t *v);
+const char *pg_policy__exact_number_text(const json_t *v);
 /* Is the plan value `plan` ordered against the number `want`? */
 int pg_policy__values_order(const json_t *plan, const json_t *want, int greater);
 /* Are two plan values equal (json_equal without recursion)? PT_TRUE,
@@ -427,6 +448,8 @@ typedef struct pg_environment {
 
 typedef struct pg_waiver {
     char *rule, *address, *reason, *owner, *expires, *source;
+    char *file;              /* the policy file, and where `rule:`'s value is (lint) */
+    int rule_line, rule_col;
     pg_addr_pat *pattern;    /* `address`, compiled */
     int from_change;         /* loaded from a --waivers file */
 } pg_waiver;

@@ -142,9 +142,13 @@ int pg_policy__load_protect(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_seq(&x->n, n, "protect")) != PG_OK)
         return rc;
     for (i = 0; i < n->n; i++) {
-        if ((rc = PG_GROW(into->protect, into->cap_protect, into->n_protect + 1, x->n.err)) != PG_OK ||
-            (rc = load_selector(&x->n, n->kids[i], &into->protect[into->n_protect])) != PG_OK)
+        if ((rc = PG_GROW(into->protect, into->cap_protect, into->n_protect + 1, x->n.err)) != PG_OK)
             return rc;
+        if ((rc = load_selector(&x->n, n->kids[i], &into->protect[into->n_protect])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_protect++;
     }
     return PG_OK;

@@ -16,6 +16,7 @@
 #include "plangate/alloc.h"
 #include "util/buf.h"
 #include "util/grow.h"
+#include "util/suggest.h"
 
 static int load_actions(const pn_ctx *x, pg_rule *r, const pn_node *v)
 {
@@ -30,10 +31,15 @@ static int load_actions(const pn_ctx *x, pg_rule *r, const pn_node *v)
         const pn_node *a = v->kind == PN_SEQ ? v->kids[i] : v;
         if ((rc = pg_policy__want_text(x, a, "an action")) != PG_OK)
             return rc;
-        if ((act = pg_action_from_name(a->text)) < 0)
-            return pg_policy__fail(x, a,
-                                   "unknown action %s (expected create, update, replace, delete, read, no-op, forget or unknown)",
-                                   pg_policy__quote(q, sizeof q, a->text));
+        if ((act = pg_action_from_name(a->text)) < 0) {
+            static const char *const names[] = {"create", "update",  "replace", "delete", "read",
+                                                "no-op",  "forget", "unknown", NULL};
+            char hint[48];
+            pg_policy__did_you_mean(hint, sizeof hint, pg_suggest_from(a->text, names));
+            return pg_policy__fail(
+                x, a, "unknown action %s%s (expected create, update, replace, delete, read, no-op, forget or unknown)",
+                pg_policy__quote(q, sizeof q, a->text), hint);
+        }
         r->actions |= 1u << act;
     }
     return PG_OK;
@@ -321,9 +327,14 @@ int pg_policy__load_rules(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_seq(&x->n, n, "rules")) != PG_OK)
         return rc;
     for (i = 0; i < n->n; i++) {
-        if ((rc = PG_GROW(into->rules, into->cap_rules, into->n_rules + 1, x->n.err)) != PG_OK ||
-            (rc = load_rule(x, n->kids[i], &into->rules[into->n_rules])) != PG_OK)
+        if ((rc = PG_GROW(into->rules, into->cap_rules, into->n_rules + 1, x->n.err)) != PG_OK)
             return rc;
+        /* lint goes on with the next rule (pg_policy__go_on) */
+        if ((rc = load_rule(x, n->kids[i], &into->rules[into->n_rules])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_rules++;
     }
     return PG_OK;

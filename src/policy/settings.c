@@ -119,6 +119,7 @@ int pg_settings_read(pg_settings *out, const char *path, pg_error *err)
         return rc;
     x.source = path;
     x.err = err;
+    x.collect = NULL;
     rc = pg_policy__yaml_parse(&doc, path, text, len, err);
     pg_free(text);
     if (rc != PG_OK)

@@ -141,11 +141,16 @@ static int put(pg_buf *b, const char *s, size_t n, pg_error *err)
     return pg_buf_add(b, s, n, err) == PG_OK ? PG_OK : pg_error_oom(err);
 }
 
+/* A value gets the room the message has left (up to PG_POLICY_MAX_MESSAGE),
+ * not a smaller cap of its own: pg_value_text cuts it there with its "…". */
 static int put_value(pg_buf *b, const json_t *v, pg_error *err)
 {
-    char text[256];
+    char text[PG_POLICY_MAX_MESSAGE + 1];
+    size_t room = PG_POLICY_MAX_MESSAGE - b->len;
 
-    pg_value_text(v, text, sizeof text);
+    if (room == 0)
+        return PG_OK;
+    pg_value_text(v, text, room + 1);
     return put(b, text, strlen(text), err);
 }
 

@@ -109,3 +109,23 @@ fail:
     pg_free(expired);
     return PG_ENOMEM;
 }
+
+size_t pg_policy_waiver_count(const pg_policy *p)
+{
+    return p ? p->n_waivers : 0;
+}
+
+const char *pg_policy_waiver_rule(const pg_policy *p, size_t i, pg_policy_position *at)
+{
+    const pg_waiver *w;
+
+    if (!p || i >= p->n_waivers)
+        return NULL;
+    w = p->waivers[i];
+    if (at) {
+        at->file = w->file;
+        at->line = w->rule_line;
+        at->column = w->rule_col;
+    }
+    return w->rule;
+}

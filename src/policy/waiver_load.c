@@ -100,6 +100,12 @@ static int load_waiver(const pl_ctx *x, const pn_node *n, pg_waiver **out)
         (rc = pg_policy__get_address(&x->n, pg_policy__map_get(n, "address"), "address", &w->pattern)) != PG_OK ||
         (rc = pg_policy__get_text(&x->n, pg_policy__map_get(n, "reason"), "reason", &w->reason)) != PG_OK)
         goto fail;
+    if (!(w->file = pg_strdup(x->n.source))) {
+        rc = pg_error_oom(x->n.err);
+        goto fail;
+    }
+    w->rule_line = pg_policy__map_get(n, "rule")->line;
+    w->rule_col = pg_policy__map_get(n, "rule")->col;
     if ((v = pg_policy__map_get(n, "owner")) && (rc = pg_policy__get_text(&x->n, v, "owner", &w->owner)) != PG_OK)
         goto fail;
     if ((v = pg_policy__map_get(n, "expires")) && (rc = load_expires(x, v, w)) != PG_OK)
@@ -122,9 +128,13 @@ int pg_policy__load_waivers(const pl_ctx *x, const pn_node *n)
     if ((rc = pg_policy__want_seq(&x->n, n, "waivers")) != PG_OK)
         return rc;
     for (i = 0; i < n->n; i++) {
-        if ((rc = PG_GROW(into->waivers, into->cap_waivers, into->n_waivers + 1, x->n.err)) != PG_OK ||
-            (rc = load_waiver(x, n->kids[i], &into->waivers[into->n_waivers])) != PG_OK)
+        if ((rc = PG_GROW(into->waivers, into->cap_waivers, into->n_waivers + 1, x->n.err)) != PG_OK)
             return rc;
+        if ((rc = load_waiver(x, n->kids[i], &into->waivers[into->n_waivers])) != PG_OK) {
+            if ((rc = pg_policy__go_on(&x->n, rc)) != PG_OK)
+                return rc;
+            continue;
+        }
         into->n_waivers++;
     }
     return PG_OK;

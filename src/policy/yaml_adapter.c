@@ -5,7 +5,7 @@
  * libyaml 0.2.5 has no nesting limit and expands nothing itself, but a
  * naive tree builder that copies aliased nodes is a billion-laughs victim.
  * Here an alias shares the anchored node (the tree is a DAG), and three caps
- * keep every later walk bounded: PG_POLICY_MAX_DEPTH open collections,
+ * keep every later walk bounded: PG_POLICY_MAX_YAML_DEPTH open collections,
  * PG_POLICY_MAX_ALIASES alias uses, and PG_POLICY_MAX_ALIAS_EXPANSION nodes
  * reachable through aliases (counted with repetition).
  */
@@ -173,7 +173,7 @@ typedef struct anchor {
 typedef struct builder {
     pn_ctx x;                /* source name and error record */
     pn_doc *doc;
-    pn_node *stack[PG_POLICY_MAX_DEPTH];
+    pn_node *stack[PG_POLICY_MAX_YAML_DEPTH];
     size_t depth;
     anchor *anchors;
     size_t n_anchors, cap_anchors;
@@ -352,9 +352,9 @@ static int on_start(builder *b, const yaml_event_t *ev, pn_kind kind)
     char q[PG_POLICY_QUOTE];
     pn_node *n;
 
-    if (b->depth >= PG_POLICY_MAX_DEPTH)
-        return fail_mark(&b->x, ev->start_mark, "nesting deeper than %u levels (limit PG_POLICY_MAX_DEPTH)",
-                         PG_POLICY_MAX_DEPTH);
+    if (b->depth >= PG_POLICY_MAX_YAML_DEPTH)
+        return fail_mark(&b->x, ev->start_mark, "nesting deeper than %u levels (limit PG_POLICY_MAX_YAML_DEPTH)",
+                         PG_POLICY_MAX_YAML_DEPTH);
     if (tag && strcmp(tag, kind == PN_MAP ? TAG_PREFIX "map" : TAG_PREFIX "seq") != 0 && strcmp(tag, "!") != 0)
         return fail_mark(&b->x, ev->start_mark, "unsupported YAML tag %s", pg_policy__quote(q, sizeof q, tag));
     if (!(n = node_new(b, kind, ev->start_mark)))

@@ -58,6 +58,39 @@ Test(cli_usage, unknown_command_and_flags)
     pg_test_run_free(&r);
 }
 
+/* "did you mean" for a misspelt command or option (util/suggest), and no
+ * guess when nothing is near. */
+Test(cli_usage, suggests_the_nearest_command_and_option)
+{
+    pg_test_run_result r;
+    const char *a1[] = {"chekc", NULL};
+    const char *a2[] = {"check", "--polcy", "p.yaml", "x.json", NULL};
+    const char *a3[] = {"check", "--fail_on=low", "x.json", NULL};
+    const char *a4[] = {"lint", "--hlep", NULL};
+    const char *a5[] = {"frobnicate", NULL};
+    const char *a6[] = {"check", "--zzzzzz", NULL};
+
+    cr_assert_eq(run(&r, a1), 2);
+    cr_assert(strstr(r.err, "plangate: unknown command \"chekc\"; did you mean `check`?\n"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a2), 2);
+    cr_assert(strstr(r.err, "unknown option \"--polcy\"; did you mean `--policy`? (see --help)"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a3), 2);
+    cr_assert(strstr(r.err, "unknown option \"--fail_on\"; did you mean `--fail-on`?"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a4), 2);
+    cr_assert(strstr(r.err, "did you mean `--help`?"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a5), 2);
+    cr_assert(strstr(r.err, "unknown command \"frobnicate\"\n"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a6), 2);
+    cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
+    pg_test_run_free(&r);
+}
+
 Test(cli_usage, help_and_version)
 {
     pg_test_run_result r;

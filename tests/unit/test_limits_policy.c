@@ -214,30 +214,72 @@ Test(limits_policy, billion_laughs_is_refused_quickly)
 /* ---- YAML nesting ------------------------------------------------------------------ */
 
 /* The condition sits at YAML depth 5 (document map, rules, rule, require,
- * condition); each `not:` opens one more mapping. */
-static void lp_nots(lp_buf *b, unsigned nots)
+ * condition); each `not:` opens one more mapping, each `all:` two (its
+ * mapping and its list). `levels` counts conditions, the leaf included. */
+static void lp_nest(lp_buf *b, const char *open, const char *close, unsigned levels)
 {
     unsigned i;
 
     memset(b, 0, sizeof *b);
     lp_add(b, "%s      - ", rule_head);
-    for (i = 0; i < nots; i++)
-        lp_add(b, "{ not: ");
+    for (i = 1; i < levels; i++)
+        lp_add(b, "%s", open);
     lp_add(b, "{ path: after.x, exists: true }");
-    for (i = 0; i < nots; i++)
-        lp_add(b, " }");
+    for (i = 1; i < levels; i++)
+        lp_add(b, "%s", close);
     lp_add(b, "\n");
 }
 
+/* Conditions nest PG_POLICY_MAX_DEPTH (64) levels inside a require, as
+ * docs/policies.md says, whichever combinator nests them (issue 13: the
+ * YAML cap used to stop all: at 30 levels and not: at 60). */
+Test(limits_policy, condition_depth_at_and_past_the_limit)
+{
+    static const char *const opens[] = {"{ not: ", "{ all: [ ", "{ any: [ "};
+    static const char *const closes[] = {" }", " ] }", " ] }"};
+    pg_error err;
+    lp_buf b;
+    size_t k;
+
+    for (k = 0; k < 3; k++) {
+        lp_nest(&b, opens[k], closes[k], PG_POLICY_MAX_DEPTH);
+        lp_expect_ok(&b, opens[k]);
+        free(b.s);
+        lp_nest(&b, opens[k], closes[k], PG_POLICY_MAX_DEPTH + 1);
+        cr_assert_eq(lp_load(b.s, b.len, &err), PG_EPOLICY, "%s", opens[k]);
+        cr_assert_str_eq(err.message, "conditions nested deeper than 64 levels (limit PG_POLICY_MAX_DEPTH)");
+        cr_assert_str_eq(err.source, "limits.yaml");
+        /* the 65th condition: line 6, after the "      - " and 64 openers */
+        cr_assert_eq(err.line, 6);
+        cr_assert_eq(err.column, (int)(9 + 64 * strlen(opens[k])), "%s: column %d", opens[k], err.column);
+        free(b.s);
+    }
+}
+
+/* The YAML layer's own cap is past what 64 levels of conditions need. */
 Test(limits_policy, yaml_depth_at_and_past_the_limit)
 {
     lp_buf b;
+    unsigned i;
 
-    lp_nots(&b, PG_POLICY_MAX_DEPTH - 5); /* exactly 64 levels */
-    lp_expect_ok(&b, "depth 64");
+    /* the document mapping, rules: [ ... ]: 2 + n levels */
+    memset(&b, 0, sizeof b);
+    lp_add(&b, "version: 1\nx: ");
+    for (i = 1; i < PG_POLICY_MAX_YAML_DEPTH; i++)
+        lp_add(&b, "[");
+    for (i = 1; i < PG_POLICY_MAX_YAML_DEPTH; i++)
+        lp_add(&b, "]");
+    lp_add(&b, "\n");
+    lp_expect_limit(&b, "YAML depth at the limit: the schema, not the cap", "unknown key \"x\"");
     free(b.s);
-    lp_nots(&b, PG_POLICY_MAX_DEPTH - 4);
-    lp_expect_limit(&b, "depth 65", "limit PG_POLICY_MAX_DEPTH");
+    memset(&b, 0, sizeof b);
+    lp_add(&b, "version: 1\nx: ");
+    for (i = 0; i < PG_POLICY_MAX_YAML_DEPTH; i++)
+        lp_add(&b, "[");
+    for (i = 0; i < PG_POLICY_MAX_YAML_DEPTH; i++)
+        lp_add(&b, "]");
+    lp_add(&b, "\n");
+    lp_expect_limit(&b, "YAML depth past the limit", "limit PG_POLICY_MAX_YAML_DEPTH");
     free(b.s);
 }
 
@@ -251,7 +293,7 @@ Test(limits_policy, deep_yaml_is_refused)
     lp_add(&b, "version: 1\nrules: ");
     for (i = 0; i < 100000; i++)
         lp_add(&b, "[");
-    lp_expect_limit(&b, "100000 [", "limit PG_POLICY_MAX_DEPTH");
+    lp_expect_limit(&b, "100000 [", "limit PG_POLICY_MAX_YAML_DEPTH");
     free(b.s);
 }
 

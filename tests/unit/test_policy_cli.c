@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -107,7 +108,7 @@ Test(policy_cli, test_invalid_policy)
     pg_test_run_result r = run(argv);
 
     cr_assert_eq(r.exit_code, 4);
-    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\" "
+    cr_assert_str_eq(r.err, POL "/err-bad-severity/policy.yaml:4:15: unknown severity \"hgh\"; did you mean `high`? "
                                 "(expected critical, high, medium, low or info)\n");
     pg_test_run_free(&r);
 }
@@ -268,4 +269,188 @@ Test(policy_cli, hostile_text_in_test_output_is_escaped)
     }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
+}
+
+/* A run that tests nothing is a misconfiguration: exit 4, saying so. */
+Test(policy_cli, test_without_examples_fails)
+{
+    const char *argv[] = {"test", POL "/pol/no-examples/policy.yaml", NULL};
+    const char *two[] = {"test", POL "/pol/no-examples/policy.yaml", POL "/pol/numbers.yaml", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_str_eq(r.err, "plangate test: " POL "/pol/no-examples/policy.yaml: no examples to run "
+                            "(its rules carry no examples: list, with plan: and expect:)\n");
+    pg_test_run_free(&r);
+    r = run(two);
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert(strstr(r.err, "/pol/numbers.yaml: no examples to run"), "%s", r.err);
+    pg_test_run_free(&r);
+}
+
+/* A file with no rule at all (settings, waivers: what a pre-commit hook may
+ * be given) has nothing to test: said, and exit 0. */
+Test(policy_cli, test_without_rules_passes_and_says_so)
+{
+    const char *argv[] = {"test", POL "/pol/waiver-folder/a-waivers.yaml", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "0 passed, 0 failed\n");
+    cr_assert_str_eq(r.err, "plangate test: " POL "/pol/waiver-folder/a-waivers.yaml: no rules, nothing to test\n");
+    pg_test_run_free(&r);
+}
+
+/* explain names the nearest rule id (util/suggest). */
+Test(policy_cli, explain_suggests_the_nearest_id)
+{
+    const char *argv[] = {"explain", "dynamodb-key-replacment", NULL};
+    const char *far[] = {"explain", "no-such-thing-at-all", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "plangate explain: unknown rule id \"dynamodb-key-replacment\"; did you mean "
+                            "`dynamodb-key-replacement`? known ids:\n"),
+              "%s", r.err);
+    pg_test_run_free(&r);
+    r = run(far);
+    cr_assert_eq(r.exit_code, 2);
+    cr_assert(strstr(r.err, "unknown rule id \"no-such-thing-at-all\"; known ids:\n"), "%s", r.err);
+    pg_test_run_free(&r);
+}
+
+/* lint: a waiver for a rule id that no detector, default-pack rule or
+ * linted rule has is an error with file:line:col and the nearest id
+ * (issue 15); every such waiver is reported; `check` keeps it unused. */
+Test(policy_cli, lint_checks_waiver_rule_ids)
+{
+    const char *argv[] = {"lint", POL "/pol/waiver-typo/policy.yaml", POL "/pol/waiver-folder", NULL};
+    const char *check[] = {"check", "--policy", POL "/pol/waiver-typo/policy.yaml", "--format", "json",
+                           PG_TESTDATA "/plans/pol-kms/plan.json", NULL};
+    pg_test_run_result r = run(argv);
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    /* a folder whose files waive each other's rules is fine */
+    cr_assert_str_eq(r.out, POL "/pol/waiver-folder/a-waivers.yaml: ok\n" POL "/pol/waiver-folder/b-rules.yaml: ok\n");
+    cr_assert_str_eq(r.err,
+                     POL "/pol/waiver-typo/policy.yaml:11:11: waiver for unknown rule \"dynamodb-key-replacment\": no "
+                         "built-in detector or loaded rule has this id; did you mean `dynamodb-key-replacement`?\n" POL
+                         "/pol/waiver-typo/policy.yaml:14:11: waiver for unknown rule \"orders-pay-per-requst\": no "
+                         "built-in detector or loaded rule has this id; did you mean `orders-pay-per-request`?\n" POL
+                         "/pol/waiver-typo/policy.yaml:23:11: waiver for unknown rule \"something-else-entirely\": no "
+                         "built-in detector or loaded rule has this id (`plangate explain` lists the known ids)\n");
+    pg_test_run_free(&r);
+    r = run(check);
+    cr_assert_eq(r.exit_code, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"rule\": \"dynamodb-key-replacment\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"status\": \"unused\""), "%s", r.out);
+    pg_test_run_free(&r);
+    {
+        /* a waiver file linted beside the rules it waives (another PATH): fine; alone: not */
+        const char *beside[] = {"lint", POL "/pol/waiver-folder/a-waivers.yaml", POL "/pol/waiver-folder/b-rules.yaml",
+                                NULL};
+        const char *alone[] = {"lint", POL "/pol/waiver-folder/a-waivers.yaml", NULL};
+        r = run(beside);
+        cr_assert_eq(r.exit_code, 0, "%s", r.err);
+        pg_test_run_free(&r);
+        r = run(alone);
+        cr_assert_eq(r.exit_code, 4, "%s", r.err);
+        cr_assert_str_eq(r.out, "");
+        cr_assert(strstr(r.err, "a-waivers.yaml:4:11: waiver for unknown rule \"team-billing\""), "%s", r.err);
+        pg_test_run_free(&r);
+    }
+}
+
+/* lint reports every error of a file, in the file's order (issue 15), and
+ * caps them at PG_POLICY_MAX_ERRORS with "and N more". */
+Test(policy_cli, lint_reports_every_error_of_a_file)
+{
+    const char *argv[] = {"lint", POL "/pol/many-errors/policy.yaml", POL "/err-yaml-syntax/policy.yaml", NULL};
+    char path[] = "/tmp/pg_lint_many_XXXXXX", yaml[16384];
+    const char *capped[] = {"lint", path, NULL};
+    pg_test_run_result r = run(argv);
+    size_t o = 0, lines = 0, i;
+    const char *s;
+    FILE *f;
+    int fd;
+
+    cr_assert_eq(r.exit_code, 4, "%s", r.err);
+    cr_assert_str_eq(r.out, "");
+#define M POL "/pol/many-errors/policy.yaml:"
+    cr_assert(strstr(r.err,
+                     M "3:31: unknown key \"severty\"; did you mean `severity`? (in the settings of detector "
+                       "\"dynamodb-key-replacement\": expected one of: enabled, severity)\n" M
+                       "5:5: unknown key \"tag\"; did you mean `tags`? (in a protect selector: expected one of:"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "8:5: unknown key \"titel\"; did you mean `title`? (in a rule: expected"), "%s",
+              r.err);
+    cr_assert(strstr(r.err, "\n" M "13:15: unknown severity \"hgh\""), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "18:33: unknown operator \"equal\"; did you mean `equals`?"), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "24:5: a waiver needs reason:"), "%s", r.err);
+    cr_assert(strstr(r.err, "\n" M "29:1: unknown key \"bogus\" in the policy file"), "%s", r.err);
+    for (s = r.err; (s = strchr(s, '\n')) != NULL; s++)
+        lines++;
+    /* the selector whose only key is unknown selects nothing: said too */
+    cr_assert(strstr(r.err, "\n" M "5:5: a protect selector needs at least one of"), "%s", r.err);
+    /* 8 errors in the first file; a YAML syntax error stops the second at one */
+    cr_assert_eq(lines, 9, "%s", r.err);
+#undef M
+    pg_test_run_free(&r);
+
+    /* detectors: and environments: entries go on too, and the detector ids */
+    {
+        const char *settings[] = {"lint", POL "/pol/many-errors/settings.yaml", NULL};
+        r = run(settings);
+        cr_assert_eq(r.exit_code, 4);
+        cr_assert_str_eq(r.err,
+                         POL "/pol/many-errors/settings.yaml:3:3: unknown detector \"nope-detector\" (`plangate explain` "
+                             "lists the built-in detectors)\n" POL
+                             "/pol/many-errors/settings.yaml:4:40: enabled must be true or false, not a string\n" POL
+                             "/pol/many-errors/settings.yaml:6:3: environment name \"bad name\" may hold only letters, "
+                             "digits, '-', '_' and '.' (starting with a letter or digit)\n" POL
+                             "/pol/many-errors/settings.yaml:7:26: production must be true or false, not a string\n");
+        pg_test_run_free(&r);
+    }
+    /* 60 bad rules: 50 shown, then "and 10 more" */
+    o += (size_t)snprintf(yaml + o, sizeof yaml - o, "version: 1\nrules:\n");
+    for (i = 0; i < 60; i++)
+        o += (size_t)snprintf(yaml + o, sizeof yaml - o, "  - { id: r%zu, title: T, severity: hgh }\n", i);
+    cr_assert((fd = mkstemp(path)) >= 0);
+    cr_assert((f = fdopen(fd, "w")) != NULL);
+    cr_assert_eq(fwrite(yaml, 1, o, f), o);
+    cr_assert_eq(fclose(f), 0);
+    r = run(capped);
+    cr_assert_eq(r.exit_code, 4);
+    for (lines = 0, s = r.err; (s = strchr(s, '\n')) != NULL; s++)
+        lines++;
+    cr_assert_eq(lines, 51, "%s", r.err);
+    cr_assert(strstr(r.err, ":52:"), "%s", r.err);  /* the 50th: line 52 */
+    cr_assert_null(strstr(r.err, ":53:"), "%s", r.err);
+    cr_assert(strstr(r.err, ": and 10 more errors (lint shows the first 50)\n"), "%s", r.err);
+    pg_test_run_free(&r);
+    unlink(path);
+}
+
+/* The real plan of issue 13 (../shared/corpus, when present): its
+ * data.null_data_source.baz has `inputs: {}` with both members unknown.
+ * every: over them and length_* are unknown (the rules report), contains of
+ * a member after_unknown names holds. */
+Test(policy_cli, corpus_plan_with_unknown_map_members)
+{
+    const char *plan = PG_SHARED "/corpus/plans/terraform-json/basic.json";
+    const char *argv[] = {"check", "--no-default-policies", "--policy", POL "/pol/unknown-inputs.yaml",
+                          "--format", "json", plan, NULL};
+    pg_test_run_result r;
+    FILE *f = fopen(plan, "rb");
+
+    if (!f)
+        cr_skip_test("%s is absent: the real-plan corpus tests are skipped", plan);
+    fclose(f);
+    r = run(argv);
+    cr_assert_eq(r.exit_code, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "\"rule\": \"inputs-all-known-values\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"rule\": \"inputs-two-members\""), "%s", r.out);
+    cr_assert_null(strstr(r.out, "\"rule\": \"inputs-has-bar\""), "%s", r.out);
+    pg_test_run_free(&r);
 }

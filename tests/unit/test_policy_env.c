@@ -254,7 +254,7 @@ Test(policy_env, the_plan_declares_its_environment)
     cr_assert_eq(pg_policy_set_plan_environment(p, "production", &err), 0);
     pg_error_clear(&err);
     cr_assert_eq(pg_policy_set_plan_environment(p, "Production", &err), PG_EUSAGE);
-    cr_assert_str_eq(err.message, "unknown environment \"Production\" (the loaded policies define: production, staging)");
+    cr_assert_str_eq(err.message, "unknown environment \"Production\"; did you mean `production`? (the loaded policies define: production, staging)");
     cr_assert_str_eq(pg_policy_plan_environment(p), "production");
     pg_policy_free(p);
 
@@ -536,8 +536,8 @@ typedef struct env_error {
 /* Not const: cr_make_param_array casts it to void * (clang -Wcast-qual). */
 static env_error errors[] = {
     {"version: 1\nrules:\n  - { id: r, severity: low, match: { where: { environment: prodution } } }\n",
-     "team.yaml:3:47: unknown environment \"prodution\" (defined so far: production; environments: in this file or one "
-     "loaded before it defines them)"},
+     "team.yaml:3:47: unknown environment \"prodution\"; did you mean `production`? (defined so far: production; "
+     "environments: in this file or one loaded before it defines them)"},
     {"version: 1\nprotect:\n  - { when: { environment: [production, qa] } }\n",
      "team.yaml:3:15: unknown environment \"qa\""},
     {"version: 1\nenvironments:\n  production: { tags: { keys: [env], values: [prod] } }\n",
@@ -645,8 +645,8 @@ Test(policy_env, cli_env_option)
     pg_test_run_free(&r);
     cr_assert_eq(pg_test_run(&r, bad, NULL, NULL), 0);
     cr_assert_eq(r.exit_code, 2);
-    cr_assert_str_eq(r.err, "plangate check: --env: unknown environment \"prodution\" (the loaded policies define: "
-                            "production)\n");
+    cr_assert_str_eq(r.err, "plangate check: --env: unknown environment \"prodution\"; did you mean `production`? "
+                            "(the loaded policies define: production)\n");
     cr_assert_eq(r.out_len, 0);
     pg_test_run_free(&r);
     cr_assert_eq(pg_test_run(&r, none, NULL, NULL), 0);

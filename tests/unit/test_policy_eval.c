@@ -647,3 +647,195 @@ Test(policy_eval, matches_on_a_value_past_the_cap_is_unknown)
         free(json);
     }
 }
+
+/* ---- unknown members of maps and lists (issue 13) ----------------------------------- */
+
+/* Terraform leaves an unknown map member out of `after` and marks it in
+ * after_unknown; an unknown list element is null at its index. */
+Test(policy_eval, unknown_map_members)
+{
+    const char *c = chg("[\"update\"]", "{\"tags\":{\"a\":\"1\"}}", "{\"tags\":{\"a\":\"1\"}}",
+                        "{\"tags\":{\"b\":true}}", NULL, NULL);
+    const char *known = upd("{\"tags\":{\"a\":\"1\"}}");
+
+    /* [*] yields an unknown for b: every is not vacuously true */
+    FAILS("{ path: \"after.tags[*]\", equals: \"1\", every: true }", c);
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\", every: true }", known);
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\", every: true, if_unknown: pass }", c);
+    /* any: a known member that holds still decides */
+    HOLDS("{ path: \"after.tags[*]\", equals: \"1\" }", c);
+    FAILS("{ path: \"after.tags[*]\", equals: \"2\" }", c);
+    HOLDS("{ not: { path: \"after.tags[*]\", equals: \"2\", if_unknown: fail } }", c);
+    /* whole-value operators are unknown on a partly unknown map */
+    FAILS("{ path: after.tags, length_equals: 1 }", c);
+    FAILS("{ path: after.tags, length_less_than: 2 }", c);
+    FAILS("{ path: after.tags, length_greater_than: 0 }", c);
+    HOLDS("{ path: after.tags, length_equals: 1 }", known);
+    FAILS("{ path: after.tags, equals: { a: \"1\" } }", c);
+    FAILS("{ path: after.tags, not_equals: { a: \"1\" } }", c);
+    HOLDS("{ path: after.tags, equals: { a: \"1\" } }", known);
+    HOLDS("{ path: after.tags, length_equals: 1, if_unknown: pass }", c);
+    FAILS("{ not: { path: after.tags, length_equals: 1 } }", c);
+    /* it exists, whatever b will be */
+    HOLDS("{ path: after.tags, exists: true }", c);
+    /* contains: the key after_unknown names is there; a known one too */
+    HOLDS("{ path: after.tags, contains: b }", c);
+    HOLDS("{ path: after.tags, contains: a }", c);
+    FAILS("{ path: after.tags, contains: b }", known);
+    /* a map's keys are known (only b's value is not): z is absent */
+    FAILS("{ path: after.tags, contains: z }", c);
+    HOLDS("{ not: { path: after.tags, contains: z } }", c);
+    HOLDS("{ path: after.tags, contains: B, ignore_case: true }", c);
+    /* the member itself is unknown */
+    FAILS("{ path: after.tags.b, equals: \"1\" }", c);
+    FAILS("{ path: after.tags.b, exists: false }", c);
+    /* changed: a map with an unknown member may change */
+    FAILS("{ path: tags, changed: false }", c);
+    HOLDS("{ path: tags, changed: false }", known);
+}
+
+Test(policy_eval, unknown_map_members_nested_and_absent)
+{
+    /* a member whose value is partly unknown (an object inside a map) */
+    const char *nested = chg("[\"update\"]", "{}", "{\"m\":{\"x\":{\"k\":\"v\"}}}", "{\"m\":{\"x\":{\"j\":true}}}",
+                             NULL, NULL);
+    /* the whole map left out of after, with members marked */
+    const char *absent = chg("[\"create\"]", NULL, "{}", "{\"tags\":{\"b\":true}}", NULL, NULL);
+
+    FAILS("{ path: after.m, length_equals: 1 }", nested);
+    FAILS("{ path: \"after.m[*]\", equals: { k: v }, every: true }", nested);
+    HOLDS("{ path: \"after.m.x.k\", equals: v }", nested);
+    FAILS("{ path: after.tags, exists: false }", absent);
+    FAILS("{ path: after.tags, length_equals: 0 }", absent);
+    HOLDS("{ path: after.tags, contains: b }", absent);
+    HOLDS("{ not: { path: after.tags, contains: c } }", absent);
+    FAILS("{ path: \"after.tags[*]\", equals: x, every: true }", absent);
+    HOLDS("{ path: after.tags.B, exists: true, if_unknown: pass }", absent); /* a tag key: any case */
+}
+
+Test(policy_eval, unknown_list_elements)
+{
+    /* x: ["a", (known after apply)] */
+    const char *c = chg("[\"update\"]", "{\"x\":[\"a\",\"b\"]}", "{\"x\":[\"a\",null]}", "{\"x\":[false,true]}",
+                        NULL, NULL);
+    /* after_unknown longer than after */
+    const char *shorter = chg("[\"update\"]", "{}", "{\"x\":[\"a\"]}", "{\"x\":[false,true]}", NULL, NULL);
+
+    FAILS("{ path: \"after.x[*]\", equals: a, every: true }", c);
+    FAILS("{ path: \"after.x[*]\", equals: a, every: true }", shorter);
+    HOLDS("{ path: \"after.x[*]\", equals: a }", c);
+    FAILS("{ path: after.x, length_equals: 2 }", c);
+    FAILS("{ path: after.x, equals: [a, b] }", c);
+    HOLDS("{ path: after.x, contains: a }", c);
+    FAILS("{ path: after.x, contains: b }", c);              /* unknown: may be b */
+    FAILS("{ not: { path: after.x, contains: b } }", c);
+    HOLDS("{ path: after.x, contains: b, if_unknown: pass }", c);
+    FAILS("{ path: after.x, contains: b, if_unknown: fail }", c);
+    FAILS("{ path: x, changed: false }", c);
+    FAILS("{ path: \"after.x[1]\", exists: true }", c);
+}
+
+/* ---- numbers compare exactly (issue 13) ------------------------------------------------ */
+
+/* The reader keeps a number beyond int64 as its text (json/decode.c), as
+ * the strings here; the policy keeps the text of a number a double cannot
+ * hold. */
+Test(policy_eval, big_numbers_compare_exactly)
+{
+    const char *c = upd("{\"n\":\"12345678901234567890\",\"neg\":\"-12345678901234567890\",\"i\":9007199254740993,"
+                        "\"r\":0.1,\"one\":1.0,\"e\":\"1.2345678901234567890e25\",\"z\":\"-0.0\"}");
+
+    HOLDS("{ path: after.n, equals: 12345678901234567890 }", c);
+    FAILS("{ path: after.n, equals: 12345678901234567891 }", c); /* one double, two numbers */
+    HOLDS("{ path: after.n, not_equals: 12345678901234567891 }", c);
+    HOLDS("{ path: after.n, greater_than: 12345678901234567889 }", c);
+    FAILS("{ path: after.n, greater_than: 12345678901234567890 }", c);
+    HOLDS("{ path: after.n, less_than: 12345678901234567891 }", c);
+    FAILS("{ path: after.n, less_than: 12345678901234567889 }", c);
+    HOLDS("{ path: after.neg, less_than: -12345678901234567889 }", c);
+    FAILS("{ path: after.neg, greater_than: -12345678901234567889 }", c);
+    HOLDS("{ path: after.n, in: [1, 12345678901234567890] }", c);
+    FAILS("{ path: after.n, in: [1, 12345678901234567891] }", c);
+    HOLDS("{ path: after.n, not_in: [12345678901234567891, 12345678901234567889] }", c);
+    HOLDS("{ path: after.n, equals: 1.2345678901234567890e19 }", c);  /* same number, other spelling */
+    HOLDS("{ path: after.n, equals: 12345678901234567890.000 }", c);
+    FAILS("{ path: after.n, equals: 12345678901234567890.001 }", c);
+    HOLDS("{ path: after.e, equals: 12345678901234567890000000 }", c);
+    FAILS("{ path: after.e, equals: 12345678901234567890000001 }", c);
+    HOLDS("{ path: after.e, greater_than: 12345678901234567889999999.5 }", c);
+    /* an integer that fits int64 but not a double's 53 bits */
+    HOLDS("{ path: after.i, equals: 9007199254740993 }", c);
+    FAILS("{ path: after.i, equals: 9007199254740992 }", c);
+    HOLDS("{ path: after.i, greater_than: 9007199254740992 }", c);
+    /* small numbers as before */
+    HOLDS("{ path: after.r, equals: 0.1 }", c);
+    HOLDS("{ path: after.r, equals: 0.10 }", c);
+    HOLDS("{ path: after.one, equals: 1 }", c);
+    HOLDS("{ path: after.z, equals: 0 }", c);
+    FAILS("{ path: after.r, greater_than: 0.1 }", c);
+    HOLDS("{ path: after.r, less_than: 0.10000000000000001 }", c); /* exact: 0.1 < 0.1...01 as text */
+    /* beyond a double: the reader keeps "1e400" as text, the policy too
+     * (upd's buffers are a ring of 4: `c` is not used past here) */
+    HOLDS("{ path: after.huge, equals: 1e400 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.huge, equals: 10e399 }", upd("{\"huge\":\"1e400\"}"));
+    FAILS("{ path: after.huge, equals: 1e401 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.huge, greater_than: 9.99e399 }", upd("{\"huge\":\"1e400\"}"));
+    HOLDS("{ path: after.n, less_than: 1e400 }", upd("{\"n\":\"12345678901234567890\"}"));
+    HOLDS("{ path: after.n, greater_than: -1e400 }", upd("{\"n\":\"12345678901234567890\"}"));
+    HOLDS("{ path: after.huge, in: [1, 1e400] }", upd("{\"huge\":\"1e400\"}"));
+}
+
+Test(policy_eval, numbers_as_text)
+{
+    const char *c = upd("{\"r\":0.1,\"one\":1.0,\"third\":0.3333333333333333,\"i\":42,\"s\":\"abc\"}");
+
+    /* matches/glob see the shortest round-trip text */
+    HOLDS("{ path: after.r, matches: \"^0\\\\.1$\" }", c);
+    HOLDS("{ path: after.one, matches: \"^1$\" }", c);
+    HOLDS("{ path: after.third, glob: \"0.3333333333333333\" }", c);
+    HOLDS("{ path: after.i, glob: \"4?\" }", c);
+    /* a number has no length */
+    FAILS("{ path: after.i, length_equals: 2 }", c);
+    FAILS("{ path: after.r, length_greater_than: 0 }", c);
+    FAILS("{ path: after.one, length_less_than: 100 }", c);
+    HOLDS("{ not: { path: after.i, length_equals: 2 } }", c);
+    /* a string contains a number's text */
+    HOLDS("{ path: after.s, contains: abc }", upd("{\"s\":\"abc\"}"));
+    HOLDS("{ path: after.s, contains: 0.1 }", upd("{\"s\":\"x0.1y\"}"));
+    FAILS("{ path: after.s, contains: 0.10000000000000001 }", upd("{\"s\":\"x0.1y\"}")); /* as written */
+    HOLDS("{ path: after.s, contains: 12345678901234567891 }", upd("{\"s\":\"id-12345678901234567891\"}"));
+}
+
+/* contains on a mapping's keys honours ignore_case (issue 13), on any map. */
+Test(policy_eval, contains_key_ignore_case)
+{
+    const char *c = upd("{\"settings\":{\"Retention\":\"7\",\"mode\":\"x\"}}");
+
+    HOLDS("{ path: after.settings, contains: Retention }", c);
+    FAILS("{ path: after.settings, contains: retention }", c);
+    HOLDS("{ path: after.settings, contains: retention, ignore_case: true }", c);
+    HOLDS("{ path: after.settings, contains: MODE, ignore_case: true }", c);
+    FAILS("{ path: after.settings, contains: MODE }", c);
+    FAILS("{ path: after.settings, contains: other, ignore_case: true }", c);
+}
+
+/* Spellings of one number, and the signs and zeros around it. */
+Test(policy_eval, decimal_spellings)
+{
+    HOLDS("{ path: after.x, equals: 5 }", upd("{\"x\":\"0.5e1\"}"));
+    HOLDS("{ path: after.x, equals: 0.5e1 }", upd("{\"x\":5}"));
+    HOLDS("{ path: after.x, equals: 500e-2 }", upd("{\"x\":\"5.00\"}"));
+    HOLDS("{ path: after.x, equals: 0 }", upd("{\"x\":\"-0\"}"));
+    HOLDS("{ path: after.x, equals: 0.001 }", upd("{\"x\":\"1e-3\"}"));
+    FAILS("{ path: after.x, equals: 0.001 }", upd("{\"x\":\"1e-4\"}"));
+    HOLDS("{ path: after.x, less_than: -0.5 }", upd("{\"x\":\"-1\"}"));
+    HOLDS("{ path: after.x, greater_than: -1.5 }", upd("{\"x\":\"-1\"}"));
+    HOLDS("{ path: after.x, greater_than: 0 }", upd("{\"x\":\"1e-400\"}"));
+    HOLDS("{ path: after.x, less_than: 0 }", upd("{\"x\":\"-1e-400\"}"));
+    HOLDS("{ path: after.x, greater_than: 99.999 }", upd("{\"x\":100}"));
+    FAILS("{ path: after.x, greater_than: 100.0 }", upd("{\"x\":100}"));
+    /* not JSON numbers: strings, whatever they look like */
+    FAILS("{ path: after.x, equals: 12 }", upd("{\"x\":\"012\"}"));
+    FAILS("{ path: after.x, equals: 16 }", upd("{\"x\":\"0x10\"}"));
+    FAILS("{ path: after.x, greater_than: 1 }", upd("{\"x\":\" 12\"}"));
+}

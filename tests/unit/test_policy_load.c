@@ -187,22 +187,22 @@ Test(policy_load, deep_nesting_rejected)
     for (i = 0; i < depth; i++)
         text[3 + i] = '[';
     cr_assert_eq(load_text(text, depth + 3, line, sizeof line), PG_EPOLICY);
-    /* The 65th collection (the mapping is the first) opens at column 67. */
-    cr_assert_str_eq(line, "limits.yaml:1:67: nesting deeper than 64 levels (limit PG_POLICY_MAX_DEPTH)");
+    /* The 137th collection (the mapping is the first) opens at column 139. */
+    cr_assert_str_eq(line, "limits.yaml:1:139: nesting deeper than 136 levels (limit PG_POLICY_MAX_YAML_DEPTH)");
     free(text);
 }
 
 Test(policy_load, nesting_at_the_limit_is_parsed)
 {
-    /* 64 levels (the mapping plus 63 lists) are fine for the YAML layer;
+    /* 136 levels (the mapping plus 135 lists) are fine for the YAML layer;
      * the schema then rejects the unknown key. */
-    char text[256], line[1024];
+    char text[512], line[1024];
     size_t o = 0, i;
 
     o += (size_t)snprintf(text + o, sizeof text - o, "version: 1\nx: ");
-    for (i = 0; i < 63; i++)
+    for (i = 0; i + 1 < PG_POLICY_MAX_YAML_DEPTH; i++)
         text[o++] = '[';
-    for (i = 0; i < 63; i++)
+    for (i = 0; i + 1 < PG_POLICY_MAX_YAML_DEPTH; i++)
         text[o++] = ']';
     text[o] = '\0';
     cr_assert_eq(load_text(text, o, line, sizeof line), PG_EPOLICY);
@@ -341,7 +341,9 @@ Test(policy_load, non_finite_numbers_are_policy_errors)
 {
     /* Every place a YAML number becomes a value: operands, lists of
      * operands, nested operands, tags, examples. Each was "out of memory"
-     * (exit 3). The error points at the number (`token` on line `line`). */
+     * (exit 3). The error points at the number (`token` on line `line`).
+     * A decimal beyond a double (1e999) as an operand or a list operand's
+     * item is a number compared exactly (issue 13: numbers_beyond_a_double). */
     static const struct {
         const char *yaml, *token;
         int line;
@@ -350,18 +352,14 @@ Test(policy_load, non_finite_numbers_are_policy_errors)
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: -.Inf } }\n", "-.Inf", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, not_equals: .nan } }\n", ".nan", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: .NaN } }\n", ".NaN", 3},
-        {"rules:\n  - { id: r, severity: low, require: { path: after.x, greater_than: 1e999 } }\n", "1e999", 3},
-        {"rules:\n  - { id: r, severity: low, require: { path: after.x, less_than: -1e400 } }\n", "-1e400", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, in: [1, .inf] } }\n", ".inf", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, contains: !!float .inf } }\n", "!!float", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: [[.inf]] } }\n", ".inf", 3},
         {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: { a: .inf } } }\n", ".inf", 3},
         {"protect:\n  - { tags: { Environment: .inf } }\n", ".inf", 3},
-        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: 1"
-         "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-         "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-         "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 } }\n",
-         "1000", 3},
+        /* beyond a double where no exact text is kept: nested in an operand, a tag value */
+        {"rules:\n  - { id: r, severity: low, require: { path: after.x, equals: { a: 1e400 } } }\n", "1e400", 3},
+        {"protect:\n  - { tags: { Environment: 1e999 } }\n", "1e999", 3},
         {"rules:\n  - id: r\n    severity: low\n    examples:\n      - { plan: p.json, expect: [{ address: .inf }] }\n",
          ".inf", 6},
     };
@@ -385,6 +383,21 @@ Test(policy_load, non_finite_numbers_are_policy_errors)
         cr_assert(strstr(line, "is not a finite number"), "%s", line);
         pg_policy_free(p);
     }
+}
+
+/* An operand beyond a double keeps its text and compares exactly (issue 13). */
+Test(policy_load, numbers_beyond_a_double_are_operands)
+{
+    static const char doc[] = "version: 1\nrules:\n"
+                              "  - { id: r, severity: low, require: { path: after.x, greater_than: 1e999 } }\n"
+                              "  - { id: s, severity: low, require: { path: after.x, less_than: -1e400 } }\n"
+                              "  - { id: u, severity: low, require: { path: after.x, in: [1, 1e400] } }\n";
+    pg_policy *p = pg_test_policy_new();
+    pg_error err;
+
+    pg_error_clear(&err);
+    cr_assert_eq(pg_policy_load_string(p, "t.yaml", doc, sizeof doc - 1, &err), 0, "%s", err.message);
+    pg_policy_free(p);
 }
 
 Test(policy_load, finite_numbers_still_load)
@@ -423,8 +436,8 @@ Test(policy_load, detector_ids_are_checked_by_the_detect_module)
     cr_assert_eq(pg_policy_detector_setting_at(p, 0)->at.column, 3);
     cr_assert_eq(pg_detect_check_policy(p, &err), PG_EPOLICY);
     pg_error_format(&err, line, sizeof line);
-    cr_assert_str_eq(line, "u.yaml:3:3: unknown detector \"dynamodb-key-replacment\" (`plangate explain` lists the "
-                           "built-in detectors)");
+    cr_assert_str_eq(line, "u.yaml:3:3: unknown detector \"dynamodb-key-replacment\"; did you mean "
+                           "`dynamodb-key-replacement`?");
     /* pg_check_run checks a policy loaded without the hook, before reading the plan */
     memset(&opts, 0, sizeof opts);
     opts.plan_path = PG_TESTDATA "/plans/demo/plan.json";

@@ -8,6 +8,10 @@
 #include "plangate/plangate.h"
 #include "support.h"
 
+#define X10 "xxxxxxxxxx"
+#define X100 X10 X10 X10 X10 X10 X10 X10 X10 X10 X10
+#define X1000 X100 X100 X100 X100 X100 X100 X100 X100 X100 X100
+
 static const char *CHANGE =
     "{\"address\":\"module.db.aws_dynamodb_table.orders[0]\",\"type\":\"aws_dynamodb_table\",\"name\":\"orders\","
     "\"change\":{\"actions\":[\"delete\",\"create\"],"
@@ -15,7 +19,7 @@ static const char *CHANGE =
     "\"tags\":{\"Environment\":\"production\",\"Secret\":\"s3\"}},"
     "\"after\":{\"name\":\"orders-v2\",\"hash_key\":\"customerId\",\"password\":\"hunter3\","
     "\"tags\":{\"Environment\":\"production\",\"Secret\":\"s4\"},"
-    "\"gsi\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"n\":5,\"flag\":true,\"obj\":{\"k\":[1,2]}},"
+    "\"gsi\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"n\":5,\"flag\":true,\"doc\":\"" X1000 "\",\"r\":0.1,\"obj\":{\"k\":[1,2]}},"
     "\"after_unknown\":{\"arn\":true,\"stream\":[{\"label\":true}]},"
     "\"before_sensitive\":{\"password\":true,\"tags\":{\"Secret\":true}},"
     "\"after_sensitive\":{\"password\":true,\"tags\":{\"Secret\":true}}}}";
@@ -129,4 +133,26 @@ Test(policy_template, long_values_are_cut)
         o += (size_t)snprintf(tmpl + o, sizeof tmpl - o, "{address}");
     render(tmpl, NULL, got, NULL, sizeof got);
     cr_assert_eq(strlen(got), 4096); /* PG_POLICY_MAX_MESSAGE */
+}
+
+/* A placeholder's value has the message's whole room (PG_POLICY_MAX_MESSAGE),
+ * not a smaller cap of its own (issue 13: it was cut at 255 bytes). */
+Test(policy_template, placeholder_values_fill_the_message)
+{
+    char got[8192];
+    size_t n;
+
+    render("{after.doc}", NULL, got, NULL, sizeof got);
+    cr_assert_str_eq(got, X1000);
+    render("{after.doc}{after.doc}{after.doc}{after.doc}{after.doc}", NULL, got, NULL, sizeof got);
+    n = strlen(got);
+    cr_assert_eq(n, 4096, "%zu", n); /* PG_POLICY_MAX_MESSAGE */
+    cr_assert_str_eq(got + n - 3, "\xe2\x80\xa6", "cut with an ellipsis");
+    cr_assert_eq(strspn(got, "x"), 4093);
+}
+
+/* Numbers in messages: the shortest round-trip form (issue 13). */
+Test(policy_template, numbers_shortest)
+{
+    expect("{after.r} {after.n}", "0.1 5");
 }

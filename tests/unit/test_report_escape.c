@@ -281,11 +281,30 @@ Test(report_escape, json_strings_agree_with_messages)
     pg_report__out_dispose(&o);
 }
 
-/* The JSON writer's layout is jansson's JSON_INDENT(2): the same bytes. */
+/* Reals are written as the shortest text that reads back as the same double
+ * (pg_value_number_text, issue 13), not jansson's %.17g. */
+Test(report_jw, values_shortest_reals)
+{
+    json_t *v = json_pack("[f, f, f, f, f]", 0.1, -3e-7, 1.0, 1e300, 1.0 / 3.0);
+    pg_report__out o;
+    pg_report__jw w;
+
+    cr_assert_not_null(v);
+    pg_report__out_memory(&o, NULL);
+    pg_report__jw_init(&w, &o);
+    pg_report__jw_value(&w, v);
+    cr_assert_str_eq(pg_report__out_text(&o),
+                     "[\n  0.1,\n  -3e-07,\n  1,\n  1e+300,\n  0.3333333333333333\n]");
+    pg_report__out_dispose(&o);
+    json_decref(v);
+}
+
+/* The JSON writer's layout is jansson's JSON_INDENT(2): the same bytes
+ * (reals whose %.17g is their shortest form; see values_shortest_reals). */
 Test(report_jw, values_in_janssons_layout)
 {
     static const char *const docs[] = {
-        "{\"a\": [1, 2.5, -3e-7, 1e300, true, null, \"s\"], \"b\": {}, \"c\": [], \"d\": {\"e\": {\"f\": [[]]}}}",
+        "{\"a\": [1, 2.5, -0.25, 0.5, true, null, \"s\"], \"b\": {}, \"c\": [], \"d\": {\"e\": {\"f\": [[]]}}}",
         "[\"delete\", \"create\"]", "\"plain\"", "12345678901234567", "[{\"k\": \"v\"}, {}]"};
     size_t i;
 

@@ -8,6 +8,7 @@
 #include "plangate/error.h"
 #include "util/buf.h"
 #include "util/grow.h"
+#include "util/suggest.h"
 #include "util/utf8.h"
 
 Test(util_buf, appends_and_detaches)
@@ -297,4 +298,45 @@ Test(util_quote, line_escape_defuses_a_leading_command_and_is_idempotent)
     cr_assert_str_eq(pg_buf_cstr(&once), "a ::b \\u0023#[c"); /* "::" mid-line is text, "##[" is not */
     pg_buf_dispose(&once);
     pg_buf_dispose(&twice);
+}
+
+/* ---- did you mean (util/suggest) ------------------------------------------------ */
+
+Test(util_suggest, distance)
+{
+    cr_assert_eq(pg_suggest_distance("mesage", "message", 5), 1);
+    cr_assert_eq(pg_suggest_distance("dynamodb-key-replacment", "dynamodb-key-replacement", 5), 1);
+    cr_assert_eq(pg_suggest_distance("sevreity", "severity", 5), 1); /* a swap */
+    cr_assert_eq(pg_suggest_distance("Message", "message", 5), 0);    /* case folded */
+    cr_assert_eq(pg_suggest_distance("abc", "abc", 5), 0);
+    cr_assert_eq(pg_suggest_distance("", "abc", 5), 3);
+    cr_assert_eq(pg_suggest_distance("kitten", "sitting", 5), 3);
+    cr_assert_eq(pg_suggest_distance("kitten", "sitting", 2), 3); /* cap + 1: further than the cap */
+    cr_assert_eq(pg_suggest_distance("a", "abcdefgh", 2), 3);
+}
+
+Test(util_suggest, nearest_within_the_threshold)
+{
+    static const char *const keys[] = {"id", "title", "description", "severity", "message", "match", NULL};
+    pg_suggest s;
+    char longword[PG_SUGGEST_MAX_LEN + 8];
+
+    cr_assert_str_eq(pg_suggest_from("mesage", keys), "message");
+    cr_assert_str_eq(pg_suggest_from("titel", keys), "title");
+    cr_assert_str_eq(pg_suggest_from("Severity", keys), "severity");
+    cr_assert_str_eq(pg_suggest_from("descripton", keys), "description");
+    cr_assert_str_eq(pg_suggest_from("mach", keys), "match");
+    cr_assert_null(pg_suggest_from("message", keys)); /* itself: nothing to suggest */
+    cr_assert_null(pg_suggest_from("owner", keys));   /* nothing near */
+    cr_assert_null(pg_suggest_from("x", keys));       /* one letter: no guess */
+    cr_assert_null(pg_suggest_from("zzzzzzzzzz", keys));
+    /* the nearest wins, then the first */
+    pg_suggest_init(&s, "matc");
+    pg_suggest_add(&s, "mat");
+    pg_suggest_add(&s, "match");
+    pg_suggest_add(&s, NULL);
+    cr_assert_str_eq(pg_suggest_best(&s), "mat");
+    memset(longword, 'a', sizeof longword - 1);
+    longword[sizeof longword - 1] = '\0';
+    cr_assert_null(pg_suggest_from(longword, keys));
 }
