@@ -107,9 +107,11 @@ Test(policy_env, every_key_and_value_spelling_of_the_pack)
     static const char *const keys[] = {"Environment", "environment", "ENVIRONMENT", "Env", "env", "ENV",
                                        "stage", "Stage", "STAGE", NULL};
     static const char *const values[] = {"production", "Production", "PRODUCTION", "prod", "Prod", "PROD", "prd",
-                                         "PRD", "live", "Live", "prod-eu", "Production-2", NULL};
+                                         "PRD", "live", "Live", "prod-eu", "Production-2",
+                                         /* suffixes a team adds for a region or a shard */
+                                         "prod_eu", "prod.eu", "prod2", "PROD1", "production2", "prd-eu", NULL};
     static const char *const not_production[] = {"dev", "staging", "test", "non-prod", "nonprod", "preprod",
-                                                 "product", "prod2", "sandbox", "", "live-test", NULL};
+                                                 "product", "sandbox", "", "live-test", "eu-prod-test", NULL};
     pg_policy *p = pack();
     size_t i, j;
 
