@@ -139,8 +139,24 @@ Test(policy_env, every_place_plans_carry_tags)
         cr_assert_eq(created_with(p, attrs[i], "environment", "prod"), 1, "%s", attrs[i]);
         cr_assert_eq(created_with(p, attrs[i], "environment", "dev"), 0, "%s", attrs[i]);
     }
-    /* an attribute that holds no tags */
+    /* an attribute that holds no tags (top-level user_labels) */
     cr_assert_eq(created_with(p, "user_labels", "environment", "prod"), 0);
+    /* Cloud SQL keeps its labels in settings[*].user_labels, before side and
+     * after side (an unknown one there is unknown: production until known) */
+    cr_assert_eq(production(p, "google_sql_database_instance", DELETE,
+                            "{\"name\":\"pg\",\"settings\":[{\"user_labels\":{\"env\":\"prod\"}}]}", "null", NULL),
+                 1);
+    cr_assert_eq(production(p, "google_sql_database_instance", DELETE,
+                            "{\"name\":\"pg\",\"settings\":[{\"user_labels\":{\"env\":\"dev\"}}]}", "null", NULL),
+                 0);
+    cr_assert_eq(production(p, "google_sql_database_instance", CREATE, "null",
+                            "{\"name\":\"pg\",\"settings\":[{\"tier\":\"db-f1-micro\"}]}",
+                            "{\"settings\":[{\"user_labels\":true}]}"),
+                 1);
+    /* surrounding blanks are no part of a tag's meaning */
+    cr_assert_eq(created_with(p, "tags", "Environment ", " prod"), 1);
+    cr_assert_eq(created_with(p, "tags", "\\tenv", "production\\n"), 1);
+    cr_assert_eq(created_with(p, "tags", " env ", " dev "), 0);
     /* AWS default_tags: only tags_all says it */
     cr_assert_eq(production(p, DDB, DELETE, "{\"tags\":null,\"tags_all\":{\"Environment\":\"production\"}}", "null",
                             NULL),
