@@ -33,6 +33,32 @@ static int is_word(const pg_action_word *w, const char *s)
     return w->len == strlen(s) && memcmp(w->s, s, w->len) == 0;
 }
 
+/* Does an action word say it destroys? "delete" itself, and any word that
+ * holds "delete" or "destroy" in any case ("Delete", "delete-forever",
+ * "destroy"): an action list no Terraform writes is judged by what it says,
+ * and a verb that names a destroy must not pass as harmless (fail closed). */
+static int says_destroy(const char *s, size_t len)
+{
+    static const char *const verbs[] = {"delete", "destroy"};
+    size_t i, j, k;
+
+    for (k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
+        size_t n = strlen(verbs[k]);
+        for (i = 0; i + n <= len; i++) {
+            for (j = 0; j < n; j++) {
+                char c = s[i + j];
+                if (c >= 'A' && c <= 'Z')
+                    c = (char)(c - 'A' + 'a');
+                if (c != verbs[k][j])
+                    break;
+            }
+            if (j == n)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 pg_action pg_plan__normalise_words(const pg_action_word *w, size_t n, pg_replace_order *order_out,
                                    int *destructive_out)
 {
@@ -42,7 +68,7 @@ pg_action pg_plan__normalise_words(const pg_action_word *w, size_t n, pg_replace
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (is_word(&w[i], "delete"))
+        if (says_destroy(w[i].s, w[i].len))
             has_delete = 1;
     if (n == 1) {
         if (is_word(&w[0], "no-op"))
@@ -90,7 +116,7 @@ pg_action pg_action_normalise(const json_t *actions, pg_replace_order *order_out
         if (!json_is_string(v)) {
             plain = 0;
         } else {
-            has_delete |= strcmp(json_string_value(v), "delete") == 0;
+            has_delete |= says_destroy(json_string_value(v), json_string_length(v));
             if (i < PG_ACTION_MAX_WORDS) {
                 w[i].s = json_string_value(v);
                 w[i].len = json_string_length(v);
@@ -100,7 +126,7 @@ pg_action pg_action_normalise(const json_t *actions, pg_replace_order *order_out
     if (plain && n <= PG_ACTION_MAX_WORDS)
         return pg_plan__normalise_words(w, n, order_out, destructive_out);
     /* Not a list of strings, or longer than any Terraform writes: unknown,
-     * destructive when it holds "delete". */
+     * destructive when a word says delete or destroy. */
     if (order_out)
         *order_out = PG_REPLACE_NONE;
     if (destructive_out)

@@ -278,24 +278,44 @@ const char *pg_policy_environment_name(const pg_policy *p, size_t i, int *produc
 
 /* ---- membership ------------------------------------------------------------------------- */
 
-/* Does one tag put the change in environment `ctx`? */
+/* Surrounding blanks (spaces, tabs, line ends) are no part of a tag's
+ * meaning: "Environment " = "prod " is production. Trims [*s, *s + *len). */
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' || (*s)[*len - 1] == '\n' ||
+                    (*s)[*len - 1] == '\r'))
+        (*len)--;
+}
+
+/* Does one tag put the change in environment `ctx`? Keys and values compare
+ * without regard to case and without surrounding blanks. */
 static pg_tri env_tag(const void *ctx, const char *key, size_t key_len, const json_t *value, int unknown)
 {
     const pg_environment *e = ctx;
-    size_t i;
+    const char *v;
+    size_t i, v_len;
     int key_hit = 0;
 
-    (void)key_len; /* the reader hands over keys without NUL: a C string */
     if (!key)
         return PT_UNKNOWN;
+    trim(&key, &key_len);
     for (i = 0; i < e->n_keys && !key_hit; i++)
-        key_hit = pg_policy__glob(e->keys[i], key, 1);
+        key_hit = pg_policy__glob_n(e->keys[i], key, key_len, 1);
     if (!key_hit)
         return PT_FALSE;
     if (unknown)
         return PT_UNKNOWN;
-    for (i = 0; json_is_string(value) && i < e->n_values; i++)
-        if (pg_policy__glob(e->values[i], json_string_value(value), 1))
+    if (!json_is_string(value))
+        return PT_FALSE;
+    v = json_string_value(value);
+    v_len = json_string_length(value);
+    trim(&v, &v_len);
+    for (i = 0; i < e->n_values; i++)
+        if (pg_policy__glob_n(e->values[i], v, v_len, 1))
             return PT_TRUE;
     return PT_FALSE;
 }

@@ -9,6 +9,7 @@
 #include "policy/policy_internal.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "util/utf8.h"
 
@@ -19,13 +20,13 @@ static unsigned char fold(unsigned char c, int icase)
 
 /* Iterative matching with one backtrack point (the last `*`): linear in
  * practice, O(n*m) worst case, never exponential. */
-int pg_policy__glob(const char *pattern, const char *s, int icase)
+int pg_policy__glob_n(const char *pattern, const char *s, size_t len, int icase)
 {
     const unsigned char *p = (const unsigned char *)pattern;
-    const unsigned char *t = (const unsigned char *)s;
+    const unsigned char *t = (const unsigned char *)s, *end = t + len;
     const unsigned char *star_p = NULL, *star_t = NULL;
 
-    while (*t) {
+    while (t < end) {
         if (*p == '*') {
             while (*p == '*')
                 p++;
@@ -36,7 +37,7 @@ int pg_policy__glob(const char *pattern, const char *s, int icase)
         if (*p == '?') {
             /* `?` matches one character, not one byte */
             size_t k = pg_utf8_seq_len(*t), i;
-            for (i = 0; i < k && t[i]; i++)
+            for (i = 0; i < k && t + i < end; i++)
                 ;
             p++;
             t += i;
@@ -62,6 +63,11 @@ int pg_policy__glob(const char *pattern, const char *s, int icase)
     while (*p == '*')
         p++;
     return *p == '\0';
+}
+
+int pg_policy__glob(const char *pattern, const char *s, int icase)
+{
+    return pg_policy__glob_n(pattern, s, strlen(s), icase);
 }
 
 int pg_policy__glob_any(char *const *globs, size_t n, const char *s)

@@ -158,6 +158,8 @@ int pg_policy__source_of(const pn_ctx *x, const pn_node *n, char **out);
  * character, `\x` a literal x; everything else, `[` included, is literal
  * (Terraform addresses are full of brackets). `icase`: ASCII case folded. */
 int pg_policy__glob(const char *pattern, const char *s, int icase);
+/* The same on the `len` bytes at `s` (no NUL needed there). */
+int pg_policy__glob_n(const char *pattern, const char *s, size_t len, int icase);
 /* Does any of the n globs match s (case-sensitive)? 0 for a NULL s. */
 int pg_policy__glob_any(char *const *globs, size_t n, const char *s);
 

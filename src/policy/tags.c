@@ -8,7 +8,8 @@
  *   - `tags` and `tags_all` (AWS: the provider's default_tags show up only
  *     in tags_all; Azure: tags), maps of strings;
  *   - `labels`, `effective_labels`, `terraform_labels` (Google: the
- *     provider's default_labels show up only in the last two);
+ *     provider's default_labels show up only in the last two), and a Cloud
+ *     SQL instance's `settings[*].user_labels`;
  *   - the Cloud Control shape (awscc_*): `tags` is a list of
  *     `{ "key": ..., "value": ... }` objects.
  * A list of strings (a Google instance's network `tags`) holds no key/value
@@ -152,6 +153,22 @@ static void visit_side(tag_walk *w, const json_t *side, const json_t *mask)
             visit_list(w, v, m);
         else
             visit_map(w, v, m);
+    }
+    /* Cloud SQL (google_sql_database_instance) keeps its labels in the
+     * settings block: settings[*].user_labels. */
+    {
+        const json_t *set = json_object_get(side, "settings"), *smask = json_object_get(mask, "settings");
+        size_t n = json_array_size(set);
+        if (json_is_array(smask) && json_array_size(smask) > n)
+            n = json_array_size(smask);
+        for (i = 0; i < n && w->result != PT_TRUE; i++) {
+            const json_t *e = json_array_get(set, i), *em = json_array_get(smask, i);
+            const json_t *m = json_is_true(em) ? em : json_object_get(em, "user_labels");
+            if (json_is_true(m))
+                visit(w, NULL, 0, NULL, 1);
+            else
+                visit_map(w, json_object_get(e, "user_labels"), m);
+        }
     }
 }
 

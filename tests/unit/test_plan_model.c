@@ -73,6 +73,27 @@ Test(plan_action, unknown_lists_are_kept_and_fail_closed)
     cr_assert_eq(d, 1);
 }
 
+/* A verb no Terraform writes that says delete or destroy (any case, inside a
+ * longer word too) is a destroy: it must not pass as harmless. */
+Test(plan_action, unknown_verbs_that_say_destroy_are_destructive)
+{
+    pg_replace_order o;
+    int d = -1;
+
+    cr_assert_eq(norm("[\"delete-forever\"]", &o, &d), PG_ACTION_UNKNOWN);
+    cr_assert_eq(d, 1);
+    cr_assert_eq(norm("[\"destroy\"]", &o, &d), PG_ACTION_UNKNOWN);
+    cr_assert_eq(d, 1);
+    cr_assert_eq(norm("[\"create\",\"force_DELETE\"]", &o, &d), PG_ACTION_UNKNOWN);
+    cr_assert_eq(d, 1);
+    cr_assert_eq(norm("[\"Destroy\", 2]", &o, &d), PG_ACTION_UNKNOWN);
+    cr_assert_eq(d, 1, "a list that is not all strings is judged by its words too");
+    cr_assert_eq(norm("[\"delet\"]", &o, &d), PG_ACTION_UNKNOWN);
+    cr_assert_eq(d, 0, "a word that does not say delete or destroy is not a destroy");
+    cr_assert_eq(norm("[\"create\"]", &o, &d), PG_ACTION_CREATE);
+    cr_assert_eq(d, 0);
+}
+
 Test(plan_action, names_round_trip)
 {
     int a;

@@ -107,9 +107,11 @@ Test(policy_env, every_key_and_value_spelling_of_the_pack)
     static const char *const keys[] = {"Environment", "environment", "ENVIRONMENT", "Env", "env", "ENV",
                                        "stage", "Stage", "STAGE", NULL};
     static const char *const values[] = {"production", "Production", "PRODUCTION", "prod", "Prod", "PROD", "prd",
-                                         "PRD", "live", "Live", "prod-eu", "Production-2", NULL};
+                                         "PRD", "live", "Live", "prod-eu", "Production-2",
+                                         /* suffixes a team adds for a region or a shard */
+                                         "prod_eu", "prod.eu", "prod2", "PROD1", "production2", "prd-eu", NULL};
     static const char *const not_production[] = {"dev", "staging", "test", "non-prod", "nonprod", "preprod",
-                                                 "product", "prod2", "sandbox", "", "live-test", NULL};
+                                                 "product", "sandbox", "", "live-test", "eu-prod-test", NULL};
     pg_policy *p = pack();
     size_t i, j;
 
@@ -137,8 +139,24 @@ Test(policy_env, every_place_plans_carry_tags)
         cr_assert_eq(created_with(p, attrs[i], "environment", "prod"), 1, "%s", attrs[i]);
         cr_assert_eq(created_with(p, attrs[i], "environment", "dev"), 0, "%s", attrs[i]);
     }
-    /* an attribute that holds no tags */
+    /* an attribute that holds no tags (top-level user_labels) */
     cr_assert_eq(created_with(p, "user_labels", "environment", "prod"), 0);
+    /* Cloud SQL keeps its labels in settings[*].user_labels, before side and
+     * after side (an unknown one there is unknown: production until known) */
+    cr_assert_eq(production(p, "google_sql_database_instance", DELETE,
+                            "{\"name\":\"pg\",\"settings\":[{\"user_labels\":{\"env\":\"prod\"}}]}", "null", NULL),
+                 1);
+    cr_assert_eq(production(p, "google_sql_database_instance", DELETE,
+                            "{\"name\":\"pg\",\"settings\":[{\"user_labels\":{\"env\":\"dev\"}}]}", "null", NULL),
+                 0);
+    cr_assert_eq(production(p, "google_sql_database_instance", CREATE, "null",
+                            "{\"name\":\"pg\",\"settings\":[{\"tier\":\"db-f1-micro\"}]}",
+                            "{\"settings\":[{\"user_labels\":true}]}"),
+                 1);
+    /* surrounding blanks are no part of a tag's meaning */
+    cr_assert_eq(created_with(p, "tags", "Environment ", " prod"), 1);
+    cr_assert_eq(created_with(p, "tags", "\\tenv", "production\\n"), 1);
+    cr_assert_eq(created_with(p, "tags", " env ", " dev "), 0);
     /* AWS default_tags: only tags_all says it */
     cr_assert_eq(production(p, DDB, DELETE, "{\"tags\":null,\"tags_all\":{\"Environment\":\"production\"}}", "null",
                             NULL),
