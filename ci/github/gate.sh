@@ -48,14 +48,36 @@ if [ -n "${PG_TITLE:-}" ]; then
     export PLANGATE_TITLE
 fi
 
+# The plan input is one path a line: several plans (a monorepo's stacks) are
+# checked in one run, each its own section and SARIF run (README "Many plans").
+first=
+n_plans=0
+IFS=$nl
+for item in $plan; do
+    item=$(trim "$item")
+    if [ -z "$item" ]; then continue; fi
+    if [ -z "$first" ]; then first=$item; fi
+    n_plans=$((n_plans + 1))
+    set -- "$@" "$item"
+done
+unset IFS
+if [ "$n_plans" -eq 0 ]; then
+    echo "plangate: the plan input names no file" >&2
+    exit 2
+fi
+
 if [ -n "${PG_TERRAFORM_PLAN:-}" ]; then
-    terraform show -json "$PG_TERRAFORM_PLAN" > "$plan"
+    if [ "$n_plans" -ne 1 ]; then
+        echo "plangate: terraform-plan converts one binary plan: give one plan path with it" >&2
+        exit 2
+    fi
+    terraform show -json "$PG_TERRAFORM_PLAN" > "$first"
 fi
 
 status=0
-"$plangate" check "$@" "$plan" || status=$?
+"$plangate" check "$@" || status=$?
 
-category=${PG_SARIF_CATEGORY:-plangate/${PG_TITLE:-$plan}}
+category=${PG_SARIF_CATEGORY:-plangate/${PG_TITLE:-$first}}
 {
     echo "exit-code=$status"
     echo "sarif-category=$category"

@@ -20,6 +20,7 @@
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 
 #define MAX_POLICIES 64
 #define MAX_WAIVERS 64
@@ -257,6 +258,22 @@ static int bad_setting(const pg_cli_settings *set, int id, const char *fmt, ...)
     return PG_EXIT_USAGE;
 }
 
+/* "; did you mean `json`?" for a misspelt value among `choices`, else "".
+ * The suggestion is one of our own words: printed as it is. */
+static const char *value_hint(char *buf, size_t size, const char *value, const char *const *choices)
+{
+    const char *best = pg_suggest_from(value, choices);
+
+    if (!best)
+        return "";
+    snprintf(buf, size, "; did you mean `%s`?", best);
+    return buf;
+}
+
+static const char *const format_names[] = {"text", "json", "sarif", "junit", "github", "markdown", NULL};
+static const char *const fail_on_names[] = {"critical", "high", "medium", "low", "info", "none", NULL};
+static const char *const color_names[] = {"auto", "always", "never", NULL};
+
 /* --color (or its setting) first; then, for auto: FORCE_COLOR set and not
  * empty forces colour (force-color.org), NO_COLOR turns it off
  * (no-color.org), CLICOLOR_FORCE other than 0 forces it (bixense.com/
@@ -449,7 +466,7 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
     pg_error err;
     pg_cli_target targets[MAX_REPORTS + 1];
     pg_cli_out outs[MAX_REPORTS + 1];
-    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], q[PG_CLI_QUOTE_SIZE], today[11];
+    char line[PG_ERROR_MESSAGE_MAX + PG_ERROR_SOURCE_MAX + 64], q[PG_CLI_QUOTE_SIZE], today[11], hint[64];
     const char *summary = getenv("GITHUB_STEP_SUMMARY");
     const char *workspace = getenv("GITHUB_WORKSPACE");
     int format = PG_FORMAT_TEXT, sev = PG_SEV_HIGH, rc, code = PG_EXIT_PASS;
@@ -458,18 +475,19 @@ static int check_with(const check_args *args, const pg_cli_settings *set)
     memset(&backend, 0, sizeof backend);
     pg_error_clear(&err);
     if (a.format && (format = pg_report_format_from_name(a.format)) < 0)
-        return bad_setting(set, OPT_FORMAT, "unknown --format %s (text, json, sarif, junit, github, markdown)",
-                           pg_cli_quote(q, a.format));
+        return bad_setting(set, OPT_FORMAT, "unknown --format %s (text, json, sarif, junit, github, markdown)%s",
+                           pg_cli_quote(q, a.format), value_hint(hint, sizeof hint, a.format, format_names));
     /* Audit mode (issue 17): findings are judged at the default threshold
      * and reported as what the gate would do; they never fail the run. */
     if (a.fail_on && strcmp(a.fail_on, "none") == 0)
         audit = 1;
     else if (a.fail_on && (sev = pg_severity_from_name(a.fail_on)) < 0)
-        return bad_setting(set, OPT_FAIL_ON, "unknown --fail-on %s (critical, high, medium, low, info, none)",
-                           pg_cli_quote(q, a.fail_on));
+        return bad_setting(set, OPT_FAIL_ON, "unknown --fail-on %s (critical, high, medium, low, info, none)%s",
+                           pg_cli_quote(q, a.fail_on), value_hint(hint, sizeof hint, a.fail_on, fail_on_names));
     if (a.color && strcmp(a.color, "auto") != 0 && strcmp(a.color, "always") != 0 &&
         strcmp(a.color, "never") != 0)
-        return bad_setting(set, OPT_COLOR, "unknown --color %s (auto, always, never)", pg_cli_quote(q, a.color));
+        return bad_setting(set, OPT_COLOR, "unknown --color %s (auto, always, never)%s", pg_cli_quote(q, a.color),
+                           value_hint(hint, sizeof hint, a.color, color_names));
     if ((jobs = parse_jobs(&a, set)) == 0)
         return PG_EXIT_USAGE;
     /* A title is a name: it goes into every report and the Markdown marker,

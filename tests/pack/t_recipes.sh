@@ -257,6 +257,15 @@ SH
     (cd "$T/ws" && PG_PLANGATE="$STUBS/plangate-args" PG_PLAN=plan.json PG_CONFIG=.base/gate.yaml \
         GITHUB_OUTPUT="$T/o" sh "$SRC/ci/github/gate.sh") || fail "the gate step"
     assert_eq "$(tr '\n' ' ' < "$T/argv")" "check --config .base/gate.yaml plan.json " "a trusted config file"
+    # Several plans, one a line: one run; terraform-plan with them is refused.
+    (cd "$T/ws" && PG_PLANGATE="$STUBS/plangate-args" PG_PLAN="$(printf 'stacks/a/plan.json\n  \nstacks/b c/plan.json\n')" \
+        GITHUB_OUTPUT="$T/o2" sh "$SRC/ci/github/gate.sh") || fail "the gate step with two plans"
+    assert_eq "$(tr '\n' '|' < "$T/argv")" "check|--no-config|stacks/a/plan.json|stacks/b c/plan.json|" "two plans in one run"
+    assert_contains "$(cat "$T/o2")" "sarif-category=plangate/stacks/a/plan.json" "the category of the first plan"
+    rc=0
+    (cd "$T/ws" && PG_PLANGATE="$STUBS/plangate-args" PG_PLAN="$(printf 'a.json\nb.json\n')" PG_TERRAFORM_PLAN=tfplan \
+        sh "$SRC/ci/github/gate.sh") > "$T/log2" 2>&1 || rc=$?
+    assert_eq "$rc" 2 "terraform-plan with two plans: $(cat "$T/log2")"
 }
 
 t_example_workflow_runs_with_the_action() {

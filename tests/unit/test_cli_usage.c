@@ -91,6 +91,33 @@ Test(cli_usage, suggests_the_nearest_command_and_option)
     pg_test_run_free(&r);
 }
 
+/* A misspelt value of --format, --fail-on or --color gets the nearest
+ * choice; a value near none gets only the list. */
+Test(cli_usage, suggests_the_nearest_value)
+{
+    pg_test_run_result r;
+    const char *a1[] = {"check", "--format", "jsno", "x.json", NULL};
+    const char *a2[] = {"check", "--fail-on", "hgh", "x.json", NULL};
+    const char *a3[] = {"check", "--color=allways", "x.json", NULL};
+    const char *a4[] = {"check", "--format", "zzzzzz", "x.json", NULL};
+
+    cr_assert_eq(run(&r, a1), 2);
+    cr_assert(strstr(r.err, "unknown --format \"jsno\" (text, json, sarif, junit, github, markdown); did you mean "
+                            "`json`?\n"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a2), 2);
+    cr_assert(strstr(r.err, "unknown --fail-on \"hgh\" (critical, high, medium, low, info, none); did you mean "
+                            "`high`?\n"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a3), 2);
+    cr_assert(strstr(r.err, "did you mean `always`?"), "%s", r.err);
+    pg_test_run_free(&r);
+    cr_assert_eq(run(&r, a4), 2);
+    cr_assert(strstr(r.err, "unknown --format \"zzzzzz\""), "%s", r.err);
+    cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
+    pg_test_run_free(&r);
+}
+
 Test(cli_usage, help_and_version)
 {
     pg_test_run_result r;
