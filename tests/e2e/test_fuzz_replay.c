@@ -163,7 +163,7 @@ Test(fuzz_replay, shared_corpus_json)
     replay("json_chunks (shared corpus)", pg_fuzz_json_chunks, paths, 100);
 }
 
-Test(fuzz_replay, shared_corpus_plans, .timeout = 600)
+Test(fuzz_replay, shared_corpus_plans)
 {
     static const char *const paths[] = {PG_SHARED "/corpus/plans", PG_SHARED "/corpus/edge", NULL};
     if (!pg_test_dir_exists(PG_SHARED "/corpus"))

@@ -334,7 +334,7 @@ static void check_sections(const run_out *o, size_t n, int with_bad)
     cr_assert_null(rpt_forged_command(o->file[4], o->len[4], 1));
 }
 
-Test(many, fifty_stacks_in_one_run, .timeout = 300)
+Test(many, fifty_stacks_in_one_run)
 {
     static const char *const no_threads[] = {"PLANGATE_NO_THREADS=1", NULL};
     char root[256];
@@ -361,7 +361,7 @@ Test(many, fifty_stacks_in_one_run, .timeout = 300)
     pg_test_rmtree(root);
 }
 
-Test(many, failing_stacks_exit_1, .timeout = 120)
+Test(many, failing_stacks_exit_1)
 {
     char root[256];
     run_out a;

@@ -195,7 +195,7 @@ static void mut_truncations(const char *plan, size_t len)
     cr_assert_eq(st.runs, len);
 }
 
-Test(mutation, truncated_at_every_byte, .init = mut_setup, .fini = mut_teardown, .timeout = 600)
+Test(mutation, truncated_at_every_byte, .init = mut_setup, .fini = mut_teardown)
 {
     mut_truncations(fail_plan, sizeof fail_plan - 1);
     mut_truncations(pass_plan, sizeof pass_plan - 1);
@@ -224,7 +224,7 @@ static void mut_flips(const char *plan, size_t len)
     free(doc);
 }
 
-Test(mutation, every_byte_flipped, .init = mut_setup, .fini = mut_teardown, .timeout = 600)
+Test(mutation, every_byte_flipped, .init = mut_setup, .fini = mut_teardown)
 {
     mut_flips(fail_plan, sizeof fail_plan - 1);
     mut_flips(pass_plan, sizeof pass_plan - 1);
@@ -396,7 +396,7 @@ Test(mutation, invalid_utf8_in_skipped_and_decoded_regions, .init = mut_setup, .
 }
 
 /* The same mutations with the decoding thread on (the CLI's default). */
-Test(mutation, truncations_with_the_decoding_thread, .init = mut_setup, .fini = mut_teardown, .timeout = 600)
+Test(mutation, truncations_with_the_decoding_thread, .init = mut_setup, .fini = mut_teardown)
 {
     size_t len = sizeof fail_plan - 1, i, runs = 0;
     unsigned long started = pg_plan_threads_started();

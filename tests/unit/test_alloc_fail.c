@@ -179,14 +179,14 @@ static void af_check_every_n(const char *threads)
     pg_policy_free(policy);
 }
 
-Test(alloc_fail, check_run_every_allocation_no_threads, .timeout = 600)
+Test(alloc_fail, check_run_every_allocation_no_threads)
 {
     af_check_every_n(NULL);
 }
 
 /* With the decoding thread the order of allocations varies between runs, so
  * "the Nth" is not always the same one; the invariants hold all the same. */
-Test(alloc_fail, check_run_every_allocation_threads, .timeout = 600)
+Test(alloc_fail, check_run_every_allocation_threads)
 {
     af_check_every_n("threads");
 }
@@ -234,7 +234,7 @@ static void af_policy_every_n(const char *name, const char *text, size_t len)
     cr_assert(n >= ref_calls, "%s: %ld runs for %ld allocations", name, n, ref_calls);
 }
 
-Test(alloc_fail, policy_load_every_allocation, .timeout = 600)
+Test(alloc_fail, policy_load_every_allocation)
 {
     static const char *const files[] = {"ok-spec-example", "ok-every-operator", "ok-anchors"};
     size_t i;
@@ -252,7 +252,7 @@ Test(alloc_fail, policy_load_every_allocation, .timeout = 600)
 
 /* ---- the report writers ------------------------------------------------------------------ */
 
-Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
+Test(alloc_fail, report_writers_every_allocation)
 {
     pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;
@@ -297,7 +297,7 @@ Test(alloc_fail, report_writers_every_allocation, .timeout = 600)
 }
 
 /* Several plans as one document (many.c): the same report twice is two plans. */
-Test(alloc_fail, report_write_many_every_allocation, .timeout = 600)
+Test(alloc_fail, report_write_many_every_allocation)
 {
     pg_policy *policy = pg_test_policy_new();
     pg_check_options opts;

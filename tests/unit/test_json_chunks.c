@@ -189,7 +189,7 @@ static void every_file_in(const char *dir)
     cr_assert_gt(files, 0, "no .json file in %s", dir);
 }
 
-Test(json_chunks, every_jsontestsuite_file, .timeout = 120)
+Test(json_chunks, every_jsontestsuite_file)
 {
     every_file_in(PG_SHARED "/corpus/jsontestsuite");
 }
@@ -209,7 +209,7 @@ Test(json_chunks, every_edge_file)
 }
 
 /* Real plans from the corpus, whole vs 1 byte and 7 bytes at a time. */
-Test(json_chunks, real_plans, .timeout = 120)
+Test(json_chunks, real_plans)
 {
     static const char *dirs[] = {"opentofu-show-json", "terraform-json", "tfplan2md", "checkov"};
     size_t i;

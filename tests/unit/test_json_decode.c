@@ -345,7 +345,7 @@ static int dir_same_as_jansson(const char *dir, const char *prefix)
     return n;
 }
 
-Test(json_decode, same_values_as_jansson, .timeout = 60)
+Test(json_decode, same_values_as_jansson)
 {
     int n = 0;
 
