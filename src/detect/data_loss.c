@@ -71,7 +71,7 @@ static void physical_name(const pg_change *c, const pg_data_store *d, char *buf,
             continue;
         if (!json_is_string(v))
             continue; /* names are strings: anything else is not one an operator types */
-        pg_det__name_text(json_string_value(v), pg_det__sensitive(c, s.steps, s.n), buf, size);
+        pg_det__name_json(v, pg_det__sensitive(c, s.steps, s.n), buf, size);
         *found = 1;
         return;
     }

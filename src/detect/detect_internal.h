@@ -160,6 +160,8 @@ int pg_det__pair_text(const pg_change *c, const pg_path_step *bsteps, const pg_p
  * "no value" (unquoted) when `s` is NULL. Always NUL-terminates.
  */
 void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size);
+/* pg_det__name_text of a json string, quoted whole (a NUL inside included). */
+void pg_det__name_json(const json_t *v, int sensitive, char *buf, size_t size);
 /**
  * One key of a table (`range`: the sort key, else the partition key) for a
  * message: quoted, "(sensitive)", "no value" (none), "known only after

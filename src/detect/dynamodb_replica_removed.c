@@ -103,6 +103,13 @@ static int add_region(lost *l, const json_t *r, pg_error *err)
     return PG_OK;
 }
 
+/* A replica whose region cannot be read (a malformed before): a null in
+ * the list, which region_list words without quoting plan text. */
+static int add_unreadable(lost *l, pg_error *err)
+{
+    return json_array_append_new(l->gone, json_null()) == 0 ? PG_OK : pg_error_oom(err);
+}
+
 /* Before's regions that after does not keep (or may not keep). */
 static int compare(const pg_change *c, const replica_shape *sh, lost *l, pg_error *err)
 {
@@ -122,12 +129,29 @@ static int compare(const pg_change *c, const replica_shape *sh, lost *l, pg_erro
             l->may = 1;
     if (whole_unknown)
         l->may = 1;
+    /* A before list that is not a list (Terraform writes a list or null)
+     * cannot be read: unless after repeats it, it is one lost replica of
+     * an unreadable region, never "nothing lost" (fail closed, issue 11). */
+    if (b && !json_is_null(b) && !json_is_array(b) && !json_equal(b, a))
+        return add_unreadable(l, err);
     for (i = 0; rc == PG_OK && json_is_array(b) && i < json_array_size(b); i++) {
         const json_t *r = region_at(c, PG_BEFORE, sh, i, &u);
         int kept = 0;
 
-        if (!r)
+        if (!r) {
+            /* an element that is not an object with a string region: lost
+             * unless after holds the same raw value */
+            pg_path_step rs[3] = {{sh->list, 0}, {NULL, i}, {sh->region, 0}};
+            const json_t *raw = pg_change_get(c, PG_BEFORE, rs, 3);
+
+            for (j = 0; !whole_unknown && !kept && j < na; j++) {
+                rs[1].index = j;
+                kept = raw && json_equal(pg_change_get(c, PG_AFTER, rs, 3), raw);
+            }
+            if (!kept)
+                rc = add_unreadable(l, err);
             continue;
+        }
         for (j = 0; !whole_unknown && !kept && j < na; j++)
             kept = json_equal(region_at(c, PG_AFTER, sh, j, &u), r);
         if (!kept)
@@ -189,7 +213,10 @@ static int region_list(const json_t *gone, pg_buf *out, pg_error *err)
 
         if (i && (rc = pg_buf_adds(out, ", ", err)) != PG_OK)
             break;
-        rc = pg_quote(out, json_string_value(v), json_string_length(v), PG_QUOTE_DEFAULT_MAX, err);
+        if (json_is_null(v))
+            rc = pg_buf_adds(out, "a region that cannot be read", err);
+        else
+            rc = pg_quote(out, json_string_value(v), json_string_length(v), PG_QUOTE_DEFAULT_MAX, err);
     }
     return rc;
 }

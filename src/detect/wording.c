@@ -72,6 +72,16 @@ void pg_det__name_text(const char *s, int sensitive, char *buf, size_t size)
         pg_value_text(NULL, buf, size);
 }
 
+void pg_det__name_json(const json_t *v, int sensitive, char *buf, size_t size)
+{
+    /* The whole string, a NUL inside included ("id\u0000x", not "id"): a
+     * name cut at a NUL would show the reader another resource's name. */
+    if (!sensitive && json_is_string(v))
+        pg_quote_fixed(buf, size, json_string_value(v), json_string_length(v));
+    else
+        pg_det__name_text(NULL, sensitive, buf, size);
+}
+
 void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size)
 {
     /* The one wording of a key for every detector (issue 15): never a

@@ -17,14 +17,19 @@ static int is_table(const pg_report_item *it)
     return it->type && strcmp(it->type, "aws_dynamodb_table") == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_finding(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp((*(const pg_finding *const *)a)->address, (*(const pg_finding *const *)b)->address);
+}
+
+static int cmp_addr(const void *key, const void *elt)
+{
+    return strcmp((const char *)key, (*(const pg_finding *const *)elt)->address);
 }
 
 void pg_report__data_lost(const pg_report *r, size_t *stores, size_t *tables)
 {
-    const char **lost = NULL;
+    const pg_finding **lost = NULL;
     size_t i, n = 0;
 
     *stores = *tables = 0;
@@ -37,16 +42,30 @@ void pg_report__data_lost(const pg_report *r, size_t *stores, size_t *tables)
         for (i = 0; i < r->findings.count; i++) {
             const pg_finding *f = r->findings.items[i];
             if (f->rule && strcmp(f->rule, "data-loss") == 0 && f->address)
-                lost[n++] = f->address;
+                lost[n++] = f;
         }
-        qsort(lost, n, sizeof *lost, cmp_str);
+        qsort(lost, n, sizeof *lost, cmp_finding);
+    }
+    if (lost && r->destroys.total > r->destroys.count) {
+        /* The destroy list holds only its first PG_REPORT_MAX_ITEMS: counting
+         * over it would say "data is lost in 1000 data stores" for 3000
+         * (red team). Count the findings' distinct addresses instead; a
+         * deposed copy may then count as a store, which overstates, never
+         * understates, the loss. */
+        for (i = 0; i < n; i++)
+            if (i == 0 || strcmp(lost[i]->address, lost[i - 1]->address) != 0) {
+                (*stores)++;
+                *tables += (size_t)(lost[i]->type && strcmp(lost[i]->type, "aws_dynamodb_table") == 0);
+            }
+        pg_free(lost);
+        return;
     }
     for (i = 0; i < r->destroys.count; i++) {
         const pg_report_item *it = &r->destroys.items[i];
         /* a deposed object is a leftover copy: the store itself stays */
         if (it->deposed)
             continue;
-        if (lost ? bsearch(&it->address, lost, n, sizeof *lost, cmp_str) != NULL : is_table(it)) {
+        if (lost ? bsearch(it->address, lost, n, sizeof *lost, cmp_addr) != NULL : is_table(it)) {
             (*stores)++;
             *tables += (size_t)is_table(it);
         }

@@ -239,6 +239,32 @@ static const char *sentence(const pg_report *r, pg_buf *b)
     return pg_buf_cstr(b);
 }
 
+/* More destroys than the destroy list holds (PG_REPORT_MAX_ITEMS): the loss
+ * counts every store with a data-loss finding, not the listed ones only
+ * (red team: 3000 deleted databases said "data is lost in 1000"). */
+Test(report_verdict, data_lost_counts_past_the_list_cap)
+{
+    size_t i, n = PG_REPORT_MAX_ITEMS + 500, stores, tables;
+    char json[160], msg[64];
+    pg_report r;
+
+    pg_report_init(&r);
+    r.verdict = PG_VERDICT_FAIL;
+    for (i = 0; i < n; i++) {
+        const char *type = i % 2 ? "aws_db_instance" : "aws_dynamodb_table";
+        snprintf(json, sizeof json, "{'address':'%s.t[%zu]','type':'%s','change':{'actions':['delete']}}", type, i,
+                 type);
+        snprintf(msg, sizeof msg, "store %zu holds data", i);
+        rpt_list_add(&r.destroys, json, 0);
+        rpt_finding(&r, "data-loss", PG_SEV_HIGH, json, msg);
+    }
+    cr_assert_eq(r.destroys.count, PG_REPORT_MAX_ITEMS, "the list is capped");
+    pg_report__data_lost(&r, &stores, &tables);
+    cr_assert_eq(stores, n);
+    cr_assert_eq(tables, n / 2);
+    pg_report_dispose(&r);
+}
+
 Test(report_verdict, one_sentence_per_outcome)
 {
     pg_report r;
