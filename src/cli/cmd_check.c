@@ -119,7 +119,7 @@ static const pg_cli_key check_keys[] = {
     {"no-default-policies", PG_KEY_TRUSTED},
     {"fail-on", PG_KEY_TRUSTED},
     {"env", PG_KEY_TRUSTED},
-    {"backend", PG_KEY_PATH},
+    {"backend", PG_KEY_PATH | PG_KEY_TRUSTED}, /* which table is the state lock: a forged one hides the real */
     {"format", 0},
     {"report", PG_KEY_LIST | PG_KEY_REPORT},
     {"title", 0},

@@ -387,8 +387,9 @@ Test(config, every_variable_of_the_keys)
 Test(config, a_found_file_may_not_weaken_the_gate)
 {
     static const char *const trusted_only[] = {
-        "policy: [p/]\n", "fail_on: critical\n", "no_default_policies: true\n",
+        "policy: [p/]\n", "fail_on: critical\n", "no_default_policies: true\n", "backend: b.tfstate\n",
     };
+    char *state = pg_test_read_file(PG_TESTDATA "/backend/s3.tfstate", NULL);
     tree t;
     pg_test_run_result r;
     const char *found[] = {"check", MEDIUM_PLAN, NULL};
@@ -398,6 +399,9 @@ Test(config, a_found_file_may_not_weaken_the_gate)
     tree_new(&t);
     put(&t, ".git/", NULL);
     put(&t, "p/ok.yaml", "version: 1\n");
+    cr_assert_not_null(state);
+    put(&t, "b.tfstate", state); /* a backend names the state-lock table: a forged one hides the real one */
+    free(state);
     for (i = 0; i < sizeof trusted_only / sizeof trusted_only[0]; i++) {
         put(&t, ".plangate.yaml", trusted_only[i]);
         cr_assert_eq(run_in(&r, &t, ".", found, NULL), 2, "%s: %s", trusted_only[i], r.err);
