@@ -197,7 +197,7 @@ static int outcomes(const pg_change *c, const pg_data_store *d, pg_finding *f, p
 /* The attributes that force the replacement, by name (replace_paths). */
 static int forced_by(const pg_change *c, pg_finding *f, pg_buf *out, pg_error *err)
 {
-    size_t i, j, named = 0;
+    size_t i, named = 0;
     int rc = PG_OK;
 
     for (i = 0; rc == PG_OK && json_is_array(c->replace_paths) && i < json_array_size(c->replace_paths) &&
@@ -205,18 +205,9 @@ static int forced_by(const pg_change *c, pg_finding *f, pg_buf *out, pg_error *e
          i++) {
         const json_t *p = json_array_get(c->replace_paths, i);
         pg_path_step steps[PG_POLICY_MAX_PATH_STEPS];
-        size_t n = 0;
+        size_t n = pg_det__replace_path_steps(p, steps);
         pg_buf path;
 
-        for (j = 0; json_is_array(p) && j < json_array_size(p) && n < PG_POLICY_MAX_PATH_STEPS; j++, n++) {
-            const json_t *s = json_array_get(p, j);
-            if (json_is_string(s))
-                steps[n] = (pg_path_step){json_string_value(s), 0};
-            else if (json_is_integer(s) && json_integer_value(s) >= 0)
-                steps[n] = (pg_path_step){NULL, (size_t)json_integer_value(s)};
-            else
-                break;
-        }
         if (n == 0)
             continue;
         pg_buf_init(&path, 0);

@@ -175,6 +175,10 @@ void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size);
  * written ["quoted"].
  */
 int pg_det__path_text(const pg_change *c, const pg_path_step *steps, size_t n, pg_buf *out, pg_error *err);
+/** One element of `replace_paths` as steps (keys and non-negative indices,
+ * at most PG_POLICY_MAX_PATH_STEPS, up to the first step of another kind);
+ * the number of steps, 0 when it is not a path. */
+size_t pg_det__replace_path_steps(const json_t *p, pg_path_step steps[PG_POLICY_MAX_PATH_STEPS]);
 /** Plain words for why a change destroys its object (a future action_reason quoted). */
 const char *pg_det__reason_words(const pg_change *c, char *buf, size_t size);
 /** "destroys it" / "replaces it (destroys the existing one, then creates a new one)" … */

@@ -74,19 +74,10 @@ static const char *advice(const pg_change *c)
 static int path_evidence(const pg_change *c, const json_t *p, pg_finding *f, pg_error *err)
 {
     pg_path_step steps[PG_POLICY_MAX_PATH_STEPS];
-    size_t n = 0, j;
+    size_t n = pg_det__replace_path_steps(p, steps);
     pg_buf path;
     int rc;
 
-    for (j = 0; json_is_array(p) && j < json_array_size(p) && n < PG_POLICY_MAX_PATH_STEPS; j++, n++) {
-        const json_t *s = json_array_get(p, j);
-        if (json_is_string(s))
-            steps[n] = (pg_path_step){json_string_value(s), 0};
-        else if (json_is_integer(s) && json_integer_value(s) >= 0)
-            steps[n] = (pg_path_step){NULL, (size_t)json_integer_value(s)};
-        else
-            break;
-    }
     if (n == 0)
         return PG_OK;
     pg_buf_init(&path, 0);

@@ -111,6 +111,22 @@ static int plain_key(const char *k)
     return i > 0;
 }
 
+size_t pg_det__replace_path_steps(const json_t *p, pg_path_step steps[PG_POLICY_MAX_PATH_STEPS])
+{
+    size_t n = 0, j;
+
+    for (j = 0; json_is_array(p) && j < json_array_size(p) && n < PG_POLICY_MAX_PATH_STEPS; j++, n++) {
+        const json_t *s = json_array_get(p, j);
+        if (json_is_string(s))
+            steps[n] = (pg_path_step){json_string_value(s), 0};
+        else if (json_is_integer(s) && json_integer_value(s) >= 0)
+            steps[n] = (pg_path_step){NULL, (size_t)json_integer_value(s)};
+        else
+            break;
+    }
+    return n;
+}
+
 int pg_det__path_text(const pg_change *c, const pg_path_step *steps, size_t n, pg_buf *out, pg_error *err)
 {
     size_t j;

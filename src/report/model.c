@@ -20,22 +20,26 @@ void pg_report_init(pg_report *r)
     r->fail_on = PG_SEV_HIGH;
 }
 
+static void item_dispose(pg_report_item *it)
+{
+    pg_free(it->address);
+    pg_free(it->type);
+    pg_free(it->physical_name);
+    pg_free(it->previous_address);
+    pg_free(it->deposed);
+    pg_free(it->action_reason);
+    json_decref(it->actions);
+    pg_free(it->cause);
+    json_decref(it->forced_by);
+    memset(it, 0, sizeof *it);
+}
+
 static void list_dispose(pg_report_list *l)
 {
     size_t i;
 
-    for (i = 0; i < l->count; i++) {
-        pg_report_item *it = &l->items[i];
-        pg_free(it->address);
-        pg_free(it->type);
-        pg_free(it->physical_name);
-        pg_free(it->previous_address);
-        pg_free(it->deposed);
-        pg_free(it->action_reason);
-        json_decref(it->actions);
-        pg_free(it->cause);
-        json_decref(it->forced_by);
-    }
+    for (i = 0; i < l->count; i++)
+        item_dispose(&l->items[i]);
     pg_free(l->items);
     memset(l, 0, sizeof *l);
 }
@@ -101,19 +105,6 @@ static int change_rank(const pg_change *c, int is_protected)
     return PG_RANK_OTHER;
 }
 
-static void item_dispose(pg_report_item *it)
-{
-    pg_free(it->address);
-    pg_free(it->type);
-    pg_free(it->physical_name);
-    pg_free(it->previous_address);
-    pg_free(it->deposed);
-    pg_free(it->action_reason);
-    json_decref(it->actions);
-    pg_free(it->cause);
-    json_decref(it->forced_by);
-    memset(it, 0, sizeof *it);
-}
 
 int pg_report_list_add(pg_report_list *l, const pg_change *c, int is_protected, pg_error *err)
 {
