@@ -171,6 +171,12 @@ const char *pg_policy_plan_environment(const pg_policy *p);
  *  tags match, reading the sides described above); *name_out is NULL when none; borrowed. An unknown
  *  tag names no environment here: ask pg_policy_is_production. 0 (nothing here fails today). */
 int pg_policy_change_environment(const pg_policy *p, const pg_change *c, const char **name_out, pg_error *err);
+/** A test of one tag of a change: `key` NULL when the key is unknown (a whole map, a list element's
+ *  key); `value` NULL when the value is unknown at plan time. Nonzero: the tag says what is asked. */
+typedef int (*pg_policy_tag_fn)(void *ctx, const char *key, size_t key_len, const json_t *value);
+/** Does any tag of `c` (every place and side described above) pass `fn`? 1 or 0. For detectors that
+ *  read a tag's meaning (a state-lock table's Purpose tag) through the one tag reader. */
+int pg_policy_any_tag(const pg_change *c, pg_policy_tag_fn fn, void *ctx);
 /** Is `c` in an environment marked production (or may it be: an unknown tag value counts)? *out 0/1.
  *  The declared environment adds to what the tags say: a table tagged production is production in a
  *  plan declared staging. 0 (nothing here fails today). */

@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "detect/detect_internal.h"
-#include "policy/policy_internal.h"
 
 /* The one lookup of a lock table by name: the backend's, then the policy's. */
 static int named(const pg_detect_env *env, const char *table_name, int *by_backend)
@@ -63,14 +62,12 @@ int pg_det__says_state_lock(const char *s, size_t n)
 
 /* A tag whose key or value says state locking. An unknown tag says nothing:
  * a table is never a lock table because of an unknown value. */
-static pg_tri tag_says_lock(const void *ctx, const char *key, size_t key_len, const json_t *value, int unknown)
+static int tag_says_lock(void *ctx, const char *key, size_t key_len, const json_t *value)
 {
     (void)ctx;
     if (key && pg_det__says_state_lock(key, key_len))
-        return PT_TRUE;
-    if (!unknown && json_is_string(value) && pg_det__says_state_lock(json_string_value(value), json_string_length(value)))
-        return PT_TRUE;
-    return PT_FALSE;
+        return 1;
+    return json_is_string(value) && pg_det__says_state_lock(json_string_value(value), json_string_length(value));
 }
 
 void pg_det__lock_info(const pg_detect_env *env, const pg_change *c, pg_side side, pg_lock_info *out)
@@ -89,7 +86,7 @@ void pg_det__lock_info(const pg_detect_env *env, const pg_change *c, pg_side sid
         out->variant_key = 1;
         /* A sensitive name is judged too (it is never printed). */
         out->says_lock = (out->name && pg_det__says_state_lock(out->name, strlen(out->name))) ||
-                         pg_policy__tags_test(c, tag_says_lock, NULL) == PT_TRUE;
+                         pg_policy_any_tag(c, tag_says_lock, NULL);
         out->lockid_key = out->says_lock;
     }
     out->is_lock = out->named_backend || out->named_policy || out->lockid_key;

@@ -183,6 +183,23 @@ pg_tri pg_policy__tags_test(const pg_change *c, pg_tag_test_fn fn, const void *c
     return w.result;
 }
 
+typedef struct any_tag {
+    pg_policy_tag_fn fn;
+    void *ctx;
+} any_tag;
+
+static pg_tri any_tag_test(const void *ctx, const char *key, size_t key_len, const json_t *value, int unknown)
+{
+    const any_tag *a = ctx;
+    return a->fn(a->ctx, key, key_len, unknown ? NULL : value) ? PT_TRUE : PT_FALSE;
+}
+
+int pg_policy_any_tag(const pg_change *c, pg_policy_tag_fn fn, void *ctx)
+{
+    any_tag a = {fn, ctx};
+    return pg_policy__tags_test(c, any_tag_test, &a) == PT_TRUE;
+}
+
 int pg_policy__tag_map_has(const json_t *tags, const char *key)
 {
     const char *k;
