@@ -110,6 +110,8 @@ int pg_finding_set_remediation(pg_finding *f, const char *fmt, ...)
  * 0 or PG_ENOMEM.
  */
 int pg_finding_add_evidence(pg_finding *f, const char *path, json_t *before, json_t *after);
+/** Does `f` hold evidence at `path` already? 1 or 0. */
+int pg_finding_has_evidence(const pg_finding *f, const char *path);
 
 /**
  * The value at `steps` on `side` of `c`, redacted, as a new json value:

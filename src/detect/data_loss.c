@@ -120,17 +120,6 @@ static int render_says(const pg_change *c, const char *says, pg_buf *out, pg_err
     return rc == PG_OK ? pg_buf_adds(out, p, err) : rc;
 }
 
-/* Is there evidence at `path` already (a forcing attribute that is also an outcome)? */
-static int has_evidence(const pg_finding *f, const char *path)
-{
-    size_t i;
-
-    for (i = 0; i < f->n_evidence; i++)
-        if (strcmp(f->evidence[i].path, path) == 0)
-            return 1;
-    return 0;
-}
-
 /* `says` rendered as a sentence: its first letter in capitals when its
  * first word is a word (the text is the policy's; an attribute name or a
  * placeholder at the start stays as it is). */
@@ -184,7 +173,7 @@ static int outcomes(const pg_change *c, const pg_data_store *d, pg_finding *f, p
             if (strcmp(m->attribute, o->attribute) != 0 || !pg_policy_store_outcome_matches(m, v))
                 continue;
             if ((rc = pg_buf_adds(out, " ", err)) == PG_OK && (rc = says_sentence(c, m->says, out, err)) == PG_OK &&
-                (rc = pg_buf_adds(out, ".", err)) == PG_OK && !has_evidence(f, o->attribute))
+                (rc = pg_buf_adds(out, ".", err)) == PG_OK && !pg_finding_has_evidence(f, o->attribute))
                 rc = pg_det__evidence(f, c, o->attribute, s.steps, s.n, err);
             if (m->effect == PG_STORE_BLOCKS)
                 *blocks = 1;

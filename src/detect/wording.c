@@ -96,20 +96,6 @@ void pg_det__key_text(const pg_det_keys *k, int range, char *buf, size_t size)
         pg_det__name_text(range ? (k->has_range ? k->range : NULL) : (k->has_hash ? k->hash : NULL), 0, buf, size);
 }
 
-/* A key that reads unambiguously after a dot (and is short: a longer one is
- * quoted, which cuts it). */
-static int plain_key(const char *k)
-{
-    size_t i;
-
-    for (i = 0; k[i]; i++) {
-        char ch = k[i];
-        if (i >= PG_QUOTE_DEFAULT_MAX || !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-            return 0;
-    }
-    return i > 0;
-}
 
 size_t pg_det__replace_path_steps(const json_t *p, pg_path_step steps[PG_POLICY_MAX_PATH_STEPS])
 {
@@ -140,7 +126,7 @@ int pg_det__path_text(const pg_change *c, const pg_path_step *steps, size_t n, p
         }
         if (!steps[j].key)
             rc = pg_buf_addf(out, err, "[%zu]", steps[j].index);
-        else if (plain_key(steps[j].key))
+        else if (pg_quote_plain_key(steps[j].key))
             rc = pg_buf_addf(out, err, "%s%s", j ? "." : "", steps[j].key);
         else if ((rc = pg_buf_addc(out, '[', err)) == PG_OK &&
                  (rc = pg_quote(out, steps[j].key, strlen(steps[j].key), PG_QUOTE_DEFAULT_MAX, err)) == PG_OK)

@@ -156,6 +156,16 @@ int pg_finding_set_remediation(pg_finding *f, const char *fmt, ...)
     return rc;
 }
 
+int pg_finding_has_evidence(const pg_finding *f, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < f->n_evidence; i++)
+        if (strcmp(f->evidence[i].path, path) == 0)
+            return 1;
+    return 0;
+}
+
 int pg_finding_add_evidence(pg_finding *f, const char *path, json_t *before, json_t *after)
 {
     /* pg_finding has no capacity field (its layout is public): the array

@@ -67,16 +67,6 @@ int pg_policy__shown_hit(const pg_change *c, const pg_ppath *p, pg_side side, co
     return shown_redacted(c, side, hit->value, hit->steps, hit->n, out, err);
 }
 
-static int has_evidence(const pg_finding *f, const char *path)
-{
-    size_t i;
-
-    for (i = 0; i < f->n_evidence; i++)
-        if (strcmp(f->evidence[i].path, path) == 0)
-            return 1;
-    return 0;
-}
-
 /* Append `v` (stolen) to the array *arr. */
 static int push(json_t *arr, json_t *v, pg_error *err)
 {
@@ -160,7 +150,7 @@ static int leaf_evidence(const pg_cond *cond, const pg_change *c, pg_finding *f,
     json_t *before = NULL, *after = NULL;
     int rc;
 
-    if (has_evidence(f, cond->path.rel))
+    if (pg_finding_has_evidence(f, cond->path.rel))
         return PG_OK;
     if (cond->path.root == PR_FIELD || cond->path.root == PR_AFTER_UNKNOWN)
         rc = plain_values(cond, c, &after, err);

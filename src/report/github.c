@@ -136,14 +136,26 @@ static void findings_annotations(pg_report__out *o, pg_report__out *b, const pg_
     }
     if (rest == 0)
         return;
-    pg_report__printf(o, "::notice title=plangate%%3A %zu more finding%s::… and %zu more, see the job summary (",
+    pg_report__printf(o, "::notice title=plangate%%3A %zu more finding%s::… and %zu more, see the job summary ",
                       rest, rest == 1 ? "" : "s", rest);
-    if (c->blocking > shown)
-        pg_report__printf(o, "%zu blocking%s", c->blocking - shown, c->below || c->waived ? ", " : "");
-    if (c->below)
-        pg_report__printf(o, "%zu below the threshold%s", c->below, c->waived ? ", " : "");
-    if (c->waived)
-        pg_report__printf(o, "%zu waived", c->waived);
+    pg_report__gh_left_words(o, c->blocking - shown, c->below, c->waived);
+}
+
+void pg_report__gh_left_words(pg_report__out *o, size_t blocking, size_t below, size_t waived)
+{
+    const char *sep = "";
+
+    pg_report__putc(o, '(');
+    if (blocking) {
+        pg_report__printf(o, "%zu blocking", blocking);
+        sep = ", ";
+    }
+    if (below) {
+        pg_report__printf(o, "%s%zu below the threshold", sep, below);
+        sep = ", ";
+    }
+    if (waived)
+        pg_report__printf(o, "%s%zu waived", sep, waived);
     pg_report__puts(o, ")\n");
 }
 

@@ -304,22 +304,11 @@ static int write_github(const pg_report *const *rs, size_t n, const pg_report_st
         pg_report__github_plan(o, rs[i], &sec, &g);
     }
     if ((rest = g.blocking + g.below + g.waived) > 0) {
-        const char *sep = "";
         pg_report__printf(o,
                           "::notice title=plangate%%3A %zu more finding%s::… and %zu more in %zu plan%s, see the job "
-                          "summary (",
+                          "summary ",
                           rest, rest == 1 ? "" : "s", rest, g.plans, g.plans == 1 ? "" : "s");
-        if (g.blocking) {
-            pg_report__printf(o, "%zu blocking", g.blocking);
-            sep = ", ";
-        }
-        if (g.below) {
-            pg_report__printf(o, "%s%zu below the threshold", sep, g.below);
-            sep = ", ";
-        }
-        if (g.waived)
-            pg_report__printf(o, "%s%zu waived", sep, g.waived);
-        pg_report__puts(o, ")\n");
+        pg_report__gh_left_words(o, g.blocking, g.below, g.waived);
     }
     pg_report__printf(o, "plangate: %s: ", verdict_word(v));
     counts_words(o, &t, n);

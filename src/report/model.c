@@ -170,17 +170,11 @@ int pg_report_list_put(pg_report_list *l, const pg_change *c, int is_protected, 
 /* Steps of one path rendered; a deeper path ends in "…". */
 #define CAUSE_MAX_STEPS 16u
 
+/* A plain key that does not start with a digit (a cause line names
+ * attributes: "0x" after a dot would read as an index). */
 static int plain_name(const char *k)
 {
-    size_t i;
-
-    for (i = 0; k[i]; i++) {
-        char ch = k[i];
-        if (i >= PG_QUOTE_DEFAULT_MAX || !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-            return 0;
-    }
-    return i > 0 && !(k[0] >= '0' && k[0] <= '9');
+    return pg_quote_plain_key(k) && !(k[0] >= '0' && k[0] <= '9');
 }
 
 static int path_sensitive(const pg_change *c, const pg_path_step *steps, size_t n)

@@ -267,6 +267,9 @@ void pg_report__gh_budget_init(pg_report__gh_budget *g);
  * (its own cap and "… and N more" notice), else the run's budget. */
 void pg_report__github_plan(pg_report__out *o, const pg_report *r, const pg_report_style *style,
                             pg_report__gh_budget *g);
+/** "(2 blocking, 3 below the threshold, 1 waived)\n", leaving out zeros: what
+ * the "… and N more" notice did not annotate (fixed words and counts). */
+void pg_report__gh_left_words(pg_report__out *o, size_t blocking, size_t below, size_t waived);
 
 /* MARK: sarif runs (sarif.c) */
 

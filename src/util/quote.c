@@ -118,6 +118,19 @@ char *pg_quote_fixed(char *dst, size_t size, const char *s, size_t len)
     return dst;
 }
 
+int pg_quote_plain_key(const char *k)
+{
+    size_t i;
+
+    for (i = 0; k[i]; i++) {
+        char ch = k[i];
+        if (i >= PG_QUOTE_DEFAULT_MAX || !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                           (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return 0;
+    }
+    return i > 0;
+}
+
 char *pg_quote_str(char *dst, size_t size, const char *s)
 {
     if (!s)

@@ -63,6 +63,11 @@ int pg_escape_text(pg_buf *out, const char *s, size_t len, pg_error *err);
  */
 int pg_escape_line(pg_buf *out, const char *s, size_t len, pg_error *err);
 
+/** Can `k` be written after a dot in a path shown to a reader ("tags.Name"):
+ * 1 when it is non-empty [A-Za-z0-9_-] and shorter than PG_QUOTE_DEFAULT_MAX
+ * (a longer one is quoted, which cuts it), else 0 (write it ["quoted"]). */
+int pg_quote_plain_key(const char *k);
+
 /** The two tables of the escaping loop (util/esc.h) behind the functions
  * above: the inside of a JSON string literal, and the bare form. The report
  * writes its JSON strings with pg_quote_table, so a report and a message
